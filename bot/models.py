@@ -1,0 +1,125 @@
+"""Plain typed data shared by every stage. No I/O, no behaviour beyond conversions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article; ``start``/``end`` are offsets into the article text."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    """A key point and the ids of the sentences it came from."""
+
+    text: str
+    sentence_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A verbatim quote; ``speaker`` is None when it cannot be attributed."""
+
+    text: str
+    speaker: str | None = None
+    sentence_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Key points and quotes of one article, with what produced them."""
+
+    key_points: tuple[KeyPoint, ...]
+    quotes: tuple[Quote, ...]
+    summariser: str
+    prompt_version: str
+    degraded: bool = False
+    dropped_quotes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key_points": [
+                {"text": p.text, "sentence_ids": list(p.sentence_ids)} for p in self.key_points
+            ],
+            "quotes": [
+                {"text": q.text, "speaker": q.speaker, "sentence_id": q.sentence_id}
+                for q in self.quotes
+            ],
+            "summariser": self.summariser,
+            "prompt_version": self.prompt_version,
+            "degraded": self.degraded,
+            "dropped_quotes": self.dropped_quotes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            key_points=tuple(
+                KeyPoint(p["text"], tuple(p.get("sentence_ids", ()))) for p in data["key_points"]
+            ),
+            quotes=tuple(
+                Quote(q["text"], q.get("speaker"), q.get("sentence_id")) for q in data["quotes"]
+            ),
+            summariser=data["summariser"],
+            prompt_version=data["prompt_version"],
+            degraded=bool(data.get("degraded", False)),
+            dropped_quotes=int(data.get("dropped_quotes", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    """An article's text and metadata as extracted from a document, before storage."""
+
+    url: str
+    title: str
+    text: str
+    author: str | None = None
+    published_at: datetime | None = None
+    site_name: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    topic: str
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    source: str
+    fetched_at: datetime
+    content_hash: str
+    author: str | None = None
+    published_at: datetime | None = None
+    site_name: str | None = None
+    relevance: float = 0.0
+    relevant: bool = True
+    story_id: int | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """What happened to one source during a collection: ok with counts, or an error."""
+
+    source: str
+    kind: str
+    ok: bool
+    new: int = 0
+    seen: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    failed_items: int = 0
+    item_errors: list[str] = field(default_factory=list)
