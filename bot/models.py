@@ -123,3 +123,63 @@ class SourceOutcome:
     error: str | None = None
     failed_items: int = 0
     item_errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A cited article: ``n`` is its citation number within one briefing or answer."""
+
+    n: int
+    article_id: int
+    title: str
+    url: str
+    site: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingPoint:
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingQuote:
+    text: str
+    speaker: str | None
+    citation: int
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingStory:
+    story_id: int
+    headline: BriefingPoint
+    points: tuple[BriefingPoint, ...]
+    citations: tuple[int, ...]
+    is_new: bool
+    first_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A composed briefing: stories with cited points, quotes, what is new, and sources."""
+
+    topic: str
+    title: str
+    window_start: datetime
+    window_end: datetime
+    generated_at: datetime
+    stories: tuple[BriefingStory, ...]
+    quotes: tuple[BriefingQuote, ...]
+    sources: tuple[SourceRef, ...]
+    previous_briefing_at: datetime | None = None
+    degraded: bool = False
+    summariser: str = "offline"
+
+    @property
+    def no_coverage(self) -> bool:
+        return not self.stories
+
+    @property
+    def new_stories(self) -> tuple[BriefingStory, ...]:
+        return tuple(s for s in self.stories if s.is_new)

@@ -1,0 +1,177 @@
+"""Render a `Briefing` (or a one-article summary) as Markdown for the terminal, or as JSON.
+
+Pure functions. Every piece of article text is escaped, so a title or quote cannot turn into
+a link, heading or emphasis; links are built here only, from stored URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from bot.models import Briefing, BriefingPoint, SourceRef, Summary
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown syntax and fold newlines, so untrusted text stays plain text."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _url(url: str) -> str:
+    # Keep the autolink/URL intact but refuse characters that would end it early.
+    return url.replace(" ", "%20").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
+
+
+def _cites(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _point(point: BriefingPoint) -> str:
+    return f"{md_escape(point.text)} {_cites(point.citations)}".rstrip()
+
+
+def to_markdown(briefing: Briefing) -> str:
+    """The briefing as Markdown."""
+    date = briefing.generated_at.strftime("%d %b %Y")
+    lines = [f"# {md_escape(briefing.title)} — briefing for {date}", ""]
+    window = f"Coverage from {_when(briefing.window_start)} to {_when(briefing.window_end)}"
+    if briefing.no_coverage:
+        lines += [
+            f"*{window}.*",
+            "",
+            "**No new coverage** of this story in this window. "
+            "The next briefing will cover anything published from now on.",
+        ]
+        return "\n".join(lines) + "\n"
+    sites = len({s.site or s.url for s in briefing.sources})
+    stats = (
+        f"{len(briefing.sources)} articles from {sites} sources · "
+        f"{len(briefing.stories)} {'story' if len(briefing.stories) == 1 else 'stories'}"
+    )
+    lines += [f"*{window} · {stats}*", ""]
+    if briefing.degraded:
+        lines += [
+            "> Partly degraded: some articles were summarised offline because the "
+            "language model was unavailable.",
+            "",
+        ]
+    lines += ["## Top stories", ""]
+    for i, story in enumerate(briefing.stories, 1):
+        tag = " · **new**" if story.is_new and briefing.previous_briefing_at else ""
+        lines.append(f"{i}. **{_point(story.headline)}**{tag}")
+        for point in story.points:
+            lines.append(f"    - {_point(point)}")
+    lines.append("")
+    if briefing.previous_briefing_at is not None:
+        lines += [f"## New since the last briefing ({_when(briefing.previous_briefing_at)})", ""]
+        new = briefing.new_stories
+        if new:
+            lines += [f"- {_point(s.headline)}" for s in new]
+        else:
+            lines.append("- Nothing new: today's coverage continues stories already briefed.")
+        lines.append("")
+    if briefing.quotes:
+        lines += ["## Quotes", ""]
+        for quote in briefing.quotes:
+            speaker = md_escape(quote.speaker) if quote.speaker else "unattributed"
+            lines.append(f"> “{md_escape(quote.text)}” — {speaker} [{quote.citation}]")
+            lines.append(">")
+        lines.pop()
+        lines.append("")
+    lines += ["## Sources", ""]
+    lines += [_source_line(ref) for ref in briefing.sources]
+    return "\n".join(lines) + "\n"
+
+
+def _source_line(ref: SourceRef) -> str:
+    site = f" — {md_escape(ref.site)}" if ref.site else ""
+    return f"{ref.n}. [{md_escape(ref.title)}]({_url(ref.url)}){site}, {_when(ref.published_at)}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
+    """The briefing as plain JSON-ready data (also what the store keeps)."""
+
+    def point(p: BriefingPoint) -> dict[str, Any]:
+        return {"text": p.text, "citations": list(p.citations)}
+
+    return {
+        "topic": briefing.topic,
+        "title": briefing.title,
+        "generated_at": _iso(briefing.generated_at),
+        "window": {"start": _iso(briefing.window_start), "end": _iso(briefing.window_end)},
+        "previous_briefing_at": _iso(briefing.previous_briefing_at),
+        "no_coverage": briefing.no_coverage,
+        "degraded": briefing.degraded,
+        "summariser": briefing.summariser,
+        "stories": [
+            {
+                "story_id": s.story_id,
+                "headline": point(s.headline),
+                "points": [point(p) for p in s.points],
+                "citations": list(s.citations),
+                "new": s.is_new,
+                "first_seen_at": _iso(s.first_seen_at),
+            }
+            for s in briefing.stories
+        ],
+        "new_since_last": [
+            point(s.headline) for s in briefing.new_stories
+        ] if briefing.previous_briefing_at else [],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "citation": q.citation}
+            for q in briefing.quotes
+        ],
+        "sources": [
+            {
+                "n": r.n,
+                "title": r.title,
+                "url": r.url,
+                "site": r.site,
+                "published_at": _iso(r.published_at),
+            }
+            for r in briefing.sources
+        ],
+    }
+
+
+def to_json(briefing: Briefing) -> str:
+    return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2)
+
+
+def summary_to_dict(title: str, url: str | None, summary: Summary) -> dict[str, Any]:
+    """The `summarize --format json` shape: title, url, key_points, quotes."""
+    return {
+        "title": title,
+        "url": url,
+        "key_points": [
+            {"text": p.text, "sources": list(p.sentence_ids)} for p in summary.key_points
+        ],
+        "quotes": [{"speaker": q.speaker, "text": q.text} for q in summary.quotes],
+    }
+
+
+def summary_to_markdown(title: str, url: str | None, summary: Summary) -> str:
+    """A one-article summary as Markdown."""
+    heading = f"# [{md_escape(title)}]({_url(url)})" if url else f"# {md_escape(title)}"
+    lines = [heading, "", "## Key points", ""]
+    lines += [f"- {md_escape(p.text)}" for p in summary.key_points] or ["- (none found)"]
+    lines += ["", "## Quotes", ""]
+    if summary.quotes:
+        for q in summary.quotes:
+            who = md_escape(q.speaker) if q.speaker else "unattributed"
+            lines.append(f"- “{md_escape(q.text)}” — {who}")
+    else:
+        lines.append("- No quotes found.")
+    return "\n".join(lines) + "\n"

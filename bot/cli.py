@@ -1,0 +1,371 @@
+"""The `briefbot` command line. Commands are thin: parse → one service call → render.
+
+Domain errors become a one-line message and exit code 1; usage errors exit 2; anything
+unexpected is logged and reported without a traceback (exit 70).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.briefing.render import summary_to_dict, summary_to_markdown, to_json, to_markdown
+from bot.config import (
+    BriefbotConfig,
+    Settings,
+    TopicConfig,
+    load_config,
+    load_settings,
+    parse_config,
+)
+from bot.errors import BriefbotError
+from bot.models import Briefing, SourceOutcome
+from bot.summarise.ondemand import OnDemandSummariser
+from bot.wiring import Services, open_services
+
+log = logging.getLogger("bot")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="briefbot",
+    help="Collect coverage of a story, summarise it with verbatim quotes, and brief a channel.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+T = TypeVar("T")
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+
+
+EXIT_ERROR = 1
+EXIT_UNEXPECTED = 70
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine, translating errors into messages and exit codes."""
+    try:
+        return asyncio.run(make())
+    except BriefbotError as exc:
+        err.print(f"[bold red]error:[/] {escape(exc.reason)}")
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+    except Exception:
+        log.exception("unexpected error")
+        err.print(
+            "[bold red]error:[/] briefbot hit an unexpected problem. "
+            "Run again with --verbose to see the details in the log."
+        )
+        raise typer.Exit(EXIT_UNEXPECTED) from None
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _config(settings: Settings) -> BriefbotConfig:
+    return _guard(lambda: load_config(settings.config))
+
+
+def _guard(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except BriefbotError as exc:
+        err.print(f"[bold red]error:[/] {escape(exc.reason)}")
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress and details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not verbose:
+        # Library chatter (trafilatura, httpx) is not for users unless they ask.
+        for name in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    ctx.obj = _guard(load_settings)
+
+
+# ------------------------------------------------------------------------------- init
+
+
+def starter_text() -> str:
+    return (resources.files("bot") / "starter.toml").read_text(encoding="utf-8")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="Where to write it (default: BRIEFBOT_CONFIG).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter briefbot.toml."""
+    target = path or _settings(ctx).config
+    if target.exists() and not force:
+        err.print(f"[bold red]error:[/] {escape(str(target))} already exists; use --force to overwrite it.")
+        raise typer.Exit(EXIT_ERROR)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_text(), encoding="utf-8")
+    out.print(
+        f"Wrote {escape(str(target))}. Edit its topics and sources, then run "
+        "[bold]briefbot collect[/] and [bold]briefbot brief[/]."
+    )
+
+
+# ---------------------------------------------------------------------------- collect
+
+
+def outcomes_table(rows: Sequence[tuple[str, SourceOutcome]]) -> Table:
+    """The per-source table printed after a collection."""
+    table = Table(title="Sources", title_justify="left", show_lines=False)
+    table.add_column("Topic")
+    table.add_column("Source", overflow="fold", max_width=48)
+    table.add_column("Kind")
+    table.add_column("Status")
+    table.add_column("New", justify="right")
+    table.add_column("Seen", justify="right")
+    table.add_column("Notes", overflow="fold", max_width=60)
+    for topic, o in rows:
+        if not o.ok:
+            status, notes = "[red]error[/]", escape(o.error or "")
+        elif o.not_modified:
+            status, notes = "[dim]unchanged[/]", "not modified since last check"
+        else:
+            status, notes = "[green]ok[/]", ""
+        if o.failed_items:
+            first = escape(o.item_errors[0]) if o.item_errors else ""
+            notes = f"{o.failed_items} article(s) failed: {first}"
+        table.add_row(topic, escape(o.source), o.kind, status, str(o.new), str(o.seen), notes)
+    return table
+
+
+async def _collect(services: Services, topics: Sequence[TopicConfig]) -> list[tuple[str, SourceOutcome]]:
+    rows: list[tuple[str, SourceOutcome]] = []
+    total = sum(len(t.sources) for t in topics)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Collecting sources", total=total)
+        for topic in topics:
+            outcomes = await services.collector.collect(
+                topic, on_source_done=lambda _o: progress.advance(task)
+            )
+            rows.extend((topic.name, o) for o in outcomes)
+    return rows
+
+
+def _print_collection(rows: Sequence[tuple[str, SourceOutcome]]) -> None:
+    out.print(outcomes_table(rows))
+    failed = sum(1 for _, o in rows if not o.ok)
+    new = sum(o.new for _, o in rows)
+    summary = f"{new} new article(s) from {len(rows)} source(s)"
+    if failed:
+        summary += f"; {failed} source(s) failed (the others were collected)"
+    out.print(summary)
+
+
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", "-t", help="Only this topic (default: all).")
+]
+
+
+@app.command()
+def collect(ctx: typer.Context, topic: TopicOption = None) -> None:
+    """Fetch new articles from every source into the store."""
+    settings = _settings(ctx)
+    topics = _guard(lambda: _config(settings).topic(topic))
+
+    async def go() -> list[tuple[str, SourceOutcome]]:
+        async with open_services(settings) as services:
+            return await _collect(services, topics)
+
+    _print_collection(_run(go))
+
+
+# ------------------------------------------------------------------------------ brief
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """`24h`, `90m`, `2d`, `1w`, an ISO date (midnight UTC) or an ISO date-time."""
+    match = _RELATIVE.match(value)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        minutes = {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit] * amount
+        return now - timedelta(minutes=minutes)
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            "use a duration like 24h, 90m, 2d, or a date like 2026-11-24"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _print_briefings(briefings: Sequence[Briefing], fmt: Format) -> None:
+    if fmt is Format.json:
+        docs = [json.loads(to_json(b)) for b in briefings]
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+        return
+    for briefing in briefings:
+        _print_markdown(to_markdown(briefing))
+
+
+def _print_markdown(text: str) -> None:
+    if out.is_terminal:
+        out.print(Markdown(text, hyperlinks=True))
+    else:
+        print(text)
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="md or json.")]
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    topic: TopicOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Window start: 24h, 2d, 2026-11-24 … (default: since the last briefing)."),
+    ] = None,
+    fmt: FormatOption = Format.md,
+    collect_first: Annotated[
+        bool, typer.Option("--collect", help="Collect new articles first.")
+    ] = False,
+) -> None:
+    """Compose today's briefing from the collected articles and print it."""
+    settings = _settings(ctx)
+    topics = _guard(lambda: _config(settings).topic(topic))
+    start = parse_since(since, datetime.now(UTC)) if since else None
+
+    async def go() -> list[Briefing]:
+        async with open_services(settings) as services:
+            if collect_first:
+                _print_collection(await _collect(services, topics))
+            return [await services.briefings.brief(t, since=start) for t in topics]
+
+    _print_briefings(_run(go), fmt)
+
+
+# -------------------------------------------------------------------------- summarize
+
+
+@app.command()
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="A URL, a file, or - to read pasted text.")],
+    fmt: FormatOption = Format.md,
+) -> None:
+    """Summarise one article: key points and verbatim quotes with speakers."""
+    settings = _settings(ctx)
+    value = sys.stdin.read() if source == "-" else source
+    if not value.strip():
+        err.print("[bold red]error:[/] nothing to summarise: the input is empty.")
+        raise typer.Exit(EXIT_ERROR)
+
+    async def go() -> Any:
+        async with open_services(settings) as services:
+            ondemand = OnDemandSummariser(services.fetcher, services.summariser)
+            return await ondemand.summarise_input(value)
+
+    result = _run(go)
+    if fmt is Format.json:
+        doc = summary_to_dict(result.title, result.url, result.summary)
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_markdown(summary_to_markdown(result.title, result.url, result.summary))
+
+
+# ------------------------------------------------------------------------------- demo
+
+
+@app.command()
+def demo(
+    fmt: FormatOption = Format.md,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep the demo's database here (default: a temporary folder)."),
+    ] = None,
+) -> None:
+    """Collect the bundled sample story from a local server and print its briefing."""
+    from bot.demo.server import DemoServer, data_dir as demo_data
+
+    async def go(settings: Settings, config: BriefbotConfig) -> list[Briefing]:
+        async with open_services(settings) as services:
+            _print_collection(await _collect(services, config.topics))
+            return [await services.briefings.brief(t) for t in config.topics]
+
+    with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp, DemoServer() as server:
+        root = demo_data()
+        text = (root / "briefbot.toml").read_text(encoding="utf-8")
+        config = _guard(
+            lambda: parse_config(
+                text.replace("{base}", server.base_url), origin="demo config", base_dir=root
+            )
+        )
+        # The demo's pages are served on 127.0.0.1, which the SSRF guard refuses unless
+        # allowed explicitly; only the demo does that.
+        settings = _guard(
+            lambda: load_settings(
+                data_dir=data_dir or Path(tmp),
+                database_url="",
+                allow_hosts=("127.0.0.1",),
+                config=root / "briefbot.toml",
+            )
+        )
+        briefings = _run(lambda: go(settings, config))
+    _print_briefings(briefings, fmt)
+    if fmt is Format.md:
+        err.print(
+            "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+

@@ -1,0 +1,103 @@
+"""Article extraction: text, title, author, date and site name from an HTML page or a text file.
+
+Pure and synchronous (trafilatura is CPU-bound): callers run it in a worker thread. It never
+fetches anything itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import trafilatura
+
+from bot.errors import ExtractError
+from bot.models import ExtractedArticle
+
+MIN_WORDS = 40
+_DATE_PARAMS = {
+    "extensive_search": True,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Parse an ISO-ish date; naive values are taken as UTC; garbage gives None."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    if re.fullmatch(r".*[+-]\d{4}", text):
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def extract_html(content: bytes | str, url: str) -> ExtractedArticle:
+    """Extract the main article of an HTML page."""
+    try:
+        doc = trafilatura.bare_extraction(
+            content,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except (ValueError, TypeError, AttributeError, LookupError):
+        doc = None  # trafilatura raises assorted errors on malformed markup
+    text = (getattr(doc, "text", None) or "").strip()
+    title = (getattr(doc, "title", None) or "").strip()
+    if title and text.startswith(title + "\n"):
+        text = text[len(title) + 1 :].lstrip()
+    return _checked(
+        ExtractedArticle(
+            url=url,
+            title=title,
+            text=text,
+            author=(getattr(doc, "author", None) or None),
+            published_at=parse_date(getattr(doc, "date", None)),
+            site_name=(getattr(doc, "sitename", None) or None),
+        )
+    )
+
+
+def extract_text(content: str, url: str, *, fallback_title: str = "") -> ExtractedArticle:
+    """A plain-text or Markdown article: the first non-empty line is its title."""
+    lines = content.replace("\r\n", "\n").strip().split("\n")
+    title = lines[0].lstrip("# ").strip() if lines else ""
+    body = "\n".join(lines[1:]).strip()
+    if not body or len(title) > 200:  # a first line that long is a paragraph, not a title
+        title, body = fallback_title, content.strip()
+    return _checked(ExtractedArticle(url=url, title=title or fallback_title, text=body))
+
+
+def looks_like_html(content: bytes | str) -> bool:
+    head = content[:2048].lower()
+    needles = (b"<html", b"<!doctype html", b"<body", b"<p>", b"<article")
+    if isinstance(head, str):
+        return any(n.decode() in head for n in needles)
+    return any(n in head for n in needles)
+
+
+def _checked(article: ExtractedArticle) -> ExtractedArticle:
+    words = len(article.text.split())
+    if words < MIN_WORDS:
+        raise ExtractError(
+            f"no article text found ({words} words)" if words else "no article text found"
+        )
+    if not article.title:
+        first = article.text.split("\n", 1)[0]
+        title = first if len(first) <= 140 else first[:137].rsplit(" ", 1)[0] + "…"
+        article = ExtractedArticle(
+            url=article.url,
+            title=title,
+            text=article.text,
+            author=article.author,
+            published_at=article.published_at,
+            site_name=article.site_name,
+        )
+    return article

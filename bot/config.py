@@ -1,0 +1,355 @@
+"""Settings (environment / .env) and the topics file (briefbot.toml).
+
+This is the only module that reads the environment. `Settings` is read once at start-up by the
+CLI and passed in; nothing here creates clients or touches the network. An invalid file or
+variable becomes a `ConfigError` whose message names the field and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_USER_AGENT = "briefbot/0.1 (+https://github.com/briefbot/briefbot; news briefing bot)"
+
+
+class Settings(BaseSettings):
+    """Process settings from the environment or `.env`; every field is listed in .env.example."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    config: Path = Field(default=Path("briefbot.toml"), description="the topics file")
+    data_dir: Path = Field(default=Path("data"), description="where the SQLite file lives")
+    database_url: str = Field(default="", description="empty: SQLite in data_dir")
+    log_level: str = "WARNING"
+    fetch_max_bytes: int = Field(default=5_000_000, gt=0)
+    fetch_timeout: float = Field(default=10.0, gt=0)
+    fetch_total_timeout: float = Field(default=30.0, gt=0)
+    fetch_per_host: int = Field(default=2, ge=1)
+    fetch_concurrency: int = Field(default=8, ge=1)
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    user_agent: str = DEFAULT_USER_AGENT
+    # Hosts, IPs or CIDRs that may be fetched although private or loopback. Off by default:
+    # only tests and the bundled demo (which serve pages on 127.0.0.1) set it.
+    allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    max_items_per_source: int = Field(default=50, ge=1)
+
+    @field_validator("allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(h.strip() for h in value.split(",") if h.strip())
+        return value
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy async URL: the configured one, else SQLite under data_dir."""
+        url = self.database_url.strip()
+        if not url:
+            return f"sqlite+aiosqlite:///{(self.data_dir / 'briefbot.db').as_posix()}"
+        return async_database_url(url)
+
+
+def async_database_url(url: str) -> str:
+    """Map a plain database URL onto the async driver briefbot uses for it."""
+    for plain, async_ in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return async_ + url[len(plain) :]
+    return url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings once; invalid values become a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "BRIEFBOT_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"{name}: {first['msg']}. Fix the variable or remove it.") from None
+
+
+# --------------------------------------------------------------------------- topics file
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QueryConfig(_Strict):
+    must: tuple[str, ...] = ()
+    may: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+    min_score: float = Field(default=0.2, ge=0, le=1)
+
+
+class FeedSource(_Strict):
+    kind: Literal["feed"]
+    url: str
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"feed:{self.url}"
+
+
+class PageSource(_Strict):
+    kind: Literal["page"]
+    url: str
+    name: str | None = None
+    link_pattern: str | None = None
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression ({exc.msg})") from None
+        return value
+
+    @property
+    def key(self) -> str:
+        return f"page:{self.url}"
+
+
+class SitemapSource(_Strict):
+    kind: Literal["sitemap"]
+    url: str
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"sitemap:{self.url}"
+
+
+class SearchSource(_Strict):
+    """A news-search query; GDELT's DOC 2.0 API is the built-in provider."""
+
+    kind: Literal["search"]
+    query: str
+    provider: Literal["gdelt"] = "gdelt"
+    endpoint: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    timespan: str = "1d"
+    name: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.endpoint
+
+    @property
+    def key(self) -> str:
+        return f"search:{self.provider}:{self.query}"
+
+
+class FolderSource(_Strict):
+    kind: Literal["folder"]
+    path: Path
+    name: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.path.resolve().as_uri()
+
+    @property
+    def key(self) -> str:
+        return f"folder:{self.path}"
+
+
+SourceConfig = Annotated[
+    FeedSource | PageSource | SitemapSource | SearchSource | FolderSource,
+    Field(discriminator="kind"),
+]
+
+
+def source_label(source: SourceConfig) -> str:
+    """A short display name for a source."""
+    if source.name:
+        return source.name
+    if isinstance(source, SearchSource):
+        return f"{source.provider}: {source.query}"
+    if isinstance(source, FolderSource):
+        return f"folder {source.path.name}"
+    return source.url
+
+
+class ChannelConfig(_Strict):
+    platform: Literal["slack", "teams"] = "slack"
+    channel: str
+    time: str = "08:00"
+    timezone: str = "UTC"
+
+    @field_validator("time")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be a local time as HH:MM, e.g. \"08:30\"") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone; use an IANA name like \"Europe/Brussels\""
+            ) from None
+        return value
+
+
+class TopicConfig(_Strict):
+    name: str
+    title: str = ""
+    query: QueryConfig = QueryConfig()
+    sources: tuple[SourceConfig, ...] = ()
+    channels: tuple[ChannelConfig, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not _NAME_RE.match(value):
+            raise ValueError(
+                "must be lowercase letters, digits and dashes, e.g. \"eu-us-steel\""
+            )
+        return value
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name
+
+
+class BriefbotConfig(_Strict):
+    topics: tuple[TopicConfig, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> BriefbotConfig:
+        names = [t.name for t in self.topics]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"topic names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def topic(self, name: str | None) -> list[TopicConfig]:
+        """The named topic (or every topic when name is None)."""
+        if name is None:
+            return list(self.topics)
+        for topic in self.topics:
+            if topic.name == name:
+                return [topic]
+        known = ", ".join(t.name for t in self.topics)
+        raise ConfigError(f"no topic named {name!r}; the config file has: {known}")
+
+
+def _location(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
+    """Render a pydantic error location as `topics[0] (eu-us-steel).sources[1].kind`."""
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str) and len(parts) == 1:
+                parts[-1] += f" ({node['name']})"
+        else:
+            if isinstance(node, dict) and item not in node and item in _SOURCE_KINDS:
+                continue  # pydantic's discriminator tag; the user never wrote it
+            parts.append(item)
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
+
+
+_SOURCE_KINDS = {"feed", "page", "sitemap", "search", "folder"}
+
+_FIXES = {
+    "missing": "add it",
+    "extra_forbidden": "remove it or check its spelling",
+    "union_tag_invalid": "use one of: feed, page, sitemap, search, folder",
+    "union_tag_not_found": "add kind = \"feed\" (or page, sitemap, search, folder)",
+    "too_short": "add at least one [[topics]] table",
+}
+
+
+def parse_config(text: str, *, origin: str = "briefbot.toml", base_dir: Path | None = None) -> BriefbotConfig:
+    """Parse and validate a topics file; folder paths are made relative to base_dir."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}. Fix the syntax there.") from None
+    try:
+        config = BriefbotConfig.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A misspelt key shows up as "extra" plus "missing": the extra one is the real cause.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        where = _location(tuple(err["loc"]), data)
+        msg = err["msg"].removeprefix("Value error, ")
+        fix = _FIXES.get(err["type"])
+        if err["type"] == "extra_forbidden":
+            parent = err["loc"][:-1]
+            missing = [str(e["loc"][-1]) for e in errors
+                       if e["type"] == "missing" and e["loc"][:-1] == parent]
+            close = difflib.get_close_matches(str(err["loc"][-1]), missing, n=1)
+            if close:
+                fix = f"rename it to {close[0]!r}"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        hint = f"; fix: {fix}" if fix else ""
+        raise ConfigError(f"{origin}: {where}: {msg}{hint}{more}") from None
+    if base_dir is not None:
+        config = _rebase_folders(config, base_dir)
+    return config
+
+
+def _rebase_folders(config: BriefbotConfig, base_dir: Path) -> BriefbotConfig:
+    topics = []
+    for topic in config.topics:
+        sources = tuple(
+            s.model_copy(update={"path": base_dir / s.path})
+            if isinstance(s, FolderSource) and not s.path.is_absolute()
+            else s
+            for s in topic.sources
+        )
+        topics.append(topic.model_copy(update={"sources": sources}))
+    return config.model_copy(update={"topics": tuple(topics)})
+
+
+def load_config(path: Path) -> BriefbotConfig:
+    """Read the topics file at path."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such file. Run `briefbot init` to write a starter file, "
+            "or set BRIEFBOT_CONFIG to your file."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"{path}: cannot read the file ({reason}).") from None
+    return parse_config(text, origin=str(path), base_dir=path.resolve().parent)

@@ -1,0 +1,84 @@
+"""Ordered schema migrations, each applied once and recorded in `schema_migrations`.
+
+A migration is a plain function of a synchronous SQLAlchemy connection (run through
+`AsyncConnection.run_sync`), so it can branch on the dialect where SQLite and PostgreSQL
+differ (full-text search). Never edit a released migration: add a new one at the end.
+Migration 1 creates the baseline from `schema.py`; when a later migration alters a table,
+freeze that table's version-1 definition inside migration 1 first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bot.store import schema
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _baseline(conn: Connection) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_migrations"]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+def _sqlite_fts(conn: Connection) -> None:
+    """FTS5 index over article titles and text, kept in sync by triggers (SQLite only)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for statement in (
+        """CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(
+               title, text, content='articles', content_rowid='id',
+               tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+               INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+           END""",
+        """CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+               INSERT INTO article_fts(article_fts, rowid, title, text)
+               VALUES ('delete', old.id, old.title, old.text);
+           END""",
+        """CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text
+           ON articles BEGIN
+               INSERT INTO article_fts(article_fts, rowid, title, text)
+               VALUES ('delete', old.id, old.title, old.text);
+               INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+           END""",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: list[Migration] = [
+    (1, "baseline tables", _baseline),
+    (2, "full-text index over articles", _sqlite_fts),
+]
+
+
+def applied_versions(conn: Connection) -> set[int]:
+    """Versions already applied (creating the bookkeeping table if needed)."""
+    schema.schema_migrations.create(conn, checkfirst=True)
+    rows = conn.execute(sa.select(schema.schema_migrations.c.version))
+    return {int(r[0]) for r in rows}
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every pending migration in order; returns the versions applied now."""
+    done = applied_versions(conn)
+    applied = []
+    for version, name, apply in MIGRATIONS:
+        if version in done:
+            continue
+        apply(conn)
+        conn.execute(
+            schema.schema_migrations.insert().values(
+                version=version, name=name, applied_at=datetime.now(UTC)
+            )
+        )
+        applied.append(version)
+    return applied
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1][0]

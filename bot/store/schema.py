@@ -1,0 +1,153 @@
+"""The store's tables, as SQLAlchemy Core metadata (portable to SQLite and PostgreSQL).
+
+Times are stored as naive UTC and read back as aware UTC (`UTCDateTime`), so both databases
+agree. JSON payloads are TEXT so that nothing depends on a dialect's JSON type.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes in, naive UTC stored, aware UTC out."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(2000), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("etag", sa.String(500)),
+    sa.Column("last_modified", sa.String(100)),
+    sa.Column("last_checked_at", UTCDateTime),
+    sa.Column("last_ok_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_new", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("topic", "key", name="uq_sources_topic_key"),
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("terms", sa.Text, nullable=False, server_default=""),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Index("ix_stories_topic_last_seen", "topic", "last_seen_at"),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("canonical_url", sa.String(2000), nullable=False),
+    sa.Column("source", sa.String(2000), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("author", sa.Text),
+    sa.Column("site_name", sa.Text),
+    sa.Column("published_at", UTCDateTime),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("signature", sa.Text, nullable=False),
+    sa.Column("terms", sa.Text, nullable=False, server_default=""),
+    sa.Column("relevance", sa.Float, nullable=False, server_default="0"),
+    sa.Column("relevant", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("relevance_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id")),
+    sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id")),
+    sa.UniqueConstraint("topic", "canonical_url", name="uq_articles_topic_url"),
+    sa.Index("ix_articles_topic_hash", "topic", "content_hash"),
+    sa.Index("ix_articles_topic_fetched", "topic", "fetched_at"),
+    sa.Index("ix_articles_story", "story_id"),
+)
+
+summaries = sa.Table(
+    "summaries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("summariser", sa.String(200), nullable=False),
+    sa.Column("prompt_version", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("prompt_tokens", sa.Integer),
+    sa.Column("completion_tokens", sa.Integer),
+    sa.UniqueConstraint(
+        "article_id", "summariser", "prompt_version", name="uq_summaries_article_version"
+    ),
+)
+
+briefings = sa.Table(
+    "briefings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("briefing_date", sa.String(10), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("window_start", UTCDateTime, nullable=False),
+    sa.Column("window_end", UTCDateTime, nullable=False),
+    sa.Column("story_ids", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("degraded", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("topic", "briefing_date", name="uq_briefings_topic_date"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("delivery_date", sa.String(10), nullable=False),
+    sa.Column("briefing_id", sa.Integer, sa.ForeignKey("briefings.id")),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message_ref", sa.String(500)),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Column("completed_at", UTCDateTime),
+    sa.UniqueConstraint(
+        "topic", "platform", "channel", "delivery_date", name="uq_deliveries_once"
+    ),
+)

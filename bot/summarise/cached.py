@@ -1,0 +1,36 @@
+"""Summaries computed once per (article, summariser, prompt version) and kept in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.models import Article, Summary
+from bot.store.repository import ArticleStore
+
+if TYPE_CHECKING:
+    from bot.summarise import Summariser
+
+
+class CachedSummaries:
+    """Looks a summary up in the store before asking the summariser, and stores new ones."""
+
+    def __init__(
+        self, store: ArticleStore, summariser: Summariser, *, now: Callable[[], datetime]
+    ) -> None:
+        self.store = store
+        self.summariser = summariser
+        self.now = now
+        self.computed = 0
+
+    async def get(self, article: Article) -> Summary:
+        """The article's summary, computing and storing it on first use."""
+        name, version = self.summariser.name, self.summariser.prompt_version
+        cached = await self.store.get_summary(article.id, name, version)
+        if cached is not None:
+            return cached
+        summary = await self.summariser.summarise(title=article.title, text=article.text)
+        await self.store.save_summary(article.id, summary, self.now())
+        self.computed += 1
+        return summary

@@ -1,0 +1,37 @@
+"""Shared fixtures: a real SQLite store in a temp folder and a controllable clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.store.repository import ArticleStore
+
+
+class Clock:
+    """A clock tests move by hand; pass `clock.now` wherever a `now` function is wanted."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[ArticleStore]:
+    s = ArticleStore.from_url(f"sqlite+aiosqlite:///{tmp_path / 'briefbot.db'}")
+    await s.migrate()
+    yield s
+    await s.close()

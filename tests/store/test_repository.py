@@ -1,0 +1,156 @@
+"""The store on a real SQLite file: migrations, idempotent writes, windows, FTS."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.models import KeyPoint, Quote, Summary
+from bot.store import migrations, schema
+from bot.store.repository import ArticleStore, NewArticle
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def article(n: int, **changes: object) -> NewArticle:
+    base = NewArticle(
+        topic="steel",
+        url=f"https://news.test/a/{n}?utm_source=x",
+        canonical_url=f"https://news.test/a/{n}",
+        source="News",
+        title=f"Steel article {n}",
+        text=f"Body of steel article number {n} about tariffs and quotas.",
+        fetched_at=T0 + timedelta(minutes=n),
+        content_hash=f"hash{n}",
+        signature="sig",
+        terms=("steel", "tariff"),
+        relevance=0.8,
+        relevant=True,
+        relevance_reason="matches 'steel'",
+        story_id=None,
+        duplicate_of=None,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def test_migrations_apply_once_and_match_schema(store: ArticleStore) -> None:
+    assert await store.migrate() == []  # already applied by the fixture
+    assert await store.schema_version() == migrations.latest_version()
+    async with store.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names()))
+    assert set(schema.metadata.tables) <= names
+    assert "article_fts" in names
+
+
+async def test_reopening_an_existing_file_keeps_data(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    first = ArticleStore.from_url(url)
+    await first.migrate()
+    await first.add_article(article(1), new_story=True)
+    await first.close()
+    second = ArticleStore.from_url(url)
+    assert await second.migrate() == []
+    assert await second.count("articles") == 1
+    await second.close()
+
+
+async def test_adding_the_same_url_twice_stores_one_row_and_one_story(store: ArticleStore) -> None:
+    first = await store.add_article(article(1), new_story=True)
+    again = await store.add_article(article(1, url="https://m.news.test/a/1"), new_story=True)
+    assert first is not None and again is None
+    assert await store.count("articles") == 1
+    assert await store.count("stories") == 1  # no empty story left behind by the retry
+
+
+async def test_story_membership_and_last_seen(store: ArticleStore) -> None:
+    a = await store.add_article(article(1), new_story=True)
+    assert a is not None
+    story = await store.story_of(a)
+    assert story is not None
+    b = await store.add_article(article(2, story_id=story))
+    assert b is not None and await store.story_of(b) == story
+    first_seen = await store.story_first_seen([story])
+    assert first_seen[story] == T0 + timedelta(minutes=1)
+
+
+async def test_window_excludes_irrelevant_and_out_of_window(store: ArticleStore) -> None:
+    await store.add_article(article(1), new_story=True)
+    await store.add_article(article(2, relevant=False))
+    await store.add_article(article(3, fetched_at=T0 - timedelta(days=2)), new_story=True)
+    got = await store.articles_in_window("steel", T0, T0 + timedelta(hours=1))
+    assert [a.title for a in got] == ["Steel article 1"]
+    everything = await store.articles_in_window(
+        "steel", T0 - timedelta(days=3), T0 + timedelta(hours=1), relevant_only=False
+    )
+    assert len(everything) == 3
+    assert got[0].fetched_at.tzinfo is not None
+
+
+async def test_known_urls_and_hash_lookup(store: ArticleStore) -> None:
+    await store.add_article(article(1), new_story=True)
+    known = await store.known_urls("steel", ["https://news.test/a/1", "https://news.test/a/9"])
+    assert known == {"https://news.test/a/1"}
+    assert await store.known_urls("other-topic", ["https://news.test/a/1"]) == set()
+    found = await store.article_by_hash("steel", "hash1")
+    assert found is not None and found.terms == frozenset({"steel", "tariff"})
+
+
+async def test_summary_stored_once_per_article_and_version(store: ArticleStore) -> None:
+    a = await store.add_article(article(1), new_story=True)
+    assert a is not None
+    summary = Summary(
+        (KeyPoint("Talks resumed.", (0,)),), (Quote("We are close", "Marta Kovalenko", 1),),
+        "offline", "offline-1",
+    )
+    await store.save_summary(a, summary, T0)
+    await store.save_summary(a, summary, T0)  # a re-run
+    assert await store.count("summaries") == 1
+    assert await store.get_summary(a, "offline", "offline-1") == summary
+    assert await store.get_summary(a, "offline", "offline-2") is None
+
+
+async def test_briefing_of_a_day_is_replaced_not_duplicated(store: ArticleStore) -> None:
+    common = {"window_start": T0, "window_end": T0, "story_ids": [1], "degraded": False}
+    first = await store.save_briefing(
+        topic="steel", briefing_date="2026-11-24", created_at=T0, payload={"v": 1}, **common
+    )
+    second = await store.save_briefing(
+        topic="steel", briefing_date="2026-11-24", created_at=T0, payload={"v": 2}, **common
+    )
+    assert first == second and await store.count("briefings") == 1
+    latest = await store.last_briefing("steel")
+    assert latest is not None and latest.payload == {"v": 2}
+    assert await store.last_briefing("steel", before_date="2026-11-24") is None
+
+
+async def test_source_state_keeps_validators_on_not_modified(store: ArticleStore) -> None:
+    await store.record_source(
+        topic="steel", key="feed:x", kind="feed", name="X", checked_at=T0, error=None, new=3,
+        etag='"v1"', last_modified="Mon, 23 Nov 2026 08:00:00 GMT",
+    )
+    await store.record_source(
+        topic="steel", key="feed:x", kind="feed", name="X", checked_at=T0, error=None, new=0,
+        keep_validators=True,
+    )
+    state = await store.source_state("steel", "feed:x")
+    assert state is not None and state.etag == '"v1"' and state.last_new == 0
+    await store.record_source(
+        topic="steel", key="feed:x", kind="feed", name="X", checked_at=T0, error="HTTP 500", new=0
+    )
+    state = await store.source_state("steel", "feed:x")
+    assert state is not None and state.last_error == "HTTP 500" and state.etag == '"v1"'
+    assert len(await store.list_sources()) == 1
+
+
+async def test_full_text_index_follows_articles(store: ArticleStore) -> None:
+    await store.add_article(article(1, text="Kovalenko spoke about aluminium quotas."), new_story=True)
+    async with store.engine.connect() as conn:
+        rows = (
+            await conn.exec_driver_sql(
+                "SELECT rowid FROM article_fts WHERE article_fts MATCH 'aluminium'"
+            )
+        ).all()
+    assert len(rows) == 1
