@@ -66,7 +66,8 @@ def to_markdown(briefing: Briefing) -> str:
     lines += ["## Top stories", ""]
     for i, story in enumerate(briefing.stories, 1):
         tag = " · **new**" if story.is_new and briefing.previous_briefing_at else ""
-        lines.append(f"{i}. **{_point(story.headline)}**{tag}")
+        headline = f"**{md_escape(story.headline.text)}** {_cites(story.headline.citations)}"
+        lines.append(f"{i}. {headline}{tag}")
         for point in story.points:
             lines.append(f"    - {_point(point)}")
     lines.append("")

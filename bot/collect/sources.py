@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import struct_time
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus, urljoin, urlsplit
 
 import feedparser
@@ -21,7 +22,6 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bot.collect.extract import parse_date
-from bot.collect.fetch import Fetcher, FetchResult
 from bot.config import (
     FeedSource,
     FolderSource,
@@ -31,6 +31,9 @@ from bot.config import (
     SourceConfig,
 )
 from bot.errors import SourceError
+
+if TYPE_CHECKING:
+    from bot.collect.fetch import Fetcher, FetchResult
 
 FOLDER_SUFFIXES = (".html", ".htm", ".txt", ".md")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
