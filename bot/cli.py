@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -56,7 +56,7 @@ app = typer.Typer(
 T = TypeVar("T")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     md = "md"
     json = "json"
 
@@ -105,7 +105,9 @@ def _guard(call: Callable[[], T]) -> T:
 @app.callback()
 def _main(
     ctx: typer.Context,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress and details.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress and details.")
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
@@ -137,7 +139,10 @@ def init(
     """Write a commented starter briefbot.toml."""
     target = path or _settings(ctx).config
     if target.exists() and not force:
-        err.print(f"[bold red]error:[/] {escape(str(target))} already exists; use --force to overwrite it.")
+        err.print(
+            f"[bold red]error:[/] {escape(str(target))} already exists; "
+            "use --force to overwrite it."
+        )
         raise typer.Exit(EXIT_ERROR)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(starter_text(), encoding="utf-8")
@@ -174,7 +179,9 @@ def outcomes_table(rows: Sequence[tuple[str, SourceOutcome]]) -> Table:
     return table
 
 
-async def _collect(services: Services, topics: Sequence[TopicConfig]) -> list[tuple[str, SourceOutcome]]:
+async def _collect(
+    services: Services, topics: Sequence[TopicConfig]
+) -> list[tuple[str, SourceOutcome]]:
     rows: list[tuple[str, SourceOutcome]] = []
     total = sum(len(t.sources) for t in topics)
     with Progress(
@@ -270,7 +277,9 @@ def brief(
     topic: TopicOption = None,
     since: Annotated[
         str | None,
-        typer.Option(help="Window start: 24h, 2d, 2026-11-24 … (default: since the last briefing)."),
+        typer.Option(
+            help="Window start: 24h, 2d, 2026-11-24 … (default: since the last briefing)."
+        ),
     ] = None,
     fmt: FormatOption = Format.md,
     collect_first: Annotated[
@@ -332,7 +341,8 @@ def demo(
     ] = None,
 ) -> None:
     """Collect the bundled sample story from a local server and print its briefing."""
-    from bot.demo.server import DemoServer, data_dir as demo_data
+    from bot.demo.server import DemoServer
+    from bot.demo.server import data_dir as demo_data
 
     async def go(settings: Settings, config: BriefbotConfig) -> list[Briefing]:
         async with open_services(settings) as services:
@@ -368,4 +378,3 @@ def demo(
 def main() -> None:
     """Console-script entry point."""
     app()
-

@@ -210,7 +210,7 @@ class ChannelConfig(_Strict):
         try:
             time.fromisoformat(value)
         except ValueError:
-            raise ValueError("must be a local time as HH:MM, e.g. \"08:30\"") from None
+            raise ValueError('must be a local time as HH:MM, e.g. "08:30"') from None
         return value
 
     @field_validator("timezone")
@@ -220,7 +220,7 @@ class ChannelConfig(_Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"{value!r} is not a known time zone; use an IANA name like \"Europe/Brussels\""
+                f'{value!r} is not a known time zone; use an IANA name like "Europe/Brussels"'
             ) from None
         return value
 
@@ -236,9 +236,7 @@ class TopicConfig(_Strict):
     @classmethod
     def _valid_name(cls, value: str) -> str:
         if not _NAME_RE.match(value):
-            raise ValueError(
-                "must be lowercase letters, digits and dashes, e.g. \"eu-us-steel\""
-            )
+            raise ValueError('must be lowercase letters, digits and dashes, e.g. "eu-us-steel"')
         return value
 
     @property
@@ -292,12 +290,14 @@ _FIXES = {
     "missing": "add it",
     "extra_forbidden": "remove it or check its spelling",
     "union_tag_invalid": "use one of: feed, page, sitemap, search, folder",
-    "union_tag_not_found": "add kind = \"feed\" (or page, sitemap, search, folder)",
+    "union_tag_not_found": 'add kind = "feed" (or page, sitemap, search, folder)',
     "too_short": "add at least one [[topics]] table",
 }
 
 
-def parse_config(text: str, *, origin: str = "briefbot.toml", base_dir: Path | None = None) -> BriefbotConfig:
+def parse_config(
+    text: str, *, origin: str = "briefbot.toml", base_dir: Path | None = None
+) -> BriefbotConfig:
     """Parse and validate a topics file; folder paths are made relative to base_dir."""
     try:
         data = tomllib.loads(text)
@@ -314,8 +314,11 @@ def parse_config(text: str, *, origin: str = "briefbot.toml", base_dir: Path | N
         fix = _FIXES.get(err["type"])
         if err["type"] == "extra_forbidden":
             parent = err["loc"][:-1]
-            missing = [str(e["loc"][-1]) for e in errors
-                       if e["type"] == "missing" and e["loc"][:-1] == parent]
+            missing = [
+                str(e["loc"][-1])
+                for e in errors
+                if e["type"] == "missing" and e["loc"][:-1] == parent
+            ]
             close = difflib.get_close_matches(str(err["loc"][-1]), missing, n=1)
             if close:
                 fix = f"rename it to {close[0]!r}"

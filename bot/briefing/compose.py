@@ -106,7 +106,7 @@ def compose(
                     points.append(BriefingPoint(text, citations_of[root]))
                     used.add(text)
         lead_summary = summaries.get(roots[0])
-        for point in (lead_summary.key_points[1:] if lead_summary else ()):
+        for point in lead_summary.key_points[1:] if lead_summary else ():
             if point.text not in used:
                 points.append(BriefingPoint(point.text, citations_of[roots[0]]))
                 used.add(point.text)
@@ -209,8 +209,11 @@ class BriefingService:
         originals = {a.id: a for a in articles if a.duplicate_of is None}
         missing = {a.duplicate_of for a in articles if a.duplicate_of} - set(originals)
         originals.update(await self.store.articles_by_id(i for i in missing if i))
-        summaries = {root: await self.summaries.get(article) for root, article in originals.items()
-                     if any(_root(a) == root for a in articles)}
+        summaries = {
+            root: await self.summaries.get(article)
+            for root, article in originals.items()
+            if any(_root(a) == root for a in articles)
+        }
         briefing = compose(
             topic=topic,
             window_start=start,

@@ -127,12 +127,11 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
             }
             for s in briefing.stories
         ],
-        "new_since_last": [
-            point(s.headline) for s in briefing.new_stories
-        ] if briefing.previous_briefing_at else [],
+        "new_since_last": [point(s.headline) for s in briefing.new_stories]
+        if briefing.previous_briefing_at
+        else [],
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "citation": q.citation}
-            for q in briefing.quotes
+            {"text": q.text, "speaker": q.speaker, "citation": q.citation} for q in briefing.quotes
         ],
         "sources": [
             {

@@ -79,9 +79,7 @@ def place_article(
 
 def query_of(topic: TopicConfig) -> relevance.Query:
     q = topic.query
-    return relevance.Query(
-        must=q.must, may=q.may, must_not=q.must_not, min_score=q.min_score
-    )
+    return relevance.Query(must=q.must, may=q.may, must_not=q.must_not, min_score=q.min_score)
 
 
 class Collector:
@@ -180,7 +178,9 @@ class _TopicRun:
         )
         return outcome
 
-    async def _failed(self, source: SourceConfig, outcome: SourceOutcome, reason: str) -> SourceOutcome:
+    async def _failed(
+        self, source: SourceConfig, outcome: SourceOutcome, reason: str
+    ) -> SourceOutcome:
         outcome.ok = False
         outcome.error = reason
         await self.c.store.record_source(
@@ -228,7 +228,9 @@ class _TopicRun:
             return extract_text(result.text(), result.url, fallback_title=candidate.title or "")
         return await asyncio.to_thread(extract_html, result.content, result.url)
 
-    async def _store(self, source: SourceConfig, candidate: Candidate, art: ExtractedArticle) -> bool:
+    async def _store(
+        self, source: SourceConfig, candidate: Candidate, art: ExtractedArticle
+    ) -> bool:
         canonical = dedupe.canonical_url(art.url)
         title = art.title or candidate.title or ""
         content_hash = dedupe.content_hash(art.text)
@@ -237,9 +239,7 @@ class _TopicRun:
         rel = relevance.score(self.query, title, art.text)
         async with self.lock:
             exact = await self.c.store.article_by_hash(self.topic.name, content_hash)
-            placement = place_article(
-                signature, terms, exact, self.recent, relevant=rel.relevant
-            )
+            placement = place_article(signature, terms, exact, self.recent, relevant=rel.relevant)
             fetched_at = self.c.now()
             story_id = placement.story_id if rel.relevant else None
             new_story = rel.relevant and story_id is None

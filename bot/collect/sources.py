@@ -94,9 +94,7 @@ def parse_feed(content: bytes, base_url: str) -> list[Candidate]:
         published = _struct_to_datetime(
             entry.get("published_parsed") or entry.get("updated_parsed")
         )
-        candidates.append(
-            Candidate(urljoin(base_url, link.strip()), entry.get("title"), published)
-        )
+        candidates.append(Candidate(urljoin(base_url, link.strip()), entry.get("title"), published))
     return _newest_first(candidates)
 
 

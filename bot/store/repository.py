@@ -177,8 +177,12 @@ class ArticleStore:
             return None
         m = row._mapping
         return SourceState(
-            m["etag"], m["last_modified"], m["last_checked_at"], m["last_ok_at"],
-            m["last_error"], m["last_new"],
+            m["etag"],
+            m["last_modified"],
+            m["last_checked_at"],
+            m["last_ok_at"],
+            m["last_error"],
+            m["last_new"],
         )
 
     async def record_source(
@@ -250,7 +254,11 @@ class ArticleStore:
             row = (
                 await conn.execute(
                     sa.select(
-                        t.c.id, t.c.story_id, t.c.duplicate_of, t.c.signature, t.c.terms,
+                        t.c.id,
+                        t.c.story_id,
+                        t.c.duplicate_of,
+                        t.c.signature,
+                        t.c.terms,
                         t.c.relevant,
                     )
                     .where(t.c.topic == topic, t.c.content_hash == content_hash)
@@ -266,7 +274,11 @@ class ArticleStore:
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(
-                    t.c.id, t.c.story_id, t.c.duplicate_of, t.c.signature, t.c.terms,
+                    t.c.id,
+                    t.c.story_id,
+                    t.c.duplicate_of,
+                    t.c.signature,
+                    t.c.terms,
                     t.c.relevant,
                 )
                 .where(t.c.topic == topic, t.c.fetched_at >= since)
@@ -326,9 +338,7 @@ class ArticleStore:
                         .returning(s.c.id)
                     )
                 ).scalar_one()
-                await conn.execute(
-                    t.update().where(t.c.id == article_id).values(story_id=story_id)
-                )
+                await conn.execute(t.update().where(t.c.id == article_id).values(story_id=story_id))
             elif article.story_id is not None:
                 await conn.execute(
                     s.update()

@@ -147,7 +147,5 @@ deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("claimed_at", UTCDateTime, nullable=False),
     sa.Column("completed_at", UTCDateTime),
-    sa.UniqueConstraint(
-        "topic", "platform", "channel", "delivery_date", name="uq_deliveries_once"
-    ),
+    sa.UniqueConstraint("topic", "platform", "channel", "delivery_date", name="uq_deliveries_once"),
 )

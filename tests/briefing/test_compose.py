@@ -27,24 +27,42 @@ def golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} changed; see the diff above"
 
 
-def art(i: int, story: int, *, dup: int | None = None, site: str = "Wirepoint",
-        hours_ago: float = 2, title: str | None = None) -> Article:
+def art(
+    i: int,
+    story: int,
+    *,
+    dup: int | None = None,
+    site: str = "Wirepoint",
+    hours_ago: float = 2,
+    title: str | None = None,
+) -> Article:
     return Article(
-        id=i, topic="eu-us-steel", url=f"https://{site.lower().replace(' ', '')}.test/{i}",
+        id=i,
+        topic="eu-us-steel",
+        url=f"https://{site.lower().replace(' ', '')}.test/{i}",
         canonical_url=f"https://{site.lower().replace(' ', '')}.test/{i}",
-        title=title or f"Article {i}", text="…", source=site,
-        fetched_at=NOW - timedelta(hours=hours_ago), content_hash=str(i),
-        published_at=NOW - timedelta(hours=hours_ago + 1), site_name=site, relevance=0.7,
-        story_id=story, duplicate_of=dup,
+        title=title or f"Article {i}",
+        text="…",
+        source=site,
+        fetched_at=NOW - timedelta(hours=hours_ago),
+        content_hash=str(i),
+        published_at=NOW - timedelta(hours=hours_ago + 1),
+        site_name=site,
+        relevance=0.7,
+        story_id=story,
+        duplicate_of=dup,
     )
 
 
 def summary(*points: str, quotes: tuple[Quote, ...] = ()) -> Summary:
-    return Summary(tuple(KeyPoint(p, (n,)) for n, p in enumerate(points)), quotes, "offline",
-                   "offline-1")
+    return Summary(
+        tuple(KeyPoint(p, (n,)) for n, p in enumerate(points)), quotes, "offline", "offline-1"
+    )
 
 
-def sample(previous: datetime | None = None) -> tuple[list[StoryInput], dict[int, Summary], dict[int, Article]]:
+def sample(
+    previous: datetime | None = None,
+) -> tuple[list[StoryInput], dict[int, Summary], dict[int, Article]]:
     wire = art(1, 10, site="Wirepoint", hours_ago=3, title="Steel talks resume in Brussels")
     copy1 = art(2, 10, dup=1, site="Harbour Ledger", hours_ago=2.5)
     copy2 = art(3, 10, dup=1, site="Metro Daily", hours_ago=2)
@@ -55,13 +73,19 @@ def sample(previous: datetime | None = None) -> tuple[list[StoryInput], dict[int
             "EU and US negotiators resumed talks on steel tariffs on Monday.",
             "The talks are expected to last three days.",
             "A review mechanism for disputes is on the table.",
-            quotes=(Quote("We are close, but we are not there yet", "Marta Kovalenko", 2),
-                    Quote("productive", "Marta Kovalenko", 3)),
+            quotes=(
+                Quote("We are close, but we are not there yet", "Marta Kovalenko", 2),
+                Quote("productive", "Marta Kovalenko", 3),
+            ),
         ),
-        4: summary("Steelworkers' unions warned that 12,000 jobs are at risk.",
-                   quotes=(Quote("This cannot go on", None, 1),)),
-        5: summary("Steel futures rose 2.1% in Frankfurt [after](https://evil.test) the news.",
-                   quotes=(Quote("Markets had priced in a deal <!channel>", "Anna Brandt", 0),)),
+        4: summary(
+            "Steelworkers' unions warned that 12,000 jobs are at risk.",
+            quotes=(Quote("This cannot go on", None, 1),),
+        ),
+        5: summary(
+            "Steel futures rose 2.1% in Frankfurt [after](https://evil.test) the news.",
+            quotes=(Quote("Markets had priced in a deal <!channel>", "Anna Brandt", 0),),
+        ),
     }
     stories = [
         StoryInput(10, NOW - timedelta(hours=3), (wire, copy1, copy2, unions)),
@@ -74,8 +98,13 @@ def sample(previous: datetime | None = None) -> tuple[list[StoryInput], dict[int
 def build(previous: datetime | None = None):  # type: ignore[no-untyped-def]
     stories, summaries, originals = sample()
     return compose(
-        topic=TOPIC, window_start=NOW - timedelta(hours=24), window_end=NOW, generated_at=NOW,
-        stories=stories, summaries=summaries, originals=originals,
+        topic=TOPIC,
+        window_start=NOW - timedelta(hours=24),
+        window_end=NOW,
+        generated_at=NOW,
+        stories=stories,
+        summaries=summaries,
+        originals=originals,
         previous_briefing_at=previous,
     )
 
@@ -115,9 +144,16 @@ def test_quotes_prefer_attributed_substantial_ones() -> None:
 
 
 def test_no_coverage_is_explicit() -> None:
-    b = compose(topic=TOPIC, window_start=NOW - timedelta(hours=24), window_end=NOW,
-                generated_at=NOW, stories=[], summaries={}, originals={},
-                previous_briefing_at=None)
+    b = compose(
+        topic=TOPIC,
+        window_start=NOW - timedelta(hours=24),
+        window_end=NOW,
+        generated_at=NOW,
+        stories=[],
+        summaries={},
+        originals={},
+        previous_briefing_at=None,
+    )
     assert b.no_coverage
     assert "No new coverage" in to_markdown(b)
     assert json.loads(to_json(b))["no_coverage"] is True
@@ -140,9 +176,16 @@ def test_json_golden() -> None:
 
 
 def test_no_coverage_golden() -> None:
-    b = compose(topic=TOPIC, window_start=NOW - timedelta(hours=24), window_end=NOW,
-                generated_at=NOW, stories=[], summaries={}, originals={},
-                previous_briefing_at=None)
+    b = compose(
+        topic=TOPIC,
+        window_start=NOW - timedelta(hours=24),
+        window_end=NOW,
+        generated_at=NOW,
+        stories=[],
+        summaries={},
+        originals={},
+        previous_briefing_at=None,
+    )
     golden("briefing-empty.md", to_markdown(b))
 
 
@@ -150,7 +193,14 @@ def test_no_coverage_golden() -> None:
 def test_degraded_briefing_says_so(degraded: bool) -> None:
     stories, summaries, originals = sample()
     summaries[1] = Summary(summaries[1].key_points, (), "offline", "offline-1", degraded=degraded)
-    b = compose(topic=TOPIC, window_start=NOW - timedelta(hours=24), window_end=NOW,
-                generated_at=NOW, stories=stories, summaries=summaries, originals=originals,
-                previous_briefing_at=None)
+    b = compose(
+        topic=TOPIC,
+        window_start=NOW - timedelta(hours=24),
+        window_end=NOW,
+        generated_at=NOW,
+        stories=stories,
+        summaries=summaries,
+        originals=originals,
+        previous_briefing_at=None,
+    )
     assert b.degraded and "Partly degraded" in to_markdown(b)

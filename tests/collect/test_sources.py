@@ -73,7 +73,8 @@ PAGE = b"""<html><body>
 <nav><a href="/">Home</a><a href="/about">About</a><a href="https://other.test/2026/11/24/x">Elsewhere</a></nav>
 <ul>
 <li><a href="/news/2026/11/24/steel-talks-resume">Steel talks resume</a></li>
-<li><a href="https://www.trade.test/news/2026/11/23/unions-warn-of-job-losses#comments">Unions warn</a></li>
+<li><a href="https://www.trade.test/news/2026/11/23/unions-warn-of-job-losses#c">
+Unions warn</a></li>
 <li><a href="/news/2026/11/24/steel-talks-resume">Duplicate link</a></li>
 <li><a href="mailto:desk@trade.test">Mail us</a></li>
 <li><a href="/opinion/why-tariffs-fail-and-what-comes-next">Opinion</a></li>

@@ -80,13 +80,22 @@ def test_valid_file_parses_and_rebases_folders(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (('kind = "feed"', 'kind = "rss"'), r"topics\[0\] \(eu-us-steel\)\.sources\[0\].*use one of: feed, page"),
+        (
+            ('kind = "feed"', 'kind = "rss"'),
+            r"topics\[0\] \(eu-us-steel\)\.sources\[0\].*use one of: feed, page",
+        ),
         (('name = "eu-us-steel"', 'name = "EU US"'), r"topics\[0\].*name.*lowercase letters"),
-        (('timezone = "Europe/Brussels"', 'timezone = "Mars/Olympus"'), r"channels\[0\]\.timezone.*IANA"),
+        (
+            ('timezone = "Europe/Brussels"', 'timezone = "Mars/Olympus"'),
+            r"channels\[0\]\.timezone.*IANA",
+        ),
         (('time = "08:30"', 'time = "half past eight"'), r"channels\[0\]\.time.*HH:MM"),
-        (('url = "https://example.com/rss"', 'uri = "https://example.com/rss"'), r"sources\[0\]\.uri: Extra inputs are not permitted; fix: rename it to 'url'"),
+        (
+            ('url = "https://example.com/rss"', 'uri = "https://example.com/rss"'),
+            r"sources\[0\]\.uri: Extra inputs are not permitted; fix: rename it to 'url'",
+        ),
         (('title = "EU–US steel"', 'title = "EU–US steel'), r"not valid TOML.*line"),
-        (('min_score', 'min_score'), None),
+        (("min_score", "min_score"), None),
     ],
 )
 def test_invalid_file_gives_one_clear_message(edit: tuple[str, str], message: str | None) -> None:

@@ -102,8 +102,10 @@ async def test_summary_stored_once_per_article_and_version(store: ArticleStore) 
     a = await store.add_article(article(1), new_story=True)
     assert a is not None
     summary = Summary(
-        (KeyPoint("Talks resumed.", (0,)),), (Quote("We are close", "Marta Kovalenko", 1),),
-        "offline", "offline-1",
+        (KeyPoint("Talks resumed.", (0,)),),
+        (Quote("We are close", "Marta Kovalenko", 1),),
+        "offline",
+        "offline-1",
     )
     await store.save_summary(a, summary, T0)
     await store.save_summary(a, summary, T0)  # a re-run
@@ -128,11 +130,24 @@ async def test_briefing_of_a_day_is_replaced_not_duplicated(store: ArticleStore)
 
 async def test_source_state_keeps_validators_on_not_modified(store: ArticleStore) -> None:
     await store.record_source(
-        topic="steel", key="feed:x", kind="feed", name="X", checked_at=T0, error=None, new=3,
-        etag='"v1"', last_modified="Mon, 23 Nov 2026 08:00:00 GMT",
+        topic="steel",
+        key="feed:x",
+        kind="feed",
+        name="X",
+        checked_at=T0,
+        error=None,
+        new=3,
+        etag='"v1"',
+        last_modified="Mon, 23 Nov 2026 08:00:00 GMT",
     )
     await store.record_source(
-        topic="steel", key="feed:x", kind="feed", name="X", checked_at=T0, error=None, new=0,
+        topic="steel",
+        key="feed:x",
+        kind="feed",
+        name="X",
+        checked_at=T0,
+        error=None,
+        new=0,
         keep_validators=True,
     )
     state = await store.source_state("steel", "feed:x")
@@ -146,7 +161,9 @@ async def test_source_state_keeps_validators_on_not_modified(store: ArticleStore
 
 
 async def test_full_text_index_follows_articles(store: ArticleStore) -> None:
-    await store.add_article(article(1, text="Kovalenko spoke about aluminium quotas."), new_story=True)
+    await store.add_article(
+        article(1, text="Kovalenko spoke about aluminium quotas."), new_story=True
+    )
     async with store.engine.connect() as conn:
         rows = (
             await conn.exec_driver_sql(

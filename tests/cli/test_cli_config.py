@@ -1,0 +1,75 @@
+"""CLI behaviour that needs no network: init, config errors, usage errors and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app, parse_since
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATA_DIR", "BRIEFBOT_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_init_writes_a_valid_starter_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "briefbot.toml").read_text().startswith("# briefbot.toml")
+    again = runner.invoke(app, ["init"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output and "--force" in again.output
+    assert runner.invoke(app, ["init", "--force"]).exit_code == 0
+
+
+def test_missing_config_is_one_clear_line() -> None:
+    result = runner.invoke(app, ["collect"])
+    assert result.exit_code == 1
+    assert "briefbot init" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_invalid_config_names_the_field(tmp_path: Path) -> None:
+    (tmp_path / "briefbot.toml").write_text(
+        '[[topics]]\nname = "x"\n[[topics.sources]]\nkind = "rss"\nurl = "https://a.test/"\n'
+    )
+    result = runner.invoke(app, ["brief"])
+    assert result.exit_code == 1
+    assert "sources[0]" in result.output and "feed, page" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_environment_value_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFBOT_FETCH_PER_HOST", "many")
+    result = runner.invoke(app, ["collect"])
+    assert result.exit_code == 1 and "BRIEFBOT_FETCH_PER_HOST" in result.output
+
+
+def test_unknown_topic_lists_known_ones(tmp_path: Path) -> None:
+    runner.invoke(app, ["init"])
+    result = runner.invoke(app, ["brief", "--topic", "nope"])
+    assert result.exit_code == 1 and "eu-us-steel" in result.output
+
+
+def test_bad_since_is_a_usage_error(tmp_path: Path) -> None:
+    runner.invoke(app, ["init"])
+    result = runner.invoke(app, ["brief", "--since", "last tuesday"])
+    assert result.exit_code == 2
+
+
+def test_parse_since() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert parse_since("24h", now) == now - timedelta(hours=24)
+    assert parse_since("90m", now) == now - timedelta(minutes=90)
+    assert parse_since("2d", now) == now - timedelta(days=2)
+    assert parse_since("2026-11-20", now) == datetime(2026, 11, 20, tzinfo=UTC)
+    assert parse_since("2026-11-20T08:30", now) == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
