@@ -32,7 +32,12 @@ import trafilatura
 from bot.config import Settings, parse_config
 from bot.wiring import open_services
 
-WORDS = ["tariff", "steel", "aluminium", "negotiators", "quota", "commission", "talks", "industry", "exports", "market", "ministers", "agreement", "review", "dispute", "mechanism", "plants", "workers", "prices", "imports", "duties", "proposal", "deadline", "capacity", "emissions", "carbon", "border", "adjustment", "officials", "delegation"]
+WORDS = [
+    "tariff", "steel", "aluminium", "negotiators", "quota", "commission", "talks", "industry",
+    "exports", "market", "ministers", "agreement", "review", "dispute", "mechanism", "plants",
+    "workers", "prices", "imports", "duties", "proposal", "deadline", "capacity", "emissions",
+    "carbon", "border", "adjustment", "officials", "delegation",
+]
 PEOPLE = ["Marta Kovalenko", "Daniel Whitcombe", "Anna Brandt", "Luis Ortega", "Grace Liu"]
 SITES = ["Wirepoint", "Harbour Ledger", "Continental Times", "Metro Daily", "Tradewatch"]
 
