@@ -90,7 +90,8 @@ def compose(
         copies: dict[int, list[Article]] = {}
         for article in story.articles:
             copies.setdefault(_root(article), []).append(article)
-        roots = sorted(copies, key=lambda r: (originals[r].fetched_at, r))
+        # The most widely carried article leads; then the rest in order of arrival.
+        roots = sorted(copies, key=lambda r: (-len(copies[r]), originals[r].fetched_at, r))
         citations_of: dict[int, tuple[int, ...]] = {}
         for root in roots:
             cited = [originals[root], *[a for a in copies[root] if a.id != root]]
@@ -148,11 +149,12 @@ def pick_quotes(pool: Sequence[tuple[int, int, BriefingQuote]]) -> tuple[Briefin
     """The day's notable quotes: attributed, substantial, from the top stories, two per
     speaker at most, no repeats."""
 
-    def weight(item: tuple[int, int, BriefingQuote]) -> tuple[int, int, int, int]:
+    def weight(item: tuple[int, int, BriefingQuote]) -> tuple[int, int, int, int, int]:
         rank, order, quote = item
         words = len(quote.text.split())
         substantial = 4 <= words <= 60
-        return (0 if quote.speaker else 1, 0 if substantial else 1, rank, order)
+        fragment = not quote.text[:1].isupper()  # "as long as workers are protected."
+        return (0 if quote.speaker else 1, 0 if substantial else 1, int(fragment), rank, order)
 
     chosen: list[BriefingQuote] = []
     per_speaker: dict[str | None, int] = {}

@@ -49,20 +49,55 @@ def extract_html(content: bytes | str, url: str) -> ExtractedArticle:
         )
     except (ValueError, TypeError, AttributeError, LookupError):
         doc = None  # trafilatura raises assorted errors on malformed markup
-    text = (getattr(doc, "text", None) or "").strip()
     title = (getattr(doc, "title", None) or "").strip()
-    if title and text.startswith(title + "\n"):
-        text = text[len(title) + 1 :].lstrip()
+    text = strip_page_furniture((getattr(doc, "text", None) or "").strip(), title)
+    published = meta_published(content) or parse_date(getattr(doc, "date", None))
     return _checked(
         ExtractedArticle(
             url=url,
             title=title,
             text=text,
             author=(getattr(doc, "author", None) or None),
-            published_at=parse_date(getattr(doc, "date", None)),
+            published_at=published,
             site_name=(getattr(doc, "sitename", None) or None),
         )
     )
+
+
+_BYLINE = re.compile(r"^(?:by|from)\s+\S", re.IGNORECASE)
+_META_DATE = re.compile(
+    rb"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|"""
+    rb"""og:published_time|datePublished|pubdate|publishdate|dc\.date)["'][^>]*>""",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(rb"""content\s*=\s*["']([^"']{8,40})["']""", re.IGNORECASE)
+
+
+def meta_published(content: bytes | str) -> datetime | None:
+    """The publication time a page declares in its meta tags (to the second), if any."""
+    head = content[:200_000] if isinstance(content, bytes) else content[:200_000].encode()
+    for tag in _META_DATE.finditer(head):
+        value = _CONTENT.search(tag.group())
+        if value:
+            parsed = parse_date(value.group(1).decode("ascii", errors="ignore"))
+            if parsed:
+                return parsed
+    return None
+
+
+def strip_page_furniture(text: str, title: str) -> str:
+    """Drop what precedes the first paragraph: a section label, the headline, a byline."""
+    lines = text.split("\n")
+    drop = 0
+    for line in lines[:6]:
+        stripped = line.strip()
+        words = len(stripped.split())
+        is_label = words <= 4 and not stripped.endswith((".", "!", "?", '"', "”"))
+        if stripped == title or is_label or (_BYLINE.match(stripped) and words <= 8):
+            drop += 1
+            continue
+        break
+    return "\n".join(lines[drop:]).strip()
 
 
 def extract_text(content: str, url: str, *, fallback_title: str = "") -> ExtractedArticle:

@@ -37,6 +37,22 @@ def _terms(text: str) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(text) if t.casefold() not in _STOP]
 
 
+_PRONOUN_START = re.compile(r"^[\"“]?(?:They|He|She|It|This|These|Those|That|Its|Their)\b")
+# "BRUSSELS — ", "BRUSSELS (Wirepoint) — ", "WASHINGTON, Nov 24 (Reuters) - "
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:,[^—–()]{1,20})?(?:\s*\([^)]{1,30}\))?\s*[—–-]+\s+")
+
+
+def point_text(sentence: str) -> str:
+    """A sentence as a key point: white space folded, a leading dateline dropped."""
+    text = " ".join(sentence.split())
+    stripped = _DATELINE.sub("", text, count=1)
+    return stripped if len(stripped.split()) >= 5 else text
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+
+
 def _score(
     sentence: Sentence, index: int, doc_tf: Counter[str], idf: dict[str, float],
     title_terms: set[str],
@@ -57,6 +73,12 @@ def _score(
     quoted = sum(len(m.group()) for m in _QUOTED.finditer(sentence.text))
     if quoted > 0.6 * len(sentence.text):
         value *= 0.5  # mostly a quote: it belongs under quotes, not key points
+    if _unbalanced(sentence.text):
+        value *= 0.3  # a piece of a multi-sentence quote reads badly on its own
+    if not sentence.text.rstrip("\"”’)").endswith((".", "!", "?", "…")):
+        value *= 0.4  # a heading or a caption, not a sentence
+    if _PRONOUN_START.match(sentence.text):
+        value *= 0.6  # "They will cover …" needs the sentence before it
     if words < 7:
         value *= 0.3
     elif words > 60:
@@ -98,7 +120,7 @@ def rank_key_points(
         chosen.append(sid)
     by_id = {s.id: s for s in sentences}
     return [
-        KeyPoint(" ".join(by_id[sid].text.split()), (sid,)) for sid in sorted(chosen)
+        KeyPoint(point_text(by_id[sid].text), (sid,)) for sid in sorted(chosen)
     ]
 
 

@@ -19,7 +19,7 @@ _ABBREVIATIONS = frozenset(
     e.g i.e a.m p.m u.s u.k e.u u.n d.c n.y""".split()
 )
 # A stop, any closing quotes/brackets, white space, then what may open the next sentence.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9À-ÖØ-ÞĀ-Ž])")
 _LINE = re.compile(r"[^\n]+")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
 
