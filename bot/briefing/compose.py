@@ -8,7 +8,7 @@ and the summariser and saves the result. Nothing here knows about Slack, Teams o
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -173,8 +173,8 @@ def pick_quotes(pool: Sequence[tuple[int, int, BriefingQuote]]) -> tuple[Briefin
     return tuple(chosen)
 
 
-def _summariser_names(summaries: Sequence[Summary] | object) -> str:
-    names = sorted({s.summariser for s in summaries})  # type: ignore[attr-defined]
+def _summariser_names(summaries: Iterable[Summary]) -> str:
+    names = sorted({s.summariser for s in summaries})
     return ", ".join(names) if names else "offline"
 
 

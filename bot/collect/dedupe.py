@@ -14,12 +14,47 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 _TRACKING_EXACT = {
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "_gl",
-    "ref", "ref_src", "cmpid", "ocid", "icid", "cmp", "src", "at_medium", "at_campaign", "smid",
-    "sh", "taid", "s_cid", "ito", "amp", "outputtype", "guccounter", "spm", "share", "__twitter_impression",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "yclid",
+    "_ga",
+    "_gl",
+    "ref",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "icid",
+    "cmp",
+    "src",
+    "at_medium",
+    "at_campaign",
+    "smid",
+    "sh",
+    "taid",
+    "s_cid",
+    "ito",
+    "amp",
+    "outputtype",
+    "guccounter",
+    "spm",
+    "share",
+    "__twitter_impression",
 }
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _UNRESERVED = "-._~"
@@ -49,9 +84,8 @@ def _normalise_path(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-def _unwrap_amp_cache(parts: object) -> str | None:
+def _unwrap_amp_cache(parts: SplitResult) -> str | None:
     # https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path → the publisher URL
-    assert hasattr(parts, "hostname") and hasattr(parts, "path")
     host = (parts.hostname or "").lower()
     if not host.endswith(".cdn.ampproject.org"):
         return None
@@ -59,7 +93,7 @@ def _unwrap_amp_cache(parts: object) -> str | None:
     if not match:
         return None
     scheme = "https" if match.group(1) else "http"
-    query = f"?{parts.query}" if getattr(parts, "query", "") else ""
+    query = f"?{parts.query}" if parts.query else ""
     return f"{scheme}://{match.group(2)}{query}"
 
 
@@ -147,7 +181,9 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
 NEAR_DUPLICATE = 0.5
 
 
-def is_near_duplicate(a: Sequence[int], b: Sequence[int], *, threshold: float = NEAR_DUPLICATE) -> bool:
+def is_near_duplicate(
+    a: Sequence[int], b: Sequence[int], *, threshold: float = NEAR_DUPLICATE
+) -> bool:
     """Whether two texts are copies of one another (a syndicated wire story)."""
     return similarity(a, b) >= threshold
 

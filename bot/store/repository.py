@@ -498,7 +498,7 @@ class ArticleStore:
             return int((await conn.execute(statement)).scalar_one())
 
 
-def _recent(row: sa.Row[Any]) -> RecentArticle:
+def _recent(row: sa.Row[Any, Any, Any, Any, Any, Any]) -> RecentArticle:
     m = row._mapping
     return RecentArticle(
         id=m["id"],

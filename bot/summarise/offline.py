@@ -39,7 +39,9 @@ def _terms(text: str) -> list[str]:
 
 _PRONOUN_START = re.compile(r"^[\"“]?(?:They|He|She|It|This|These|Those|That|Its|Their)\b")
 # "BRUSSELS — ", "BRUSSELS (Wirepoint) — ", "WASHINGTON, Nov 24 (Reuters) - "
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:,[^—–()]{1,20})?(?:\s*\([^)]{1,30}\))?\s*[—–-]+\s+")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’-]{2,40}(?:,[^—–()]{1,20})?(?:\s*\([^)]{1,30}\))?\s*[—–-]+\s+"
+)
 
 
 def point_text(sentence: str) -> str:
@@ -54,7 +56,10 @@ def _unbalanced(text: str) -> bool:
 
 
 def _score(
-    sentence: Sentence, index: int, doc_tf: Counter[str], idf: dict[str, float],
+    sentence: Sentence,
+    index: int,
+    doc_tf: Counter[str],
+    idf: dict[str, float],
     title_terms: set[str],
 ) -> float:
     terms = _terms(sentence.text)
@@ -75,7 +80,7 @@ def _score(
         value *= 0.5  # mostly a quote: it belongs under quotes, not key points
     if _unbalanced(sentence.text):
         value *= 0.3  # a piece of a multi-sentence quote reads badly on its own
-    if not sentence.text.rstrip("\"”’)").endswith((".", "!", "?", "…")):
+    if not sentence.text.rstrip('"”’)').endswith((".", "!", "?", "…")):
         value *= 0.4  # a heading or a caption, not a sentence
     if _PRONOUN_START.match(sentence.text):
         value *= 0.6  # "They will cover …" needs the sentence before it
@@ -114,14 +119,14 @@ def rank_key_points(
         if value <= 0 or len(chosen) >= wanted:
             break
         terms = per_sentence[sid]
-        if any(len(terms & per_sentence[c]) > 0.7 * min(len(terms), len(per_sentence[c]) or 1)
-               for c in chosen):
+        if any(
+            len(terms & per_sentence[c]) > 0.7 * min(len(terms), len(per_sentence[c]) or 1)
+            for c in chosen
+        ):
             continue  # near-repeat of a chosen sentence
         chosen.append(sid)
     by_id = {s.id: s for s in sentences}
-    return [
-        KeyPoint(point_text(by_id[sid].text), (sid,)) for sid in sorted(chosen)
-    ]
+    return [KeyPoint(point_text(by_id[sid].text), (sid,)) for sid in sorted(chosen)]
 
 
 def summarise_text(title: str, text: str) -> Summary:
@@ -149,5 +154,10 @@ class OfflineSummariser:
         return summarise_text(title, text)
 
 
-__all__ = ["OFFLINE_VERSION", "OfflineSummariser", "normalise_for_match", "rank_key_points",
-           "summarise_text"]
+__all__ = [
+    "OFFLINE_VERSION",
+    "OfflineSummariser",
+    "normalise_for_match",
+    "rank_key_points",
+    "summarise_text",
+]

@@ -76,7 +76,7 @@ _NOT_NAME_STARTS = frozenset(
     where european american german french british chinese us eu uk""".split()
 )
 _SCARE = re.compile(r"\bso[- ]called\s*$", re.IGNORECASE)
-_ADDING = re.compile(rf"\b(?:adding|saying|writing|insisting|warning|noting)\b[^.!?]*$")
+_ADDING = re.compile(r"\b(?:adding|saying|writing|insisting|warning|noting)\b[^.!?]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +171,13 @@ class _People:
         )
         found: list[tuple[int, str, bool]] = []
         for m in person.finditer(self.text):
-            raw = (m.group("name") or m.group("name2") or m.group("titled") or m.group("appos")
-                   or m.group("lead"))
+            raw = (
+                m.group("name")
+                or m.group("name2")
+                or m.group("titled")
+                or m.group("appos")
+                or m.group("lead")
+            )
             if raw and raw.split()[0].lower() in _NOT_NAME_STARTS:
                 continue
             pos = m.start("name") if m.group("name") else m.start()
@@ -188,18 +193,23 @@ class _People:
             full = self._register(raw, pos)
             if full and speaking:
                 self.subjects.append((pos, full))
-        for surname, full in self.full.items():  # later bare-surname mentions anywhere
-            for m in re.finditer(rf"\b{re.escape(surname)}\b", self.text):
-                self.mentions.append((m.start(), full))
-        for surname, full in self.full.items():
+        if self.full:
+            # One pass per pattern over the text, whatever the number of people.
+            names = "|".join(sorted(map(re.escape, self.full), key=len, reverse=True))
+            bare = re.compile(rf"\b(?:{names})\b")
+            for m in bare.finditer(self.text):  # later bare-surname mentions anywhere
+                self.mentions.append((m.start(), self.full[m.group()]))
             # "Marchand was unmoved." — a name opening a sentence is who it is about.
-            opening = rf"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”]\s))(?:{_CAP}\s+)*{re.escape(surname)}\s+[a-z]"
-            for m in re.finditer(opening, self.text, re.MULTILINE):
-                self.subjects.append((m.start(), full))
-        for surname, full in self.full.items():  # "Kovalenko said", "Meinhardt told"
-            pattern = rf"\b{re.escape(surname)}\b(?={_APPOSITIVE}\s+(?:[a-z]+\s+)?(?:{_SPEECH})\b)"
-            for m in re.finditer(pattern, self.text):
-                self.subjects.append((m.start(), full))
+            opening = re.compile(
+                rf"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”]\s))(?:{_CAP}\s+){{0,3}}({names})\s+[a-z]",
+                re.MULTILINE,
+            )
+            speaker_names = re.compile(  # "Kovalenko said", "Meinhardt told"
+                rf"\b({names})\b(?={_APPOSITIVE}\s+(?:[a-z]+\s+)?(?:{_SPEECH})\b)"
+            )
+            for pattern in (opening, speaker_names):
+                for m in pattern.finditer(self.text):
+                    self.subjects.append((m.start(), self.full[m.group(1)]))
         self.mentions.sort()
         self.subjects.sort()
         self._positions = [p for p, _ in self.mentions]
@@ -213,10 +223,16 @@ class _People:
             return self.last_speaker_before(before) or self.last_before(before)
         if lowered.startswith("the "):
             role = lowered.split()[-1]
-            if role not in _TITLE_WORDS or role in ("official", "spokesperson", "spokesman",
-                                                    "spokeswoman", "analyst", "source"):
+            if role not in _TITLE_WORDS or role in (
+                "official",
+                "spokesperson",
+                "spokesman",
+                "spokeswoman",
+                "analyst",
+                "source",
+            ):
                 return None
-            for pos, name in reversed(self.mentions[: bisect_left(self._positions, before)]):
+            for _pos, name in reversed(self.mentions[: bisect_left(self._positions, before)]):
                 if role in self.titles.get(name, set()):
                     return name
             return self.last_before(before)
@@ -245,7 +261,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
         if stop.end() + start <= pos:
             candidate = start + stop.end()
             # Only a real boundary if the next char starts a sentence.
-            if candidate < len(text) and (text[candidate].isupper() or text[candidate] in "“\""):
+            if candidate < len(text) and (text[candidate].isupper() or text[candidate] in '“"'):
                 start = candidate if candidate < pos else start
     end_match = re.compile(r"[.!?](?=[\"”’]?\s|$)|\n").search(text, pos)
     return start, (end_match.end() if end_match else len(text))
@@ -275,7 +291,9 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 speaker, attributed = previous[1], previous[1] is not None
         if attributed or words > 3:
             previous = (span, speaker)
-        if words <= 3 and (not attributed or _SCARE.search(text[max(0, span.open_at - 12) : span.open_at])):
+        if words <= 3 and (
+            not attributed or _SCARE.search(text[max(0, span.open_at - 12) : span.open_at])
+        ):
             continue  # a scare quote or a title, not something somebody said
         if inner in seen:
             continue

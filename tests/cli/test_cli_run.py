@@ -127,8 +127,11 @@ def test_collect_then_brief_twice_on_a_local_server(
         f"<item><title>{p}</title><link>{base}/{p}</link></item>"
         for p in ("wire-original", "wire-copy-ledger", "unions", "football")
     )
-    web.add("/feed.xml", f'<rss version="2.0"><channel><title>F</title>{items}</channel></rss>',
-            content_type="application/rss+xml")
+    web.add(
+        "/feed.xml",
+        f'<rss version="2.0"><channel><title>F</title>{items}</channel></rss>',
+        content_type="application/rss+xml",
+    )
     web.add("/dead.xml", b"nope", status=500)
     (tmp_path / "briefbot.toml").write_text(
         '[[topics]]\nname = "steel"\n[topics.query]\nmay = ["steel"]\nmust_not = ["football"]\n'

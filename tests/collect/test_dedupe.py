@@ -40,8 +40,10 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
         ("https://example.com/news/story.amp", "https://example.com/news/story"),
         ("https://example.com/a?outputType=amp", "https://example.com/a"),
         ("https://example.com/a?amp=1", "https://example.com/a"),
-        ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story",
-         "https://example.com/news/story"),
+        (
+            "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story",
+            "https://example.com/news/story",
+        ),
         ("https://example.com//a///b", "https://example.com/a/b"),
         ("https://example.com/caf%c3%a9", "https://example.com/caf%C3%A9"),
         ("https://example.com/%7Euser", "https://example.com/~user"),
@@ -58,7 +60,7 @@ def test_canonical_url(url: str, canonical: str) -> None:
 
 def test_content_hash_ignores_formatting_only() -> None:
     a = dedupe.content_hash("Steel talks resume.\n\n“We are close,” she said.")
-    b = dedupe.content_hash("steel  talks resume — \"we are close\" she said")
+    b = dedupe.content_hash('steel  talks resume — "we are close" she said')
     assert a == b
     assert a != dedupe.content_hash("Steel talks collapse. “We are far,” she said.")
 
@@ -106,8 +108,14 @@ def test_story_terms_relate_coverage_of_one_event_only() -> None:
     assert dedupe.term_overlap(frozenset(), terms["football"]) == 0.0
 
 
-def recent(i: int, sig: str, terms: frozenset[str], story: int | None = 1,
-           dup: int | None = None, relevant: bool = True) -> RecentArticle:
+def recent(
+    i: int,
+    sig: str,
+    terms: frozenset[str],
+    story: int | None = 1,
+    dup: int | None = None,
+    relevant: bool = True,
+) -> RecentArticle:
     return RecentArticle(i, story, dup, sig, terms, relevant)
 
 
@@ -115,18 +123,20 @@ def test_place_article() -> None:
     base = dedupe.signature("one two three four five six seven eight nine ten eleven twelve")
     other = dedupe.signature("completely different words about a football match in the rain")
     enc = dedupe.encode_signature
-    stored = [recent(1, enc(base), frozenset({"steel", "tariff", "kovalenko"}), story=7),
-              recent(2, enc(base), frozenset(), story=7, dup=1)]
+    stored = [
+        recent(1, enc(base), frozenset({"steel", "tariff", "kovalenko"}), story=7),
+        recent(2, enc(base), frozenset(), story=7, dup=1),
+    ]
     # exact match: joins the original (not the copy), in its story
     exact = place_article(base, frozenset(), stored[1], stored, relevant=True)
     assert (exact.duplicate_of, exact.story_id) == (1, 7)
     near = place_article(base, frozenset(), None, stored, relevant=True)
     assert (near.duplicate_of, near.story_id) == (1, 7)
-    related = place_article(other, frozenset({"steel", "tariff", "quota"}), None, stored,
-                            relevant=True)
+    related = place_article(
+        other, frozenset({"steel", "tariff", "quota"}), None, stored, relevant=True
+    )
     assert (related.duplicate_of, related.story_id) == (None, 7)
     unrelated = place_article(other, frozenset({"football"}), None, stored, relevant=True)
     assert (unrelated.duplicate_of, unrelated.story_id) == (None, None)
-    off_topic = place_article(other, frozenset({"steel", "tariff"}), None, stored,
-                              relevant=False)
+    off_topic = place_article(other, frozenset({"steel", "tariff"}), None, stored, relevant=False)
     assert off_topic.story_id is None

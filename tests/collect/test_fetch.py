@@ -20,8 +20,9 @@ from bot.errors import (
 )
 from tests.servers.web import Reply, WebServer
 
-LOCAL = FetchPolicy(allow_hosts=("127.0.0.1",), read_timeout=0.5, total_timeout=1.5,
-                    max_bytes=1_000_000)
+LOCAL = FetchPolicy(
+    allow_hosts=("127.0.0.1",), read_timeout=0.5, total_timeout=1.5, max_bytes=1_000_000
+)
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ async def test_ok_with_user_agent_and_charset(web: WebServer, fetcher: Fetcher) 
 
 
 async def test_http_error_is_a_reason(web: WebServer, fetcher: Fetcher) -> None:
-    with pytest.raises(FetchError, match="HTTP 404 from 127.0.0.1"):
+    with pytest.raises(FetchError, match=r"HTTP 404 from 127\.0\.0\.1"):
         await fetcher.fetch(web.url("/missing"))
 
 
@@ -183,7 +184,7 @@ async def test_server_that_never_answers_times_out(web: WebServer, fetcher: Fetc
 
 async def test_slow_drip_hits_the_total_deadline(web: WebServer, fetcher: Fetcher) -> None:
     web.slow_drip("/drip", interval=0.1)
-    with pytest.raises(FetchTimeoutError, match="within 1.5 s"):
+    with pytest.raises(FetchTimeoutError, match=r"within 1\.5 s"):
         await fetcher.fetch(web.url("/drip"))
 
 

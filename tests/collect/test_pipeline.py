@@ -82,14 +82,16 @@ async def test_every_feed_shape_and_hostile_source_side_by_side(
     web: WebServer, collector: Collector, store: ArticleStore
 ) -> None:
     base = web.url("")
-    web.add("/rss.xml", rss(base, "/wire-original", "/football"),
-            content_type="application/rss+xml")
+    web.add(
+        "/rss.xml", rss(base, "/wire-original", "/football"), content_type="application/rss+xml"
+    )
     web.add("/atom.xml", atom(base, "/unions"), content_type="application/atom+xml")
     web.add("/broken.xml", (FEEDS / "broken.xml").read_bytes(), content_type="application/xml")
-    web.add("/bomb.xml", (FEEDS / "entity-bomb.xml").read_bytes(),
-            content_type="application/xml")
-    latin = (FEEDS / "wrong-encoding.xml").read_bytes().replace(
-        b"https://latin.test/acier", f"{base}/wire-copy-metro".encode()
+    web.add("/bomb.xml", (FEEDS / "entity-bomb.xml").read_bytes(), content_type="application/xml")
+    latin = (
+        (FEEDS / "wrong-encoding.xml")
+        .read_bytes()
+        .replace(b"https://latin.test/acier", f"{base}/wire-copy-metro".encode())
     )
     web.add("/latin.xml", latin, content_type="application/rss+xml; charset=utf-8")
     web.gzip_bomb("/gzip-bomb.xml", 200_000_000)
@@ -102,7 +104,14 @@ async def test_every_feed_shape_and_hostile_source_side_by_side(
 
     by_source = {o.source.rsplit("/", 1)[-1]: o for o in outcomes}
     assert [by_source[f"{n}.xml"].ok for n in names] == [
-        True, True, False, False, True, False, False, False,
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
     ]
     assert "not a valid RSS or Atom feed" in (by_source["broken.xml"].error or "")
     assert "entit" in (by_source["bomb.xml"].error or "")
@@ -120,10 +129,16 @@ async def test_syndicated_copies_become_one_story_and_off_topic_is_kept_out(
     web: WebServer, collector: Collector, store: ArticleStore, clock: Clock
 ) -> None:
     base = web.url("")
-    web.add("/a.xml", rss(base, "/wire-original", "/unions", "/football"),
-            content_type="application/rss+xml")
-    web.add("/b.xml", rss(base, "/wire-copy-ledger", "/wire-copy-metro"),
-            content_type="application/rss+xml")
+    web.add(
+        "/a.xml",
+        rss(base, "/wire-original", "/unions", "/football"),
+        content_type="application/rss+xml",
+    )
+    web.add(
+        "/b.xml",
+        rss(base, "/wire-copy-ledger", "/wire-copy-metro"),
+        content_type="application/rss+xml",
+    )
     outcomes = await collector.collect(topic_with(web.url("/a.xml"), web.url("/b.xml")))
     assert all(o.ok for o in outcomes), outcomes
 
@@ -143,8 +158,9 @@ async def test_syndicated_copies_become_one_story_and_off_topic_is_kept_out(
     assert wire.story_id == root.story_id
     unions = next(a for a in everything if a.site_name == "Continental Times")
     assert unions.duplicate_of is None  # related coverage, not a copy
-    relevant = await store.articles_in_window("eu-us-steel", clock.now().replace(year=2000),
-                                              clock.now())
+    relevant = await store.articles_in_window(
+        "eu-us-steel", clock.now().replace(year=2000), clock.now()
+    )
     assert football.id not in {a.id for a in relevant}
 
 
@@ -152,8 +168,12 @@ async def test_rerun_stores_nothing_twice_and_uses_conditional_get(
     web: WebServer, collector: Collector, store: ArticleStore
 ) -> None:
     base = web.url("")
-    web.conditional("/feed.xml", rss(base, "/wire-original", "/unions"),
-                    etag='"v1"', last_modified="Tue, 24 Nov 2026 06:00:00 GMT")
+    web.conditional(
+        "/feed.xml",
+        rss(base, "/wire-original", "/unions"),
+        etag='"v1"',
+        last_modified="Tue, 24 Nov 2026 06:00:00 GMT",
+    )
     topic = topic_with(web.url("/feed.xml"))
     first = await collector.collect(topic)
     counts = {t: await store.count(t) for t in ("articles", "stories", "sources")}
@@ -169,8 +189,11 @@ async def test_items_already_known_under_another_url_are_not_refetched(
 ) -> None:
     base = web.url("")
     web.add("/one.xml", rss(base, "/wire-original"), content_type="application/rss+xml")
-    web.add("/two.xml", rss(base, "/wire-original?utm_source=rss&utm_medium=feed#top"),
-            content_type="application/rss+xml")
+    web.add(
+        "/two.xml",
+        rss(base, "/wire-original?utm_source=rss&utm_medium=feed#top"),
+        content_type="application/rss+xml",
+    )
     await collector.collect(topic_with(web.url("/one.xml")))
     before = len([r for r in web.requests if r.path.startswith("/wire-original")])
     outcomes = await collector.collect(topic_with(web.url("/two.xml")))
@@ -185,12 +208,13 @@ async def test_one_bad_article_does_not_fail_its_source(
     base = web.url("")
     web.add("/empty", b"<html><body><p>Too short.</p></body></html>")
     web.add("/image", b"\x89PNG....", content_type="image/png")
-    web.add("/f.xml", rss(base, "/wire-original", "/empty", "/image", "/missing"),
-            content_type="application/rss+xml")
+    web.add(
+        "/f.xml",
+        rss(base, "/wire-original", "/empty", "/image", "/missing"),
+        content_type="application/rss+xml",
+    )
     [outcome] = await collector.collect(topic_with(web.url("/f.xml")))
     assert outcome.ok and outcome.new == 1 and outcome.failed_items == 3
     assert any("404" in e for e in outcome.item_errors)
     assert any("no article text" in e for e in outcome.item_errors)
     assert any("not a text document" in e for e in outcome.item_errors)
-
-

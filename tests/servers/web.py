@@ -132,8 +132,7 @@ class WebServer:
         block = b"\0" * 1_000_000
         parts = [compressor.compress(block) for _ in range(expanded_size // len(block))]
         data = b"".join(parts) + compressor.flush()
-        self.add(path, data, content_type="application/xml",
-                 headers={"Content-Encoding": "gzip"})
+        self.add(path, data, content_type="application/xml", headers={"Content-Encoding": "gzip"})
 
     def huge(self, path: str, size: int, content_type: str = "text/html") -> None:
         """Stream size bytes in chunks, without a Content-Length."""
@@ -147,8 +146,15 @@ class WebServer:
 
         self.route(path, lambda _r: Reply(200, {"Content-Type": content_type}, body()))
 
-    def conditional(self, path: str, body: bytes, *, etag: str, last_modified: str,
-                    content_type: str = "application/rss+xml") -> None:
+    def conditional(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        etag: str,
+        last_modified: str,
+        content_type: str = "application/rss+xml",
+    ) -> None:
         """Honour If-None-Match / If-Modified-Since with 304."""
 
         def handler(r: Recorded) -> Reply:
@@ -171,8 +177,11 @@ class WebServer:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
             handler = self.routes.get(h.path) or self.routes.get(urlsplit(h.path).path)
-            reply = handler(record) if handler else Reply(404, {"Content-Type": "text/plain"},
-                                                           b"not found")
+            reply = (
+                handler(record)
+                if handler
+                else Reply(404, {"Content-Type": "text/plain"}, b"not found")
+            )
             if reply is None:
                 h.close_connection = True
                 return

@@ -25,17 +25,25 @@ ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
     ("text", "expected"),
     [
         ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
-        ("The U.S. and the E.U. met at 9 a.m. on Jan. 5. Talks followed.",
-         ["The U.S. and the E.U. met at 9 a.m. on Jan. 5.", "Talks followed."]),
-        ("Prices rose 3.2% to $4.5 billion. Shares fell.",
-         ["Prices rose 3.2% to $4.5 billion.", "Shares fell."]),
+        (
+            "The U.S. and the E.U. met at 9 a.m. on Jan. 5. Talks followed.",
+            ["The U.S. and the E.U. met at 9 a.m. on Jan. 5.", "Talks followed."],
+        ),
+        (
+            "Prices rose 3.2% to $4.5 billion. Shares fell.",
+            ["Prices rose 3.2% to $4.5 billion.", "Shares fell."],
+        ),
         ("J. R. Smith spoke. Then he left.", ["J. R. Smith spoke.", "Then he left."]),
-        ("“We are close,” she said. “But not yet.” Then silence.",
-         ["“We are close,” she said.", "“But not yet.”", "Then silence."]),
+        (
+            "“We are close,” she said. “But not yet.” Then silence.",
+            ["“We are close,” she said.", "“But not yet.”", "Then silence."],
+        ),
         ('He said "stop." Then he left!', ['He said "stop."', "Then he left!"]),
         ("Wait… What? Yes!", ["Wait…", "What?", "Yes!"]),
-        ("BRUSSELS\nTalks resumed today.\n\nA new paragraph.",
-         ["BRUSSELS", "Talks resumed today.", "A new paragraph."]),
+        (
+            "BRUSSELS\nTalks resumed today.\n\nA new paragraph.",
+            ["BRUSSELS", "Talks resumed today.", "A new paragraph."],
+        ),
         ("No. 10 said so. Fine.", ["No. 10 said so.", "Fine."]),
     ],
 )
@@ -48,7 +56,7 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 
 def test_normalise_and_verbatim() -> None:
     article = "“We are  close,” she said.\nIt’s\u00a0done — really…"
-    assert normalise_for_match(article) == "\"We are close,\" she said. It's done - really..."
+    assert normalise_for_match(article) == '"We are close," she said. It\'s done - really...'
     assert is_verbatim("We are close", article)
     assert is_verbatim('"We are close,"', article)
     assert is_verbatim("It's done", article)

@@ -20,10 +20,15 @@ EXPECTED: dict[str, list[tuple[str | None, str]]] = {
     ],
     # straight quotes, `X told reporters: "…"`, a quote running over two sentences
     "b-straight.txt": [
-        ("Lucia Ferrante", "We cannot run plants at a loss for another winter. Energy costs "
-         "have doubled and our American orders have fallen by a third."),
-        ("Lucia Ferrante", "If there is no agreement by March, we will have to start shutting "
-         "down pot lines"),
+        (
+            "Lucia Ferrante",
+            "We cannot run plants at a loss for another winter. Energy costs "
+            "have doubled and our American orders have fallen by a third.",
+        ),
+        (
+            "Lucia Ferrante",
+            "If there is no agreement by March, we will have to start shutting down pot lines",
+        ),
     ],
     # he said / she said / he added across paragraphs, two people, an interrupted quote
     "c-pronouns.txt": [
@@ -37,8 +42,10 @@ EXPECTED: dict[str, list[tuple[str | None, str]]] = {
     # "the commissioner said", surname-only mentions, "Its chair, X, said … “…”"
     "d-titles.txt": [
         ("Marta Kovalenko", "We will not negotiate forever"),
-        ("Marta Kovalenko",
-         "If there is no deal by the fifteenth, the countermeasures will apply from January."),
+        (
+            "Marta Kovalenko",
+            "If there is no deal by the fifteenth, the countermeasures will apply from January.",
+        ),
         ("Pieter Vandenberg", "as long as workers are protected."),
         ("Marta Kovalenko", "The tone was constructive"),
         ("Marta Kovalenko", "but tone is not a text."),
@@ -94,14 +101,22 @@ def test_speaker_is_never_a_name_absent_from_the_text() -> None:
     ("text", "expected"),
     [
         ("“We are close,” she said. No name anywhere.", [(None, "We are close")]),
-        ("Anna Brandt spoke. “Markets have priced it in,” she said.",
-         [("Anna Brandt", "Markets have priced it in")]),
-        ("“It is over,” said Tom Reyes. “We go home.”",
-         [("Tom Reyes", "It is over"), ("Tom Reyes", "We go home.")]),
-        ("Prime Minister Ana Sousa said: «Não vamos ceder nada hoje»",
-         [("Ana Sousa", "Não vamos ceder nada hoje")]),
-        ("“A deal is near,” according to Lena Fisch, a lawyer.",
-         [("Lena Fisch", "A deal is near")]),
+        (
+            "Anna Brandt spoke. “Markets have priced it in,” she said.",
+            [("Anna Brandt", "Markets have priced it in")],
+        ),
+        (
+            "“It is over,” said Tom Reyes. “We go home.”",
+            [("Tom Reyes", "It is over"), ("Tom Reyes", "We go home.")],
+        ),
+        (
+            "Prime Minister Ana Sousa said: «Não vamos ceder nada hoje»",
+            [("Ana Sousa", "Não vamos ceder nada hoje")],
+        ),
+        (
+            "“A deal is near,” according to Lena Fisch, a lawyer.",
+            [("Lena Fisch", "A deal is near")],
+        ),
         ("The minister’s ‘clear red line’ was repeated by Ivo Petrov, who said it twice.", []),
         ("It’s the union’s view that workers’ pay matters.", []),
     ],
