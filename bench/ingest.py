@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import threading
@@ -167,7 +168,13 @@ async def pipeline(base: str, feeds: int, data_dir: Path) -> tuple[float, int, i
     start = time.perf_counter()
     async with open_services(settings) as services:
         outcomes = await services.collector.collect(topic)
+        collected = time.perf_counter()
         briefing = await services.briefings.brief(topic)
+        print(
+            f"  collect {collected - start:.2f} s, summarise + brief "
+            f"{time.perf_counter() - collected:.2f} s",
+            file=sys.stderr,
+        )
         stored = await services.store.count("articles")
         summarised = services.summaries.computed
     elapsed = time.perf_counter() - start
@@ -182,11 +189,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--syndicated", type=float, default=0.1)
+    parser.add_argument("--serve-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_at is not None:  # the child process: serve until stdin closes
+        files = generate(args.articles, args.syndicated, datetime.fromtimestamp(args.serve_at, UTC))
+        server, base = serve(files)
+        print(base, flush=True)
+        sys.stdin.read()
+        server.shutdown()
+        return
     now = datetime.now(UTC)
     files = generate(args.articles, args.syndicated, now)
     pages = [content for path, (_, content) in files.items() if path.startswith("/a/")]
-    server, base = serve(files)
+    # The pages are served by a separate process so that serving does not compete with the
+    # pipeline for this process's interpreter.
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--articles",
+            str(args.articles),
+            "--syndicated",
+            str(args.syndicated),
+            "--serve-at",
+            str(now.timestamp()),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    base = child.stdout.readline().strip()
     try:
         start = time.perf_counter()
         for content in pages:
@@ -197,7 +230,8 @@ def main() -> None:
                 pipeline(base, (args.articles + 49) // 50, Path(tmp))
             )
     finally:
-        server.shutdown()
+        child.stdin.close()
+        child.wait(timeout=10)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bare_rate = len(pages) / bare
     rate = stored / elapsed

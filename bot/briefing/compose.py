@@ -211,11 +211,8 @@ class BriefingService:
         originals = {a.id: a for a in articles if a.duplicate_of is None}
         missing = {a.duplicate_of for a in articles if a.duplicate_of} - set(originals)
         originals.update(await self.store.articles_by_id(i for i in missing if i))
-        summaries = {
-            root: await self.summaries.get(article)
-            for root, article in originals.items()
-            if any(_root(a) == root for a in articles)
-        }
+        roots = {_root(a) for a in articles}
+        summaries = await self.summaries.get_many(originals[r] for r in roots if r in originals)
         briefing = compose(
             topic=topic,
             window_start=start,

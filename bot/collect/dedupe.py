@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import re
 import struct
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 from urllib.parse import (
     SplitResult,
     parse_qsl,
@@ -138,44 +139,33 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(_words(text)).encode()).hexdigest()
 
 
-_MERSENNE = (1 << 61) - 1
-_MAX32 = (1 << 32) - 1
-
-
-@lru_cache(maxsize=8)
-def _coefficients(num_perm: int) -> tuple[tuple[int, int], ...]:
-    out = []
-    for i in range(num_perm):
-        digest = hashlib.blake2b(f"briefbot-minhash-{i}".encode(), digest_size=16).digest()
-        a, b = struct.unpack("<QQ", digest)
-        out.append(((a % (_MERSENNE - 1)) + 1, b % _MERSENNE))
-    return tuple(out)
-
-
 def _shingles(text: str, size: int = 3) -> set[int]:
     words = _words(text)
     if len(words) < size:
         words = words + [""] * (size - len(words))
-    grams = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    # crc32 is deterministic across processes and fast; 32 bits is plenty for one article.
     return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams
+        zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)
     }
 
 
 def signature(text: str, *, num_perm: int = 64) -> tuple[int, ...]:
-    """MinHash signature of the text's word 3-shingles (32-bit values)."""
-    shingles = _shingles(text)
-    return tuple(
-        min(((a * s + b) % _MERSENNE) & _MAX32 for s in shingles)
-        for a, b in _coefficients(num_perm)
-    )
+    """A bottom-k MinHash sketch: the k smallest 32-bit hashes of the text's word 3-shingles.
+
+    One hash per shingle instead of k permutations keeps it linear in the text's length;
+    `similarity` estimates Jaccard from the k smallest hashes of the union.
+    """
+    return tuple(heapq.nsmallest(num_perm, _shingles(text)))
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of two signatures (0..1)."""
-    if not a or len(a) != len(b):
+    """Estimated Jaccard similarity of two sketches (0..1)."""
+    if not a or not b:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    k = max(len(a), len(b))
+    set_a, set_b = set(a), set(b)
+    union = heapq.nsmallest(k, set_a | set_b)
+    return sum(1 for h in union if h in set_a and h in set_b) / len(union)
 
 
 NEAR_DUPLICATE = 0.5

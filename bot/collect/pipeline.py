@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,39 +43,70 @@ def place_article(
     signature: Sequence[int],
     terms: frozenset[str],
     exact_match: RecentArticle | None,
-    recent: Sequence[RecentArticle],
+    near: Sequence[RecentArticle],
+    related: Sequence[RecentArticle],
     *,
     relevant: bool,
 ) -> Placement:
     """Decide (pure) whether an article repeats a stored one or joins a stored story.
 
-    An exact or near-duplicate (a syndicated copy) joins its original's story and is marked as
-    a duplicate of the original, so it is summarised once. Otherwise a relevant article with
-    enough salient terms in common joins that story; else it starts a new one (story None).
+    An exact or near-duplicate (a syndicated copy) among `near` joins its original's story
+    and is marked as a copy of the original, so it is summarised once. Otherwise a relevant
+    article sharing enough salient terms with one of `related` joins that story; else it
+    starts a new one (story None). `RecentIndex` narrows both lists down to candidates.
     """
     if exact_match is not None:
         return Placement(exact_match.duplicate_of or exact_match.id, exact_match.story_id)
     best: RecentArticle | None = None
     best_score = 0.0
-    for other in recent:
+    for other in near:
         score = dedupe.similarity(signature, dedupe.decode_signature(other.signature))
         if score > best_score:
             best, best_score = other, score
-    if best is not None and dedupe.is_near_duplicate(
-        signature, dedupe.decode_signature(best.signature)
-    ):
+    if best is not None and best_score >= dedupe.NEAR_DUPLICATE:
         return Placement(best.duplicate_of or best.id, best.story_id)
     if not relevant:
         return Placement(None, None)
     story_best: RecentArticle | None = None
     story_score = 0.0
-    for other in recent:
+    for other in related:
         if not other.relevant or other.story_id is None:
             continue
         overlap = dedupe.term_overlap(terms, other.terms)
         if dedupe.same_story(terms, other.terms) and overlap > story_score:
             story_best, story_score = other, overlap
     return Placement(None, story_best.story_id if story_best else None)
+
+
+class RecentIndex:
+    """Recent articles indexed by sketch hash and by term, so placing a new article looks at
+    the few that can match instead of every article of the last days."""
+
+    def __init__(self, articles: Iterable[RecentArticle] = ()) -> None:
+        self.items: dict[int, RecentArticle] = {}
+        self.by_hash: dict[int, list[int]] = defaultdict(list)
+        self.by_term: dict[str, list[int]] = defaultdict(list)
+        for article in articles:
+            self.add(article)
+
+    def add(self, article: RecentArticle) -> None:
+        self.items[article.id] = article
+        for value in dedupe.decode_signature(article.signature):
+            self.by_hash[value].append(article.id)
+        if article.relevant and article.story_id is not None:
+            for term in article.terms:
+                self.by_term[term].append(article.id)
+
+    def near(self, signature: Sequence[int]) -> list[RecentArticle]:
+        """Articles sharing enough sketch hashes to possibly be copies."""
+        shared = Counter(i for h in signature for i in self.by_hash.get(h, ()))
+        floor = max(1, len(signature) // 8)
+        return [self.items[i] for i, n in sorted(shared.items()) if n >= floor]
+
+    def related(self, terms: frozenset[str]) -> list[RecentArticle]:
+        """Articles sharing at least two salient terms."""
+        shared = Counter(i for t in terms for i in self.by_term.get(t, ()))
+        return [self.items[i] for i, n in sorted(shared.items()) if n >= 2]
 
 
 def query_of(topic: TopicConfig) -> relevance.Query:
@@ -127,13 +159,13 @@ class _TopicRun:
         self.topic = topic
         self.query = query_of(topic)
         self.started = collector.now()
-        self.recent: list[RecentArticle] = []
+        self.recent = RecentIndex()
         self.lock = asyncio.Lock()
         self.slots = asyncio.Semaphore(collector.concurrency)
 
     async def load_recent(self) -> None:
         since = self.started - self.c.recent_window
-        self.recent = await self.c.store.recent_articles(self.topic.name, since)
+        self.recent = RecentIndex(await self.c.store.recent_articles(self.topic.name, since))
 
     async def collect_source(self, source: SourceConfig) -> SourceOutcome:
         label = source_label(source)
@@ -239,11 +271,18 @@ class _TopicRun:
         rel = relevance.score(self.query, title, art.text)
         async with self.lock:
             exact = await self.c.store.article_by_hash(self.topic.name, content_hash)
-            placement = place_article(signature, terms, exact, self.recent, relevant=rel.relevant)
+            placement = place_article(
+                signature,
+                terms,
+                exact,
+                self.recent.near(signature),
+                self.recent.related(terms),
+                relevant=rel.relevant,
+            )
             fetched_at = self.c.now()
             story_id = placement.story_id if rel.relevant else None
             new_story = rel.relevant and story_id is None
-            new_id = await self.c.store.add_article(
+            added = await self.c.store.add_article(
                 NewArticle(
                     topic=self.topic.name,
                     url=art.url,
@@ -266,10 +305,9 @@ class _TopicRun:
                 ),
                 new_story=new_story,
             )
-            if new_id is not None:
-                if new_story:
-                    story_id = await self.c.store.story_of(new_id)
-                self.recent.append(
+            if added is not None:
+                new_id, story_id = added
+                self.recent.add(
                     RecentArticle(
                         id=new_id,
                         story_id=story_id,
@@ -279,7 +317,7 @@ class _TopicRun:
                         relevant=rel.relevant,
                     )
                 )
-        return new_id is not None
+        return added is not None
 
 
 def _short(url: str, limit: int = 80) -> str:

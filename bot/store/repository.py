@@ -8,7 +8,7 @@ duplicate rows. Works on SQLite (default) and is kept to constructs PostgreSQL a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -286,11 +286,13 @@ class ArticleStore:
             )
             return [_recent(r) for r in rows]
 
-    async def add_article(self, article: NewArticle, *, new_story: bool = False) -> int | None:
+    async def add_article(
+        self, article: NewArticle, *, new_story: bool = False
+    ) -> tuple[int, int | None] | None:
         """Insert an article (and, if new_story, the story it starts) in one transaction.
 
-        Returns the article id, or None when its canonical URL is already stored; then nothing
-        is written, so a re-run or a race never leaves an empty story behind.
+        Returns (article id, story id), or None when its canonical URL is already stored; then
+        nothing is written, so a re-run or a race never leaves an empty story behind.
         """
         values = {
             "topic": article.topic,
@@ -324,6 +326,7 @@ class ArticleStore:
             if row is None:
                 return None
             article_id = int(row[0])
+            story_id = article.story_id
             if new_story:
                 story_id = (
                     await conn.execute(
@@ -345,7 +348,7 @@ class ArticleStore:
                     .where(s.c.id == article.story_id, s.c.last_seen_at < article.fetched_at)
                     .values(last_seen_at=article.fetched_at)
                 )
-        return article_id
+        return article_id, story_id
 
     async def story_of(self, article_id: int) -> int | None:
         t = schema.articles
@@ -413,6 +416,47 @@ class ArticleStore:
                 )
             ).first()
         return Summary.from_dict(json.loads(row[0])) if row else None
+
+    async def get_summaries(
+        self, article_ids: Iterable[int], summariser: str, prompt_version: str
+    ) -> dict[int, Summary]:
+        """Stored summaries of several articles by one summariser version, in one query."""
+        ids = list(set(article_ids))
+        t = schema.summaries
+        found: dict[int, Summary] = {}
+        async with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = await conn.execute(
+                    sa.select(t.c.article_id, t.c.payload).where(
+                        t.c.article_id.in_(ids[i : i + 500]),
+                        t.c.summariser == summariser,
+                        t.c.prompt_version == prompt_version,
+                    )
+                )
+                found.update((r[0], Summary.from_dict(json.loads(r[1]))) for r in rows)
+        return found
+
+    async def save_summaries(self, summaries: Mapping[int, Summary], at: datetime) -> None:
+        """Store several summaries in one transaction (each once per article and version)."""
+        if not summaries:
+            return
+        t = schema.summaries
+        rows = [
+            {
+                "article_id": article_id,
+                "summariser": summary.summariser,
+                "prompt_version": summary.prompt_version,
+                "created_at": at,
+                "payload": json.dumps(summary.to_dict(), ensure_ascii=False),
+                "prompt_tokens": None,
+                "completion_tokens": None,
+            }
+            for article_id, summary in summaries.items()
+        ]
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                self._insert_ignore(t, ["article_id", "summariser", "prompt_version"]), rows
+            )
 
     async def save_summary(
         self,

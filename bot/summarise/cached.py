@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,21 @@ class CachedSummaries:
         self.summariser = summariser
         self.now = now
         self.computed = 0
+
+    async def get_many(self, articles: Iterable[Article]) -> dict[int, Summary]:
+        """Summaries of several articles: one query for the stored ones, one write for new."""
+        wanted = {a.id: a for a in articles}
+        name, version = self.summariser.name, self.summariser.prompt_version
+        found = await self.store.get_summaries(wanted, name, version)
+        fresh: dict[int, Summary] = {}
+        for article_id, article in wanted.items():
+            if article_id not in found:
+                fresh[article_id] = await self.summariser.summarise(
+                    title=article.title, text=article.text
+                )
+        await self.store.save_summaries(fresh, self.now())
+        self.computed += len(fresh)
+        return {**found, **fresh}
 
     async def get(self, article: Article) -> Summary:
         """The article's summary, computing and storing it on first use."""

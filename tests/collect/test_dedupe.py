@@ -9,7 +9,7 @@ import pytest
 
 from bot.collect import dedupe
 from bot.collect.extract import extract_html
-from bot.collect.pipeline import place_article
+from bot.collect.pipeline import RecentIndex, place_article
 from bot.store.repository import RecentArticle
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
@@ -68,7 +68,9 @@ def test_content_hash_ignores_formatting_only() -> None:
 def test_signature_is_deterministic_and_round_trips() -> None:
     sig = dedupe.signature("The quick brown fox jumps over the lazy dog again and again")
     assert sig == dedupe.signature("The quick brown fox jumps over the lazy dog again and again")
-    assert len(sig) == 64 and all(0 <= v < 2**32 for v in sig)
+    assert len(sig) == 10 and all(0 <= v < 2**32 for v in sig)  # every shingle of a short text
+    long_sig = dedupe.signature(" ".join(f"word{i}" for i in range(500)))
+    assert len(long_sig) == 64 and list(long_sig) == sorted(long_sig)
     assert dedupe.decode_signature(dedupe.encode_signature(sig)) == sig
     # Pinned: a change here silently breaks dedupe against articles already stored.
     assert dedupe.encode_signature(dedupe.signature("steel talks resume in brussels"))[:24] == (
@@ -76,7 +78,7 @@ def test_signature_is_deterministic_and_round_trips() -> None:
     )
 
 
-PINNED = "K2VIup7LABy88E0SmbqKWUqZ"
+PINNED = "IjMmJO/ZY4LLRyTr"
 
 
 def texts() -> dict[str, tuple[str, str]]:
@@ -128,15 +130,29 @@ def test_place_article() -> None:
         recent(2, enc(base), frozenset(), story=7, dup=1),
     ]
     # exact match: joins the original (not the copy), in its story
-    exact = place_article(base, frozenset(), stored[1], stored, relevant=True)
+    exact = place_article(base, frozenset(), stored[1], stored, stored, relevant=True)
     assert (exact.duplicate_of, exact.story_id) == (1, 7)
-    near = place_article(base, frozenset(), None, stored, relevant=True)
+    near = place_article(base, frozenset(), None, stored, stored, relevant=True)
     assert (near.duplicate_of, near.story_id) == (1, 7)
-    related = place_article(
-        other, frozenset({"steel", "tariff", "quota"}), None, stored, relevant=True
-    )
+    terms = frozenset({"steel", "tariff", "quota"})
+    related = place_article(other, terms, None, stored, stored, relevant=True)
     assert (related.duplicate_of, related.story_id) == (None, 7)
-    unrelated = place_article(other, frozenset({"football"}), None, stored, relevant=True)
+    unrelated = place_article(other, frozenset({"football"}), None, stored, stored, relevant=True)
     assert (unrelated.duplicate_of, unrelated.story_id) == (None, None)
-    off_topic = place_article(other, frozenset({"steel", "tariff"}), None, stored, relevant=False)
+    off_topic = place_article(
+        other, frozenset({"steel", "tariff"}), None, stored, stored, relevant=False
+    )
     assert off_topic.story_id is None
+
+
+def test_recent_index_narrows_candidates() -> None:
+    texts = [" ".join(f"w{i}x{j}" for j in range(300)) for i in range(200)]
+    enc = dedupe.encode_signature
+    index = RecentIndex(
+        recent(i, enc(dedupe.signature(t)), frozenset({f"t{i}", "steel"}), story=i)
+        for i, t in enumerate(texts)
+    )
+    copy = dedupe.signature(texts[42] + " Reporting by somebody.")
+    assert [a.id for a in index.near(copy)] == [42]
+    assert [a.id for a in index.related(frozenset({"t5", "steel", "other"}))] == [5]
+    assert index.related(frozenset({"steel"})) == []  # one common word relates nothing

@@ -68,10 +68,10 @@ async def test_adding_the_same_url_twice_stores_one_row_and_one_story(store: Art
 async def test_story_membership_and_last_seen(store: ArticleStore) -> None:
     a = await store.add_article(article(1), new_story=True)
     assert a is not None
-    story = await store.story_of(a)
-    assert story is not None
+    a_id, story = a
+    assert story is not None and await store.story_of(a_id) == story
     b = await store.add_article(article(2, story_id=story))
-    assert b is not None and await store.story_of(b) == story
+    assert b is not None and b[1] == story and await store.story_of(b[0]) == story
     first_seen = await store.story_first_seen([story])
     assert first_seen[story] == T0 + timedelta(minutes=1)
 
@@ -99,8 +99,9 @@ async def test_known_urls_and_hash_lookup(store: ArticleStore) -> None:
 
 
 async def test_summary_stored_once_per_article_and_version(store: ArticleStore) -> None:
-    a = await store.add_article(article(1), new_story=True)
-    assert a is not None
+    added = await store.add_article(article(1), new_story=True)
+    assert added is not None
+    a = added[0]
     summary = Summary(
         (KeyPoint("Talks resumed.", (0,)),),
         (Quote("We are close", "Marta Kovalenko", 1),),
@@ -171,3 +172,17 @@ async def test_full_text_index_follows_articles(store: ArticleStore) -> None:
             )
         ).all()
     assert len(rows) == 1
+
+
+async def test_summaries_in_bulk(store: ArticleStore) -> None:
+    ids = []
+    for n in range(3):
+        added = await store.add_article(article(n), new_story=True)
+        assert added is not None
+        ids.append(added[0])
+    one = Summary((KeyPoint("A point.", (0,)),), (), "offline", "offline-1")
+    await store.save_summaries({ids[0]: one, ids[1]: one}, T0)
+    await store.save_summaries({ids[0]: one}, T0)  # a re-run adds nothing
+    assert await store.count("summaries") == 2
+    got = await store.get_summaries(ids, "offline", "offline-1")
+    assert set(got) == {ids[0], ids[1]} and got[ids[0]] == one
