@@ -86,11 +86,14 @@ class RecentIndex:
         self.items: dict[int, RecentArticle] = {}
         self.by_hash: dict[int, list[int]] = defaultdict(list)
         self.by_term: dict[str, list[int]] = defaultdict(list)
+        self.by_content: dict[str, RecentArticle] = {}
         for article in articles:
             self.add(article)
 
     def add(self, article: RecentArticle) -> None:
         self.items[article.id] = article
+        if article.content_hash:
+            self.by_content.setdefault(article.content_hash, article)
         for value in dedupe.decode_signature(article.signature):
             self.by_hash[value].append(article.id)
         if article.relevant and article.story_id is not None:
@@ -270,7 +273,8 @@ class _TopicRun:
         terms = dedupe.story_terms(title, art.text)
         rel = relevance.score(self.query, title, art.text)
         async with self.lock:
-            exact = await self.c.store.article_by_hash(self.topic.name, content_hash)
+            # Exact copies are looked for among the recent articles (the dedupe horizon).
+            exact = self.recent.by_content.get(content_hash)
             placement = place_article(
                 signature,
                 terms,
@@ -315,6 +319,7 @@ class _TopicRun:
                         signature=dedupe.encode_signature(signature),
                         terms=terms,
                         relevant=rel.relevant,
+                        content_hash=content_hash,
                     )
                 )
         return added is not None

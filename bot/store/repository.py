@@ -67,6 +67,7 @@ class RecentArticle:
     signature: str
     terms: frozenset[str]
     relevant: bool
+    content_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,7 @@ class ArticleStore:
                     t.c.signature,
                     t.c.terms,
                     t.c.relevant,
+                    t.c.content_hash,
                 )
                 .where(t.c.topic == topic, t.c.fetched_at >= since)
                 .order_by(t.c.id)
@@ -542,7 +544,7 @@ class ArticleStore:
             return int((await conn.execute(statement)).scalar_one())
 
 
-def _recent(row: sa.Row[Any, Any, Any, Any, Any, Any]) -> RecentArticle:
+def _recent(row: Any) -> RecentArticle:
     m = row._mapping
     return RecentArticle(
         id=m["id"],
@@ -551,4 +553,5 @@ def _recent(row: sa.Row[Any, Any, Any, Any, Any, Any]) -> RecentArticle:
         signature=m["signature"],
         terms=frozenset(m["terms"].split()),
         relevant=bool(m["relevant"]),
+        content_hash=m.get("content_hash", ""),
     )
