@@ -7,6 +7,7 @@ fetches anything itself.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import trafilatura
@@ -127,12 +128,5 @@ def _checked(article: ExtractedArticle) -> ExtractedArticle:
     if not article.title:
         first = article.text.split("\n", 1)[0]
         title = first if len(first) <= 140 else first[:137].rsplit(" ", 1)[0] + "…"
-        article = ExtractedArticle(
-            url=article.url,
-            title=title,
-            text=article.text,
-            author=article.author,
-            published_at=article.published_at,
-            site_name=article.site_name,
-        )
+        article = replace(article, title=title)
     return article

@@ -95,8 +95,8 @@ def sample(
     return stories, summaries, originals
 
 
-def build(previous: datetime | None = None):  # type: ignore[no-untyped-def]
-    stories, summaries, originals = sample()
+def build(previous: datetime | None = None, *, empty: bool = False):  # type: ignore[no-untyped-def]
+    stories, summaries, originals = ([], {}, {}) if empty else sample()
     return compose(
         topic=TOPIC,
         window_start=NOW - timedelta(hours=24),
@@ -144,16 +144,7 @@ def test_quotes_prefer_attributed_substantial_ones() -> None:
 
 
 def test_no_coverage_is_explicit() -> None:
-    b = compose(
-        topic=TOPIC,
-        window_start=NOW - timedelta(hours=24),
-        window_end=NOW,
-        generated_at=NOW,
-        stories=[],
-        summaries={},
-        originals={},
-        previous_briefing_at=None,
-    )
+    b = build(empty=True)
     assert b.no_coverage
     assert "No new coverage" in to_markdown(b)
     assert json.loads(to_json(b))["no_coverage"] is True
@@ -176,16 +167,7 @@ def test_json_golden() -> None:
 
 
 def test_no_coverage_golden() -> None:
-    b = compose(
-        topic=TOPIC,
-        window_start=NOW - timedelta(hours=24),
-        window_end=NOW,
-        generated_at=NOW,
-        stories=[],
-        summaries={},
-        originals={},
-        previous_briefing_at=None,
-    )
+    b = build(empty=True)
     golden("briefing-empty.md", to_markdown(b))
 
 
