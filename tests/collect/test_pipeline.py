@@ -218,3 +218,43 @@ async def test_one_bad_article_does_not_fail_its_source(
     assert any("404" in e for e in outcome.item_errors)
     assert any("no article text" in e for e in outcome.item_errors)
     assert any("not a text document" in e for e in outcome.item_errors)
+
+
+async def test_news_search_and_page_and_folder_sources(
+    web: WebServer, collector: Collector, store: ArticleStore, tmp_path: Path
+) -> None:
+    base = web.url("")
+    web.add(
+        "/gdelt",
+        '{"articles": [{"url": "%s/wire-original", "title": "Steel", '
+        '"seendate": "20261124T061500Z"}]}' % base,
+        content_type="application/json",
+    )
+    web.add(
+        "/newsroom/",
+        f'<html><body><a href="{base}/unions">Unions</a> <a href="/about">About</a></body></html>',
+    )
+    (tmp_path / "press").mkdir()
+    (tmp_path / "press" / "release.txt").write_text(
+        "Steel council statement\n\n" + (PAGES / "wire-original.html").read_text()
+    )
+    topic = parse_config(
+        TOPIC_TOML.format(
+            sources=(
+                f'[[topics.sources]]\nkind = "search"\nquery = "steel tariffs"\n'
+                f'endpoint = "{base}/gdelt"\n'
+                f'[[topics.sources]]\nkind = "page"\nurl = "{base}/newsroom/"\n'
+                'link_pattern = "/unions"\n'
+                f'[[topics.sources]]\nkind = "folder"\npath = "{tmp_path / "press"}"\n'
+            )
+        )
+    ).topics[0]
+    outcomes = await collector.collect(topic)
+    assert [(o.kind, o.ok, o.new) for o in outcomes] == [
+        ("search", True, 1),
+        ("page", True, 1),
+        ("folder", True, 1),
+    ]
+    search = next(r for r in web.requests if r.path.startswith("/gdelt"))
+    assert "query=steel+tariffs" in search.path and "mode=ArtList" in search.path
+    assert await store.count("articles") == 3
