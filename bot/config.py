@@ -17,9 +17,11 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -35,7 +37,11 @@ class Settings(BaseSettings):
     """Process settings from the environment or `.env`; every field is listed in .env.example."""
 
     model_config = SettingsConfigDict(
-        env_prefix="BRIEFBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="BRIEFBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     config: Path = Field(default=Path("briefbot.toml"), description="the topics file")
@@ -53,6 +59,46 @@ class Settings(BaseSettings):
     # only tests and the bundled demo (which serve pages on 127.0.0.1) set it.
     allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     max_items_per_source: int = Field(default=50, ge=1)
+
+    # The language model (any OpenAI-compatible endpoint). None of these set: offline.
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_token_budget: int = Field(default=6000, ge=500)
+    # Estimated prices, in dollars per million tokens, for `briefbot stats`.
+    llm_price_prompt: float = Field(default=0.15, ge=0)
+    llm_price_completion: float = Field(default=0.60, ge=0)
+    # The name every OpenAI tool reads; enough on its own to use OpenAI.
+    openai_api_key: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("OPENAI_API_KEY")
+    )
+    azure_openai_endpoint: str = Field(
+        default="",
+        validation_alias=AliasChoices("BRIEFBOT_AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_ENDPOINT"),
+    )
+    azure_openai_api_key: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=AliasChoices("BRIEFBOT_AZURE_OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"),
+    )
+    azure_openai_api_version: str = Field(
+        default="2024-10-21",
+        validation_alias=AliasChoices("BRIEFBOT_AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION"),
+    )
+    azure_openai_deployment: str = Field(
+        default="", validation_alias=AliasChoices("BRIEFBOT_AZURE_OPENAI_DEPLOYMENT")
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether any LLM endpoint or key is set (else briefbot summarises offline)."""
+        return bool(
+            self.llm_base_url
+            or self.llm_api_key.get_secret_value()
+            or self.openai_api_key.get_secret_value()
+            or self.azure_openai_endpoint
+        )
 
     @field_validator("allow_hosts", mode="before")
     @classmethod
@@ -87,7 +133,9 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "BRIEFBOT_" + "_".join(str(p) for p in first["loc"]).upper()
+        name = "_".join(str(p) for p in first["loc"]).upper()
+        if not name.startswith(("BRIEFBOT_", "OPENAI_", "AZURE_")):
+            name = "BRIEFBOT_" + name
         raise ConfigError(f"{name}: {first['msg']}. Fix the variable or remove it.") from None
 
 

@@ -10,7 +10,10 @@
      │    └── FetchTimeoutError   the server was too slow or never answered
      ├── SourceError              a source's document could not be parsed (broken feed, …)
      ├── ExtractError             no article text could be found in a document
-     └── StoreError               the database could not be opened or migrated
+     ├── StoreError               the database could not be opened or migrated
+     ├── PromptError              a prompt file is invalid or rendered with wrong variables
+     └── LLMError                 the language model failed; callers fall back to offline
+          └── LLMOutputError      it answered, but not with what the schema asks for
 
 Every message must be safe to show a user: no tracebacks, no raw exception text
 from libraries, no secrets.
@@ -68,3 +71,15 @@ class ExtractError(BriefbotError):
 
 class StoreError(BriefbotError):
     """The store could not be opened, migrated or written."""
+
+
+class PromptError(BriefbotError):
+    """A prompt file is invalid, or was rendered with missing or unknown variables."""
+
+
+class LLMError(BriefbotError):
+    """The language model could not be used (down, timing out, rate-limited, refusing)."""
+
+
+class LLMOutputError(LLMError):
+    """The language model answered, but its output does not match the requested schema."""

@@ -44,6 +44,8 @@ class Summary:
     prompt_version: str
     degraded: bool = False
     dropped_quotes: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {

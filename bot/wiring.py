@@ -10,14 +10,21 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+import openai
 
 from bot.briefing.compose import BriefingService
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import Settings
+from bot.llm import LLM
+from bot.llm.openai_compat import OpenAICompatibleLLM
+from bot.llm.usage import UsageLog
 from bot.store.repository import ArticleStore
 from bot.summarise import OfflineSummariser, Summariser
 from bot.summarise.cached import CachedSummaries
+from bot.summarise.llm import LLMSummariser
 
 
 def utc_now() -> datetime:
@@ -38,11 +45,38 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+def build_llm(settings: Settings) -> OpenAICompatibleLLM | None:
+    """The configured language model, or None (offline) when nothing is configured."""
+    if not settings.llm_configured:
+        return None
+    common: dict[str, Any] = {
+        "timeout": settings.llm_timeout,
+        "max_retries": settings.llm_max_retries,
+    }
+    if settings.azure_openai_endpoint:
+        client: openai.AsyncOpenAI = openai.AsyncAzureOpenAI(
+            azure_endpoint=settings.azure_openai_endpoint,
+            api_key=settings.azure_openai_api_key.get_secret_value() or None,
+            api_version=settings.azure_openai_api_version,
+            **common,
+        )
+        return OpenAICompatibleLLM(client, settings.azure_openai_deployment or settings.llm_model)
+    key = settings.llm_api_key.get_secret_value() or settings.openai_api_key.get_secret_value()
+    client = openai.AsyncOpenAI(
+        base_url=settings.llm_base_url or None,
+        # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
+        api_key=key or "not-needed",
+        **common,
+    )
+    return OpenAICompatibleLLM(client, settings.llm_model)
+
+
 @dataclass
 class Services:
     settings: Settings
     store: ArticleStore
     fetcher: Fetcher
+    llm: LLM | None
     summariser: Summariser
     summaries: CachedSummaries
     collector: Collector
@@ -57,15 +91,21 @@ async def open_services(
     store = ArticleStore.from_url(settings.resolved_database_url())
     policy = fetch_policy(settings)
     client = build_http_client(policy)
+    llm: OpenAICompatibleLLM | None = None
     try:
         await store.migrate()
         fetcher = Fetcher(client, policy)
-        summariser: Summariser = OfflineSummariser()
+        llm = build_llm(settings)
+        usage = UsageLog(store, now=now)
+        summariser: Summariser = (
+            OfflineSummariser() if llm is None else LLMSummariser(llm, usage=usage)
+        )
         summaries = CachedSummaries(store, summariser, now=now)
         yield Services(
             settings=settings,
             store=store,
             fetcher=fetcher,
+            llm=llm,
             summariser=summariser,
             summaries=summaries,
             collector=Collector(
@@ -80,3 +120,5 @@ async def open_services(
     finally:
         await client.aclose()
         await store.close()
+        if llm is not None:
+            await llm.close()

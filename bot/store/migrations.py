@@ -20,9 +20,16 @@ from bot.store import schema
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 
+_LATER = {"schema_migrations", "llm_calls"}  # created by their own migrations
+
+
 def _baseline(conn: Connection) -> None:
-    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_migrations"]
+    tables = [t for t in schema.metadata.sorted_tables if t.name not in _LATER]
     schema.metadata.create_all(conn, tables=tables)
+
+
+def _llm_calls(conn: Connection) -> None:
+    schema.llm_calls.create(conn, checkfirst=True)
 
 
 def _sqlite_fts(conn: Connection) -> None:
@@ -53,6 +60,7 @@ def _sqlite_fts(conn: Connection) -> None:
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
+    (3, "LLM calls and their tokens", _llm_calls),
 ]
 
 

@@ -450,8 +450,8 @@ class ArticleStore:
                 "prompt_version": summary.prompt_version,
                 "created_at": at,
                 "payload": json.dumps(summary.to_dict(), ensure_ascii=False),
-                "prompt_tokens": None,
-                "completion_tokens": None,
+                "prompt_tokens": summary.prompt_tokens or None,
+                "completion_tokens": summary.completion_tokens or None,
             }
             for article_id, summary in summaries.items()
         ]
@@ -460,29 +460,43 @@ class ArticleStore:
                 self._insert_ignore(t, ["article_id", "summariser", "prompt_version"]), rows
             )
 
-    async def save_summary(
+    # ------------------------------------------------------------------ LLM usage
+
+    async def record_llm_call(
         self,
-        article_id: int,
-        summary: Summary,
-        at: datetime,
         *,
-        prompt_tokens: int | None = None,
-        completion_tokens: int | None = None,
+        at: datetime,
+        purpose: str,
+        model: str,
+        prompt: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        ok: bool,
+        topic: str | None = None,
+        briefing_date: str | None = None,
     ) -> None:
-        """Store a summary once per (article, summariser, prompt version)."""
-        t = schema.summaries
+        """Record one call to the language model and the tokens it used."""
         async with self.engine.begin() as conn:
             await conn.execute(
-                self._insert_ignore(t, ["article_id", "summariser", "prompt_version"]).values(
-                    article_id=article_id,
-                    summariser=summary.summariser,
-                    prompt_version=summary.prompt_version,
-                    created_at=at,
-                    payload=json.dumps(summary.to_dict(), ensure_ascii=False),
+                schema.llm_calls.insert().values(
+                    at=at,
+                    purpose=purpose,
+                    model=model,
+                    prompt=prompt,
                     prompt_tokens=prompt_tokens,
                     completion_tokens=completion_tokens,
+                    ok=ok,
+                    topic=topic,
+                    briefing_date=briefing_date,
                 )
             )
+
+    async def llm_usage(self, since: datetime) -> list[dict[str, Any]]:
+        """LLM calls since a time: one row per call (stats group them)."""
+        t = schema.llm_calls
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(sa.select(t).where(t.c.at >= since).order_by(t.c.at))
+            return [dict(r._mapping) for r in rows]
 
     # ------------------------------------------------------------------ briefings
 

@@ -149,3 +149,19 @@ deliveries = sa.Table(
     sa.Column("completed_at", UTCDateTime),
     sa.UniqueConstraint("topic", "platform", "channel", "delivery_date", name="uq_deliveries_once"),
 )
+
+llm_calls = sa.Table(
+    "llm_calls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("prompt", sa.String(200), nullable=False),
+    sa.Column("prompt_tokens", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("completion_tokens", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("ok", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("topic", sa.String(64)),
+    sa.Column("briefing_date", sa.String(10)),
+    sa.Index("ix_llm_calls_at", "at"),
+)

@@ -35,7 +35,10 @@ class CachedSummaries:
                 fresh[article_id] = await self.summariser.summarise(
                     title=article.title, text=article.text
                 )
-        await self.store.save_summaries(fresh, self.now())
+        # A degraded summary (the LLM was down) is not kept: the next run asks the LLM again.
+        await self.store.save_summaries(
+            {i: s for i, s in fresh.items() if not s.degraded}, self.now()
+        )
         self.computed += len(fresh)
         return {**found, **fresh}
 
@@ -46,6 +49,7 @@ class CachedSummaries:
         if cached is not None:
             return cached
         summary = await self.summariser.summarise(title=article.title, text=article.text)
-        await self.store.save_summary(article.id, summary, self.now())
+        if not summary.degraded:
+            await self.store.save_summaries({article.id: summary}, self.now())
         self.computed += 1
         return summary

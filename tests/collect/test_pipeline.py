@@ -4,6 +4,7 @@ conditional GET, and re-runs that store nothing twice."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -226,8 +227,9 @@ async def test_news_search_and_page_and_folder_sources(
     base = web.url("")
     web.add(
         "/gdelt",
-        '{"articles": [{"url": "%s/wire-original", "title": "Steel", '
-        '"seendate": "20261124T061500Z"}]}' % base,
+        json.dumps(
+            {"articles": [{"url": f"{base}/wire-original", "seendate": "20261124T061500Z"}]}
+        ),
         content_type="application/json",
     )
     web.add(

@@ -40,7 +40,11 @@ timezone = "Europe/Brussels"
 
 def test_env_example_lists_every_setting_with_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
     values = dotenv_values(ROOT / ".env.example")
-    names = {f"BRIEFBOT_{name.upper()}" for name in Settings.model_fields}
+    names = set()
+    for name, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        first = alias.choices[0] if alias is not None else None  # type: ignore[union-attr]
+        names.add(str(first) if first else f"BRIEFBOT_{name.upper()}")
     assert names == set(values), "every setting (and nothing else) is in .env.example"
     from_example = Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -127,3 +131,14 @@ def test_starter_file_is_valid() -> None:
 def test_unknown_topic_lists_the_known_ones() -> None:
     with pytest.raises(ConfigError, match="eu-us-steel"):
         parse_config(VALID).topic("nope")
+
+
+def test_llm_settings_and_openai_key_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings(_env_file=None).llm_configured
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    settings = load_settings(_env_file=None)
+    assert settings.llm_configured and settings.openai_api_key.get_secret_value() == "sk-test"
+    assert "sk-test" not in repr(settings)
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://x.openai.azure.com")
+    assert load_settings(_env_file=None).azure_openai_endpoint == "https://x.openai.azure.com"

@@ -108,8 +108,8 @@ async def test_summary_stored_once_per_article_and_version(store: ArticleStore) 
         "offline",
         "offline-1",
     )
-    await store.save_summary(a, summary, T0)
-    await store.save_summary(a, summary, T0)  # a re-run
+    await store.save_summaries({a: summary}, T0)
+    await store.save_summaries({a: summary}, T0)  # a re-run
     assert await store.count("summaries") == 1
     assert await store.get_summary(a, "offline", "offline-1") == summary
     assert await store.get_summary(a, "offline", "offline-2") is None

@@ -1,0 +1,182 @@
+"""A local OpenAI-compatible server for tests: `/v1/chat/completions` and `/v1/models` over
+real HTTP on 127.0.0.1, scripted per test. The real `openai` client talks to it.
+
+    with FakeOpenAI() as llm:
+        llm.script(reply_json({...}), status(429, retry_after="1"), reply_json({...}))
+        llm.default = reply_json({...})        # once the script runs out
+        client = AsyncOpenAI(base_url=llm.base_url, api_key="test")
+
+Every request body is kept in `requests`. A handler may also be a function of the request
+body, for answers that depend on the prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: dict[str, Any] | str = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+Scripted = Answer | Callable[[dict[str, Any]], Answer]
+
+
+def estimate_tokens(text: str) -> int:
+    """The documented estimate used by the tests and benchmarks: one token per 4 characters."""
+    return max(1, (len(text) + 3) // 4)
+
+
+def completion(content: str, request: dict[str, Any] | None = None, **usage: int) -> dict[str, Any]:
+    prompt = sum(
+        estimate_tokens(str(m.get("content", ""))) for m in (request or {}).get("messages", [])
+    )
+    prompt_tokens = usage.get("prompt_tokens", prompt)
+    completion_tokens = usage.get("completion_tokens", estimate_tokens(content))
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": (request or {}).get("model", "test-model"),
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def reply_json(payload: Any, *, delay: float = 0.0) -> Callable[[dict[str, Any]], Answer]:
+    """Answer with this JSON document as the assistant's message (usage estimated)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return lambda request: Answer(200, completion(text, request), delay=delay)
+
+
+def status(code: int, *, retry_after: str | None = None, delay: float = 0.0) -> Answer:
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    body = {"error": {"message": f"scripted {code}", "type": "test", "code": str(code)}}
+    return Answer(code, body, headers, delay)
+
+
+def reject_json_schema(then: Scripted) -> Callable[[dict[str, Any]], Answer]:
+    """Behave like llama.cpp's server: 400 on response_format json_schema, else `then`."""
+
+    def handler(request: dict[str, Any]) -> Answer:
+        kind = (request.get("response_format") or {}).get("type")
+        if kind == "json_schema":
+            return status(400)
+        return then(request) if callable(then) else then
+
+    return handler
+
+
+class FakeOpenAI:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.queue: list[Scripted] = []
+        self.default: Scripted = status(500)
+        self.closing = threading.Event()
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    fake._send(
+                        self,
+                        Answer(
+                            200,
+                            {
+                                "object": "list",
+                                "data": [
+                                    {"id": "test-model", "object": "model", "owned_by": "test"}
+                                ],
+                            },
+                        ),
+                    )
+                else:
+                    fake._send(self, status(404))
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    fake._send(self, status(404))
+                    return
+                try:
+                    body = json.loads(raw)
+                except json.JSONDecodeError:
+                    fake._send(self, status(400))
+                    return
+                with fake._lock:
+                    fake.requests.append(body)
+                    scripted = fake.queue.pop(0) if fake.queue else fake.default
+                answer = scripted(body) if callable(scripted) else scripted
+                if answer.delay:
+                    fake.closing.wait(answer.delay)
+                fake._send(self, answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # clients that time out hang up on us; that is what some tests do
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def script(self, *answers: Scripted) -> None:
+        self.queue.extend(answers)
+
+    def __enter__(self) -> FakeOpenAI:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.closing.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _send(self, handler: BaseHTTPRequestHandler, answer: Answer) -> None:
+        data = (answer.body if isinstance(answer.body, str) else json.dumps(answer.body)).encode()
+        try:
+            handler.send_response(answer.status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            for key, value in answer.headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
