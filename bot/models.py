@@ -60,6 +60,8 @@ class Summary:
             "prompt_version": self.prompt_version,
             "degraded": self.degraded,
             "dropped_quotes": self.dropped_quotes,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
         }
 
     @classmethod
@@ -75,6 +77,8 @@ class Summary:
             prompt_version=data["prompt_version"],
             degraded=bool(data.get("degraded", False)),
             dropped_quotes=int(data.get("dropped_quotes", 0)),
+            prompt_tokens=int(data.get("prompt_tokens", 0)),
+            completion_tokens=int(data.get("completion_tokens", 0)),
         )
 
 

@@ -23,8 +23,9 @@ from bot.llm.prompts import Prompt, load_prompt, untrusted
 from bot.llm.usage import UsageLog
 from bot.models import KeyPoint, Quote, Sentence, Summary
 from bot.summarise.offline import OfflineSummariser, summarise_text
+from bot.summarise.quotes import quoted_regions
 from bot.summarise.sentences import split_sentences
-from bot.summarise.verify import verify_quotes
+from bot.summarise.verify import normalise_for_match, verify_quotes
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +157,16 @@ class LLMSummariser:
                 points.append(KeyPoint(cleaned, ids))
         if not points:  # nothing the article supports: its own sentences are safer
             points = list(self._offline_points(title, text))
-        quotes, dropped = verify_quotes(
-            (Quote(q.text.strip(), (q.speaker or "").strip() or None) for q in reply.quotes), text
-        )
+        # A quote must be word for word in the article *and* inside its quotation marks, so a
+        # sentence of the article (an injected instruction, say) cannot pass for a quote.
+        regions = [normalise_for_match(r) for r in quoted_regions(text)]
+        inside = [
+            Quote(q.text.strip(), (q.speaker or "").strip() or None)
+            for q in reply.quotes
+            if any(normalise_for_match(q.text).strip(" \"'") in r for r in regions)
+        ]
+        quotes, dropped = verify_quotes(inside, text)
+        dropped += len(reply.quotes) - len(inside)
         if dropped:
             log.info("dropped %d quote(s) not found verbatim in the article", dropped)
         return Summary(

@@ -118,6 +118,11 @@ def _spans(text: str) -> list[_Span]:
     return spans
 
 
+def quoted_regions(text: str) -> list[str]:
+    """The text inside every pair of quotation marks (what may be shown as a quote)."""
+    return [text[span.start : span.end] for span in _spans(text)]
+
+
 def _clean(quote: str) -> str:
     return quote.strip().rstrip(",").strip()
 
