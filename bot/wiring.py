@@ -15,6 +15,7 @@ from typing import Any
 import openai
 
 from bot.briefing.compose import BriefingService
+from bot.briefing.synthesis import BriefingSynthesiser
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import Settings
@@ -115,7 +116,14 @@ async def open_services(
                 max_items_per_source=settings.max_items_per_source,
                 concurrency=settings.fetch_concurrency,
             ),
-            briefings=BriefingService(store, summaries, now=now),
+            briefings=BriefingService(
+                store,
+                summaries,
+                now=now,
+                synthesiser=None
+                if llm is None
+                else BriefingSynthesiser(llm, usage=usage, token_budget=settings.llm_token_budget),
+            ),
         )
     finally:
         await client.aclose()

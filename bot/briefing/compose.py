@@ -11,9 +11,12 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.briefing.render import briefing_to_dict
+from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
 from bot.config import TopicConfig
+from bot.llm.usage import briefing_run
 from bot.models import (
     Article,
     Briefing,
@@ -187,10 +190,12 @@ class BriefingService:
         summaries: CachedSummaries,
         *,
         now: Callable[[], datetime],
+        synthesiser: BriefingSynthesiser | None = None,
     ) -> None:
         self.store = store
         self.summaries = summaries
         self.now = now
+        self.synthesiser = synthesiser
 
     async def brief(
         self, topic: TopicConfig, *, since: datetime | None = None, save: bool = True
@@ -212,20 +217,25 @@ class BriefingService:
         missing = {a.duplicate_of for a in articles if a.duplicate_of} - set(originals)
         originals.update(await self.store.articles_by_id(i for i in missing if i))
         roots = {_root(a) for a in articles}
-        summaries = await self.summaries.get_many(originals[r] for r in roots if r in originals)
-        briefing = compose(
-            topic=topic,
-            window_start=start,
-            window_end=now,
-            generated_at=now,
-            stories=[
-                StoryInput(sid, first_seen.get(sid, now), tuple(items))
-                for sid, items in by_story.items()
-            ],
-            summaries=summaries,
-            originals=originals,
-            previous_briefing_at=previous_at,
-        )
+        with briefing_run(topic.name, today):
+            summaries = await self.summaries.get_many(originals[r] for r in roots if r in originals)
+            briefing = compose(
+                topic=topic,
+                window_start=start,
+                window_end=now,
+                generated_at=now,
+                stories=[
+                    StoryInput(sid, first_seen.get(sid, now), tuple(items))
+                    for sid, items in by_story.items()
+                ],
+                summaries=summaries,
+                originals=originals,
+                previous_briefing_at=previous_at,
+            )
+            briefing, synthesis = await self._synthesise(topic, today, briefing)
+        payload = briefing_to_dict(briefing)
+        if synthesis is not None:
+            payload["synthesis"] = synthesis
         if save:
             await self.store.save_briefing(
                 topic=topic.name,
@@ -234,7 +244,22 @@ class BriefingService:
                 window_start=start,
                 window_end=now,
                 story_ids=[s.story_id for s in briefing.stories],
-                payload=briefing_to_dict(briefing),
+                payload=payload,
                 degraded=briefing.degraded,
             )
         return briefing
+
+    async def _synthesise(
+        self, topic: TopicConfig, today: str, briefing: Briefing
+    ) -> tuple[Briefing, dict[str, Any] | None]:
+        """Model-written headlines, reused when today's input has not changed."""
+        if self.synthesiser is None or briefing.no_coverage:
+            return briefing, None
+        key = self.synthesiser.key(briefing)
+        stored = await self.store.briefing_of(topic.name, today)
+        cached = stored.payload.get("synthesis") if stored else None
+        reuse = cached["reply"] if cached and cached.get("key") == key else None
+        result = await self.synthesiser.synthesise(briefing, reuse=reuse)
+        if result.degraded and not briefing.degraded:
+            return result, None  # the model failed: try again next time
+        return result, {"key": key, "reply": reply_payload(briefing, result)}

@@ -500,6 +500,11 @@ class ArticleStore:
 
     # ------------------------------------------------------------------ briefings
 
+    async def briefing_of(self, topic: str, briefing_date: str) -> StoredBriefing | None:
+        """The topic's briefing of a date, if one was made."""
+        latest = await self.last_briefing(topic, before_date=_next_day(briefing_date))
+        return latest if latest and latest.briefing_date == briefing_date else None
+
     async def last_briefing(
         self, topic: str, *, before_date: str | None = None
     ) -> StoredBriefing | None:
@@ -569,3 +574,9 @@ def _recent(row: Any) -> RecentArticle:
         relevant=bool(m["relevant"]),
         content_hash=m.get("content_hash", ""),
     )
+
+
+def _next_day(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()

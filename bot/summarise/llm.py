@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from pydantic import BaseModel, Field, ValidationError
@@ -66,12 +67,12 @@ def _stem(word: str) -> str:
     return word.casefold()[:6]
 
 
-def supported(point: str, cited: list[Sentence]) -> bool:
-    """Whether most of a point's content words appear in the sentences it cites."""
+def supported(point: str, sources: Sequence[str]) -> bool:
+    """Whether most of a point's content words appear in the texts it cites."""
     words = {_stem(w) for w in _WORD.findall(point) if w.casefold() not in _STOP}
-    if not words or not cited:
+    if not words or not sources:
         return False
-    source = {_stem(w) for s in cited for w in _WORD.findall(s.text)}
+    source = {_stem(w) for text in sources for w in _WORD.findall(text)}
     return len(words & source) / len(words) >= 0.5
 
 
@@ -153,7 +154,7 @@ class LLMSummariser:
         for point in reply.key_points:
             ids = tuple(dict.fromkeys(i for i in point.sentence_ids if i in by_id))
             cleaned = " ".join(point.text.split())
-            if ids and supported(cleaned, [by_id[i] for i in ids]):
+            if ids and supported(cleaned, [by_id[i].text for i in ids]):
                 points.append(KeyPoint(cleaned, ids))
         if not points:  # nothing the article supports: its own sentences are safer
             points = list(self._offline_points(title, text))
