@@ -36,6 +36,7 @@ from bot.config import (
     parse_config,
 )
 from bot.errors import BriefbotError
+from bot.llm.usage import UsageRow, usage_report
 from bot.models import Briefing, SourceOutcome
 from bot.summarise.ondemand import OnDemandSummariser
 from bot.wiring import Services, open_services
@@ -88,6 +89,16 @@ def _settings(ctx: typer.Context) -> Settings:
     settings = ctx.obj
     assert isinstance(settings, Settings)
     return settings
+
+
+def _say_summariser(settings: Settings) -> None:
+    """The one start-up line that says how articles will be summarised."""
+    if settings.llm_configured:
+        where = settings.azure_openai_endpoint or settings.llm_base_url or "OpenAI"
+        model = settings.azure_openai_deployment or settings.llm_model
+        err.print(f"[dim]Summarising with {escape(model)} at {escape(where)}.[/]", soft_wrap=True)
+    else:
+        err.print("[dim]No LLM configured: summarising offline.[/]", soft_wrap=True)
 
 
 def _config(settings: Settings) -> BriefbotConfig:
@@ -290,6 +301,7 @@ def brief(
     settings = _settings(ctx)
     topics = _guard(lambda: _config(settings).topic(topic))
     start = parse_since(since, datetime.now(UTC)) if since else None
+    _say_summariser(settings)
 
     async def go() -> list[Briefing]:
         async with open_services(settings) as services:
@@ -316,6 +328,8 @@ def summarize(
         err.print("[bold red]error:[/] nothing to summarise: the input is empty.")
         raise typer.Exit(EXIT_ERROR)
 
+    _say_summariser(settings)
+
     async def go() -> Any:
         async with open_services(settings) as services:
             ondemand = OnDemandSummariser(services.fetcher, services.summariser)
@@ -327,6 +341,54 @@ def summarize(
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         _print_markdown(summary_to_markdown(result.title, result.url, result.summary))
+
+
+# ------------------------------------------------------------------------------ stats
+
+
+def usage_table(title: str, rows: Sequence[UsageRow]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("", "Calls", "Failed", "Prompt tokens", "Completion tokens", "Est. cost"):
+        table.add_column(name, justify="left" if not name else "right")
+    for r in rows:
+        table.add_row(
+            escape(r.label),
+            str(r.calls),
+            str(r.failed),
+            f"{r.prompt_tokens:,}",
+            f"{r.completion_tokens:,}",
+            f"${r.cost:.4f}",
+        )
+    return table
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 7,
+) -> None:
+    """LLM tokens and estimated cost per day and per briefing."""
+    settings = _settings(ctx)
+
+    async def go() -> list[dict[str, Any]]:
+        async with open_services(settings) as services:
+            return await services.store.llm_usage(datetime.now(UTC) - timedelta(days=days))
+
+    per_day, per_briefing = usage_report(
+        _run(go),
+        price_prompt=settings.llm_price_prompt,
+        price_completion=settings.llm_price_completion,
+    )
+    if not per_day:
+        out.print(f"No LLM calls in the last {days} day(s).")
+        return
+    out.print(usage_table("LLM use per day", per_day))
+    if per_briefing:
+        out.print(usage_table("LLM use per briefing", per_briefing))
+    out.print(
+        f"[dim]Costs use ${settings.llm_price_prompt}/${settings.llm_price_completion} per "
+        "million prompt/completion tokens (BRIEFBOT_LLM_PRICE_PROMPT / _COMPLETION).[/]"
+    )
 
 
 # ------------------------------------------------------------------------------- demo
@@ -367,6 +429,7 @@ def demo(
                 config=root / "briefbot.toml",
             )
         )
+        _say_summariser(settings)
         briefings = _run(lambda: go(settings, config))
     _print_briefings(briefings, fmt)
     if fmt is Format.md:

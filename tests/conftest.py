@@ -10,6 +10,15 @@ import pytest
 
 from bot.store.repository import ArticleStore
 
+# Variables that would switch an LLM on; CLI tests clear them unless they set their own.
+LLM_VARS = (
+    "OPENAI_API_KEY",
+    "BRIEFBOT_LLM_BASE_URL",
+    "BRIEFBOT_LLM_API_KEY",
+    "AZURE_OPENAI_ENDPOINT",
+    "BRIEFBOT_AZURE_OPENAI_ENDPOINT",
+)
+
 
 class Clock:
     """A clock tests move by hand; pass `clock.now` wherever a `now` function is wanted."""

@@ -4,10 +4,13 @@ report tokens and estimated cost per briefing and per day."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.llm import Completion
 from bot.store.repository import ArticleStore
@@ -47,3 +50,39 @@ class UsageLog:
             topic=topic,
             briefing_date=briefing_date,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """Tokens and estimated cost of a group of LLM calls (a day, or one briefing)."""
+
+    label: str
+    calls: int
+    failed: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+def usage_report(
+    calls: Iterable[Mapping[str, Any]], *, price_prompt: float, price_completion: float
+) -> tuple[list[UsageRow], list[UsageRow]]:
+    """(per day, per briefing) totals of recorded calls; prices are dollars per 1M tokens."""
+    days: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    runs: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for call in calls:
+        days[call["at"].date().isoformat()].append(call)
+        if call.get("topic") and call.get("briefing_date"):
+            runs[f"{call['topic']} {call['briefing_date']}"].append(call)
+
+    def row(label: str, group: list[Mapping[str, Any]]) -> UsageRow:
+        prompt = sum(int(c["prompt_tokens"]) for c in group)
+        completion = sum(int(c["completion_tokens"]) for c in group)
+        cost = (prompt * price_prompt + completion * price_completion) / 1_000_000
+        failed = sum(1 for c in group if not c["ok"])
+        return UsageRow(label, len(group), failed, prompt, completion, cost)
+
+    return (
+        [row(day, group) for day, group in sorted(days.items())],
+        [row(run, group) for run, group in sorted(runs.items())],
+    )

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app, parse_since
+from tests.conftest import LLM_VARS
 
 runner = CliRunner()
 
@@ -15,7 +16,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATA_DIR", "BRIEFBOT_DATABASE_URL"):
+    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATA_DIR", "BRIEFBOT_DATABASE_URL", *LLM_VARS):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.conftest import LLM_VARS
 from tests.servers.web import WebServer
 
 runner = CliRunner()
@@ -22,7 +23,7 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATABASE_URL", "BRIEFBOT_ALLOW_HOSTS"):
+    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATABASE_URL", "BRIEFBOT_ALLOW_HOSTS", *LLM_VARS):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
 
@@ -46,7 +47,7 @@ def test_demo_prints_a_real_briefing() -> None:
 def test_demo_json_has_stories_quotes_and_sources() -> None:
     result = runner.invoke(app, ["demo", "--format", "json"])
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output[result.output.index("{") :])
+    doc = json.loads(result.stdout[result.stdout.index("{") :])
     assert doc["stories"] and doc["sources"] and doc["quotes"]
     numbers = {s["n"] for s in doc["sources"]}
     for story in doc["stories"]:
@@ -65,7 +66,7 @@ def test_python_dash_m_bot_works() -> None:
 def test_summarize_file_json_shape() -> None:
     result = runner.invoke(app, ["summarize", str(PAGES / "wire-original.html"), "-f", "json"])
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert set(doc) == {"title", "url", "key_points", "quotes"}
     assert doc["title"] == "EU and US resume steel tariff talks"
     assert 3 <= len(doc["key_points"]) <= 6
@@ -82,7 +83,7 @@ def test_summarize_pasted_text_from_stdin() -> None:
     plain = "\n\n".join(re.findall(r"<p>(.*?)</p>", text))
     result = runner.invoke(app, ["summarize", "-", "--format", "json"], input=plain)
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["url"] is None
     assert any(q["speaker"] == "Klaus Meinhardt" for q in doc["quotes"])
 
@@ -144,7 +145,7 @@ def test_collect_then_brief_twice_on_a_local_server(
     first = runner.invoke(app, ["brief", "--format", "json"])
     second = runner.invoke(app, ["brief", "--format", "json"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output
-    one, two = json.loads(first.output), json.loads(second.output)
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
     assert one["stories"] == two["stories"]  # same day, same window: the same briefing
     assert len(one["sources"]) == 3  # the football report never reaches the briefing
     again = runner.invoke(app, ["collect"])

@@ -1,0 +1,89 @@
+"""The CLI with an LLM configured: summarize, the demo and stats use the local
+OpenAI-compatible server through the real client; a dead LLM still gives a briefing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.conftest import LLM_VARS
+from tests.servers.openai_server import Answer, FakeOpenAI, reply_json, status
+
+runner = CliRunner()
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+
+
+def model(request: dict[str, Any]) -> Answer:
+    """Summaries from the first numbered sentence; headlines from each story's first point."""
+    user = request["messages"][-1]["content"]
+    fmt = (request.get("response_format") or {}).get("json_schema", {})
+    if fmt.get("name") == "briefing_headlines":
+        stories = [
+            {
+                "story": int(n),
+                "headline": "Update: " + re.sub(r"\s*\[\d+\]", "", first),
+                "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)],
+            }
+            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
+        ]
+        return reply_json({"stories": stories})(request)
+    first = re.search(r"^\[0\] (.*)$", user, re.MULTILINE)
+    text = first.group(1) if first else "nothing"
+    return reply_json({"key_points": [{"text": text, "sentence_ids": [0]}], "quotes": []})(request)
+
+
+@pytest.fixture
+def fake_llm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    monkeypatch.chdir(tmp_path)
+    for name in ("BRIEFBOT_CONFIG", "BRIEFBOT_DATABASE_URL", *LLM_VARS):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("BRIEFBOT_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("BRIEFBOT_LLM_MODEL", "local-test")
+        monkeypatch.setenv("BRIEFBOT_LLM_TIMEOUT", "5")
+        monkeypatch.setenv("BRIEFBOT_LLM_MAX_RETRIES", "1")
+        server.default = model
+        yield server
+
+
+def test_summarize_uses_the_llm(fake_llm: FakeOpenAI) -> None:
+    result = runner.invoke(app, ["summarize", str(PAGES / "wire-original.html"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "Summarising with local-test" in result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["key_points"][0]["text"].startswith("Negotiators from the European Union")
+    assert len(fake_llm.requests) == 1 and fake_llm.requests[0]["model"] == "local-test"
+
+
+def test_demo_uses_the_llm_and_stats_count_it(fake_llm: FakeOpenAI, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "**Update: " in result.stdout or "Update: " in result.stdout
+    summaries = [r for r in fake_llm.requests if "briefing_headlines" not in json.dumps(r)]
+    assert len(summaries) >= 8  # one per distinct on-topic article, copies excluded
+    stats = runner.invoke(app, ["stats"], env={"BRIEFBOT_DATA_DIR": str(tmp_path / "demo")})
+    assert stats.exit_code == 0, stats.output
+    assert "LLM use per day" in stats.stdout and "eu-us-steel" in stats.stdout
+
+
+def test_dead_llm_still_gives_a_degraded_briefing(fake_llm: FakeOpenAI) -> None:
+    fake_llm.default = status(500)
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Top stories" in result.stdout and "Partly degraded" in result.stdout
+
+
+def test_without_llm_says_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in LLM_VARS:
+        monkeypatch.delenv(name, raising=False)
+    result = runner.invoke(app, ["summarize", str(PAGES / "unions.html")])
+    assert result.exit_code == 0 and "summarising offline" in result.stderr
