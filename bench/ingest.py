@@ -101,13 +101,15 @@ def page(i: int, title: str, site: str, paragraphs: list[str], published: dateti
 
 
 def generate(n: int, syndicated: float, now: datetime) -> dict[str, tuple[str, bytes]]:
+    """n article pages (the last round(n * syndicated) are copies of earlier ones) + feeds."""
     rng = random.Random(42)
     files: dict[str, tuple[str, bytes]] = {}
+    copies = round(n * syndicated)
     originals: list[list[str]] = []
     for i in range(n):
         site = SITES[i % len(SITES)]
         published = now - timedelta(minutes=rng.randint(5, 600))
-        if originals and rng.random() < syndicated:
+        if i >= n - copies:
             paragraphs = rng.choice(originals)  # a syndicated copy of an earlier article
         else:
             paragraphs = body(rng)

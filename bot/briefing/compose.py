@@ -262,4 +262,5 @@ class BriefingService:
         result = await self.synthesiser.synthesise(briefing, reuse=reuse)
         if result.degraded and not briefing.degraded:
             return result, None  # the model failed: try again next time
-        return result, {"key": key, "reply": reply_payload(briefing, result)}
+        reply = reply_payload(briefing, result)
+        return result, {"key": key, "prompt": self.synthesiser.prompt.id, "reply": reply}
