@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import socket
 import time
 import tomllib
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 
+from bot.config import parse_config
 from bot.demo.server import DemoServer, data_dir, render
 
 NOW = datetime(2031, 2, 3, 10, 30, tzinfo=UTC)  # far from the wall clock on purpose
@@ -31,7 +33,6 @@ DATA = data_dir()
 FEEDS = ("/wirepoint/rss.xml", "/harbour-ledger/rss.xml", "/metro/atom.xml")
 SITEMAP = "/continental/sitemap.xml"
 NEWSROOM = "/tradewatch/news/"
-_OFFSET = re.compile(r"\{\{iso:-(\d+)([mhd])\}\}")
 _UNIT = {"m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -45,6 +46,11 @@ def server() -> Iterator[DemoServer]:
 def client(server: DemoServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.base_url, timeout=10) as c:
         yield c
+
+
+def load_config() -> dict[str, Any]:
+    with (DATA / "briefbot.toml").open("rb") as handle:
+        return tomllib.load(handle)
 
 
 def served_files() -> list[Path]:
@@ -198,10 +204,15 @@ def test_directories_queries_and_unknown_paths(client: httpx.Client) -> None:
         assert client.get(missing).status_code == 404, missing
 
 
+def address(server: DemoServer) -> tuple[str, int]:
+    parts = urlsplit(server.base_url)
+    assert parts.hostname and parts.port
+    return parts.hostname, parts.port
+
+
 def raw_get(server: DemoServer, path: str) -> int:
     """GET a path exactly as written (httpx would normalise the dot segments away)."""
-    host, port = urlsplit(server.base_url).hostname, urlsplit(server.base_url).port
-    conn = http.client.HTTPConnection(host or "", port, timeout=5)
+    conn = http.client.HTTPConnection(*address(server), timeout=5)
     try:
         conn.request("GET", path)
         return conn.getresponse().status
@@ -231,6 +242,15 @@ def test_nothing_outside_the_root_is_served(tmp_path: Path) -> None:
             "/" + "a" * 5000 + ".html",
         ):
             assert raw_get(demo, attack) == 404, attack
+
+
+def test_serving_is_quiet(server: DemoServer, capfd: pytest.CaptureFixture[str]) -> None:
+    for path in ("/wirepoint/rss.xml", "/nope.html", "/../pyproject.toml"):
+        raw_get(server, path)
+    with socket.create_connection(address(server)) as sock:
+        sock.sendall(b"GET /wirepoint/rss.xml HTTP/1.0\r\n\r\n")  # and hang up unread
+    time.sleep(0.2)
+    assert capfd.readouterr().err == ""
 
 
 def test_stop_is_prompt_idempotent_and_safe_before_start() -> None:
@@ -339,11 +359,6 @@ def test_a_tracked_link_duplicates_one_listed_plainly(client: httpx.Client) -> N
 # ----------------------------------------------------------------------------- config
 
 
-def load_config() -> dict[str, Any]:
-    with (DATA / "briefbot.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def test_config_names_only_sources_that_exist() -> None:
     config = load_config()
     (topic,) = config["topics"]
@@ -362,3 +377,12 @@ def test_config_names_only_sources_that_exist() -> None:
             target = target / "index.html"
         assert target.is_file(), url
     assert topic["channels"][0]["platform"] == "slack"
+
+
+def test_config_loads_through_briefbot_with_a_base_filled_in() -> None:
+    text = (DATA / "briefbot.toml").read_text(encoding="utf-8")
+    config = parse_config(
+        text.replace("{base}", "http://127.0.0.1:8"), origin="demo", base_dir=DATA
+    )
+    (topic,) = config.topics
+    assert len(topic.sources) == 6
