@@ -67,7 +67,10 @@ _BEFORE = re.compile(
 _NOT_PEOPLE = re.compile(
     r"\b(?:Union|States|Commission|Ministry|Department|Council|Parliament|Association|"
     r"Bank|Group|Inc|Ltd|Corp|Company|Partners|Times|News|Daily|Ledger|Post|Agency|"
-    r"Office|Court|Congress|Senate|House|Building|Street|City|University|Institute)\b"
+    r"Office|Court|Congress|Senate|House|Building|Street|City|University|Institute|Forum|"
+    r"Federation|Committee|Fund|Organisation|Organization|Bureau|Authority|Party|Capital|"
+    r"Trust|Foundation|Centre|Center|Club|Board|Service|Services|Holdings|Industries|"
+    r"Steel|Motors|Airlines|Energy|Ports|Press|Media|Herald|Journal|Tribune|Review)\b"
 )
 _NOT_NAME_STARTS = frozenset(
     """the a an this that these those his her its their our my your in on at for from with by
@@ -183,8 +186,8 @@ class _People:
                 or m.group("appos")
                 or m.group("lead")
             )
-            if raw and raw.split()[0].lower() in _NOT_NAME_STARTS:
-                continue
+            if raw and m.group("lead") and raw.split()[0].lower() in _NOT_NAME_STARTS:
+                continue  # "The French counterpart …" opens a sentence but names nobody
             pos = m.start("name") if m.group("name") else m.start()
             speaking = bool(m.group("name") or m.group("name2"))
             if raw and len(_strip_titles(raw).split()) <= 4 and not _NOT_PEOPLE.search(raw):
@@ -243,7 +246,9 @@ class _People:
             return self.last_before(before)
         name = _strip_titles(subject)
         parts = name.split()
-        if not parts or parts[0].lower() in _TITLE_WORDS:
+        if not parts or parts[0].lower() in _TITLE_WORDS or _NOT_PEOPLE.search(name):
+            return None
+        if parts[0].lower() in _NOT_NAME_STARTS:
             return None
         full = self.full.get(parts[-1])
         if full is not None:
@@ -315,7 +320,9 @@ def _attribute(
     text: str, span: _Span, spans: Sequence[_Span], k: int, people: _People
 ) -> tuple[str | None, bool]:
     """(speaker, whether any attribution was found) for one quotation span."""
-    s_start, s_end = _sentence_bounds(text, span.open_at)
+    s_start, _ = _sentence_bounds(text, span.open_at)
+    # A quote may hold several sentences: what attributes it follows its closing mark.
+    _, s_end = _sentence_bounds(text, span.close_at)
     next_open = spans[k + 1].open_at if k + 1 < len(spans) else len(text)
     after = text[span.close_at : min(s_end, next_open, span.close_at + 160)]
     prev_close = spans[k - 1].close_at if k > 0 else 0

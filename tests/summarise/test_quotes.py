@@ -132,3 +132,54 @@ def test_adversarial_inputs_finish() -> None:
     assert isinstance(summarise_text("t", long_line).key_points, tuple)
     names = " ".join(f"Name{i} Surname{i} said." for i in range(5_000))
     assert isinstance(extract_quotes(names + ' "quoted text here now," he said.'), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title in front of the name the first time, the surname alone later
+        (
+            "US Trade Representative Daniel Whitcombe spoke on Monday. "
+            "“A quota is not a loophole,” Whitcombe said. "
+            "Whitcombe told reporters: “We are flexible on volumes.”",
+            [
+                ("Daniel Whitcombe", "A quota is not a loophole"),
+                ("Daniel Whitcombe", "We are flexible on volumes."),
+            ],
+        ),
+        # a quote of two sentences, attributed after it
+        (
+            "“We are close, but we are not there yet. Both sides want a deal,” "
+            "Marta Kovalenko said.",
+            [("Marta Kovalenko", "We are close, but we are not there yet. Both sides want a deal")],
+        ),
+        (
+            "“Every week costs us orders. We need a deal,” said Klaus Meinhardt, chairman of "
+            "the union.",
+            [("Klaus Meinhardt", "Every week costs us orders. We need a deal")],
+        ),
+        # the commissioner, after a titled first mention
+        (
+            "EU Trade Commissioner Marta Kovalenko arrived late. "
+            "“We will not negotiate forever,” the commissioner said.",
+            [("Marta Kovalenko", "We will not negotiate forever")],
+        ),
+        # the same voice later in the paragraph, with an organisation in between
+        (
+            "“Markets price in a deal,” said Anna Brandt, a strategist at Lindqvist Bank. "
+            "“If Brussels blinks, steel rallies.”",
+            [
+                ("Anna Brandt", "Markets price in a deal"),
+                ("Anna Brandt", "If Brussels blinks, steel rallies."),
+            ],
+        ),
+        # an institution is never a speaker, even as the last capitalised phrase
+        (
+            "Daniel Whitcombe spoke to the Atlantic Trade Forum on Monday. "
+            "“The numbers are the easy part,” he added.",
+            [("Daniel Whitcombe", "The numbers are the easy part")],
+        ),
+    ],
+)
+def test_attribution_cases_from_the_demo(text: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(q.speaker, q.text) for q in extract_quotes(text)] == expected
