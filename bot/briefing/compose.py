@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.briefing.render import briefing_to_dict
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
+from bot.collect.dedupe import display_url
 from bot.config import TopicConfig
 from bot.llm.usage import briefing_run
 from bot.models import (
@@ -81,7 +82,7 @@ def compose(
                 n=len(refs) + 1,
                 article_id=article.id,
                 title=article.title,
-                url=article.url,
+                url=display_url(article.url),
                 site=article.site_name,
                 published_at=article.published_at,
             )

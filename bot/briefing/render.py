@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.models import Briefing, BriefingPoint, SourceRef, Summary
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+# Enough to stop links, images, HTML, emphasis and headings; "(ESPC)" stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
 def md_escape(text: str) -> str:

@@ -126,6 +126,21 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", netloc, _normalise_path(parts.path), urlencode(query), ""))
 
 
+def display_url(url: str) -> str:
+    """The URL to show and link: tracking parameters and fragment removed, nothing else
+    changed (unlike `canonical_url`, the scheme and host stay as fetched)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, v)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

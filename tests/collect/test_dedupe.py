@@ -156,3 +156,9 @@ def test_recent_index_narrows_candidates() -> None:
     assert [a.id for a in index.near(copy)] == [42]
     assert [a.id for a in index.related(frozenset({"t5", "steel", "other"}))] == [5]
     assert index.related(frozenset({"steel"})) == []  # one common word relates nothing
+
+
+def test_display_url_only_drops_tracking() -> None:
+    url = "http://127.0.0.1:8000/a/b?utm_source=rss&utm_medium=feed&id=3#top"
+    assert dedupe.display_url(url) == "http://127.0.0.1:8000/a/b?id=3"
+    assert dedupe.display_url("file:///tmp/a.txt") == "file:///tmp/a.txt"
