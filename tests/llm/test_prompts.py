@@ -55,7 +55,7 @@ def test_invalid_prompt_files(text: str, message: str) -> None:
 
 def test_shipped_prompts_load_and_declare_their_versions() -> None:
     names = sorted(p.stem for p in prompts_dir().glob("*.md"))
-    assert names == ["compose_briefing", "summarise_article"]
+    assert names == ["answer_question", "compose_briefing", "summarise_article"]
     for name in names:
         prompt = load_prompt(name)
         assert prompt.name == name and prompt.version
