@@ -26,7 +26,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.briefing.render import summary_to_dict, summary_to_markdown, to_json, to_markdown
+from bot.answer import Answer, answer_to_dict
+from bot.briefing.render import (
+    answer_to_markdown,
+    summary_to_dict,
+    summary_to_markdown,
+    to_json,
+    to_markdown,
+)
 from bot.config import (
     BriefbotConfig,
     Settings,
@@ -341,6 +348,45 @@ def summarize(
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         _print_markdown(summary_to_markdown(result.title, result.url, result.summary))
+
+
+# -------------------------------------------------------------------------------- ask
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Your question about the story.")],
+    topic: TopicOption = None,
+    conversation: Annotated[
+        str | None,
+        typer.Option(help="Keep turns under this id, so follow-up questions work."),
+    ] = None,
+    fmt: FormatOption = Format.md,
+) -> None:
+    """Answer a question from the collected articles, with citations."""
+    settings = _settings(ctx)
+    topics = _guard(lambda: _config(settings).topic(topic)) if topic else None
+    if not question.strip():
+        err.print("[bold red]error:[/] the question is empty.")
+        raise typer.Exit(EXIT_ERROR)
+
+    async def go() -> Answer:
+        async with open_services(settings) as services:
+            chosen = topics[0] if topics else None
+            return await services.questions.ask(
+                question,
+                topic=chosen.name if chosen else None,
+                topic_title=chosen.display_title if chosen else "",
+                zone=chosen.timezone if chosen else "UTC",
+                conversation=conversation,
+            )
+
+    answer = _run(go)
+    if fmt is Format.json:
+        print(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
+    else:
+        _print_markdown(answer_to_markdown(answer))
 
 
 # ------------------------------------------------------------------------------ stats

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # only tests and the bundled demo (which serve pages on 127.0.0.1) set it.
     allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     max_items_per_source: int = Field(default=50, ge=1)
+    # Earlier turns of a conversation given to the question engine (older ones are dropped).
+    conversation_turns: int = Field(default=6, ge=0, le=50)
 
     # The language model (any OpenAI-compatible endpoint). None of these set: offline.
     llm_base_url: str = ""
@@ -290,6 +292,11 @@ class TopicConfig(_Strict):
     @property
     def display_title(self) -> str:
         return self.title or self.name
+
+    @property
+    def timezone(self) -> str:
+        """The zone relative dates in questions are read in: the first channel's, else UTC."""
+        return self.channels[0].timezone if self.channels else "UTC"
 
 
 class BriefbotConfig(_Strict):

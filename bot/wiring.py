@@ -14,6 +14,7 @@ from typing import Any
 
 import openai
 
+from bot.answer import QuestionEngine
 from bot.briefing.compose import BriefingService
 from bot.briefing.synthesis import BriefingSynthesiser
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
@@ -82,6 +83,7 @@ class Services:
     summaries: CachedSummaries
     collector: Collector
     briefings: BriefingService
+    questions: QuestionEngine
 
 
 @asynccontextmanager
@@ -115,6 +117,9 @@ async def open_services(
                 now=now,
                 max_items_per_source=settings.max_items_per_source,
                 concurrency=settings.fetch_concurrency,
+            ),
+            questions=QuestionEngine(
+                store, now=now, llm=llm, usage=usage, max_turns=settings.conversation_turns
             ),
             briefings=BriefingService(
                 store,

@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.models import Briefing, BriefingPoint, SourceRef, Summary
+
+if TYPE_CHECKING:
+    from bot.answer.engine import Answer
 
 # Enough to stop links, images, HTML, emphasis and headings; "(ESPC)" stays readable.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -175,4 +178,19 @@ def summary_to_markdown(title: str, url: str | None, summary: Summary) -> str:
             lines.append(f"- “{md_escape(q.text)}” — {who}")
     else:
         lines.append("- No quotes found.")
+    return "\n".join(lines) + "\n"
+
+
+def answer_to_markdown(answer: Answer) -> str:
+    """An answer with its sources (or the refusal and the closest articles) as Markdown."""
+    lines = []
+    if answer.answered:
+        lines += [md_escape(answer.text), ""]
+        if answer.degraded:
+            lines += ["*(answered offline: the language model was unavailable)*", ""]
+        lines += ["**Sources**", ""] + [_source_line(r) for r in answer.sources]
+    else:
+        lines += [md_escape(answer.text), ""]
+        if answer.closest:
+            lines += ["**Closest articles**", ""] + [_source_line(r) for r in answer.closest]
     return "\n".join(lines) + "\n"

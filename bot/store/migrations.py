@@ -20,7 +20,8 @@ from bot.store import schema
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 
-_LATER = {"schema_migrations", "llm_calls"}  # created by their own migrations
+# created by their own migrations
+_LATER = {"schema_migrations", "llm_calls", "passages", "conversation_turns"}
 
 
 def _baseline(conn: Connection) -> None:
@@ -57,10 +58,53 @@ def _sqlite_fts(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _passages(conn: Connection) -> None:
+    """Passages for retrieval (FTS5 with BM25 on SQLite), backfilled from stored articles."""
+    from bot.store.passages import chunk_passages
+
+    schema.passages.create(conn, checkfirst=True)
+    schema.conversation_turns.create(conn, checkfirst=True)
+    if conn.dialect.name == "sqlite":
+        for statement in (
+            """CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(
+                   title, text, content='passages', content_rowid='id',
+                   tokenize='porter unicode61 remove_diacritics 2')""",
+            """CREATE TRIGGER IF NOT EXISTS passages_fts_insert AFTER INSERT ON passages BEGIN
+                   INSERT INTO passage_fts(rowid, title, text)
+                   VALUES (new.id, new.title, new.text);
+               END""",
+            """CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
+                   INSERT INTO passage_fts(passage_fts, rowid, title, text)
+                   VALUES ('delete', old.id, old.title, old.text);
+               END""",
+        ):
+            conn.exec_driver_sql(statement)
+    a = schema.articles
+    rows = conn.execute(
+        sa.select(a.c.id, a.c.topic, a.c.title, a.c.text, a.c.published_at, a.c.fetched_at)
+    ).all()
+    for row in rows:
+        at = row.published_at or row.fetched_at
+        values = [
+            {
+                "article_id": row.id,
+                "topic": row.topic,
+                "seq": i,
+                "title": row.title,
+                "text": text,
+                "at": at,
+            }
+            for i, text in enumerate(chunk_passages(row.text))
+        ]
+        if values:
+            conn.execute(schema.passages.insert(), values)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
     (3, "LLM calls and their tokens", _llm_calls),
+    (4, "passages for retrieval, conversations", _passages),
 ]
 
 

@@ -8,9 +8,10 @@ duplicate rows. Works on SQLite (default) and is kept to constructs PostgreSQL a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.errors import StoreError
 from bot.models import Article, Summary
 from bot.store import migrations, schema
+from bot.store.passages import chunk_passages
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,26 @@ class RecentArticle:
     terms: frozenset[str]
     relevant: bool
     content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """A passage found by full-text search; lower `rank` is better (BM25, as FTS5 gives it)."""
+
+    id: int
+    article_id: int
+    title: str
+    text: str
+    at: datetime
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str
+    text: str
+    at: datetime
+    citations: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +372,22 @@ class ArticleStore:
                     .where(s.c.id == article.story_id, s.c.last_seen_at < article.fetched_at)
                     .values(last_seen_at=article.fetched_at)
                 )
+            chunks = chunk_passages(article.text)
+            if chunks:
+                await conn.execute(
+                    schema.passages.insert(),
+                    [
+                        {
+                            "article_id": article_id,
+                            "topic": article.topic,
+                            "seq": i,
+                            "title": article.title,
+                            "text": chunk,
+                            "at": article.published_at or article.fetched_at,
+                        }
+                        for i, chunk in enumerate(chunks)
+                    ],
+                )
         return article_id, story_id
 
     async def story_of(self, article_id: int) -> int | None:
@@ -459,6 +497,75 @@ class ArticleStore:
             await conn.execute(
                 self._insert_ignore(t, ["article_id", "summariser", "prompt_version"]), rows
             )
+
+    # ------------------------------------------------------------------ retrieval
+
+    async def search_passages(
+        self,
+        topic: str | None,
+        terms: Sequence[str],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+    ) -> list[PassageHit]:
+        """Passages matching any of the terms, best first (BM25, titles weighted up), from
+        relevant articles of the topic, optionally within a time range."""
+        words = [w for w in (re.sub(r"[^\w]", "", t) for t in terms) if w]
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+        conditions = ["passage_fts MATCH :match", "a.relevant = 1"]
+        params: dict[str, Any] = {"match": match, "limit": limit}
+        if topic is not None:
+            conditions.append("p.topic = :topic")
+            params["topic"] = topic
+        if since is not None:
+            conditions.append("p.at >= :since")
+            params["since"] = _naive(since)
+        if until is not None:
+            conditions.append("p.at <= :until")
+            params["until"] = _naive(until)
+        sql = (
+            "SELECT p.id, p.article_id, p.title, p.text, p.at, "
+            "bm25(passage_fts, 2.0, 1.0) AS rank "
+            "FROM passage_fts JOIN passages p ON p.id = passage_fts.rowid "
+            "JOIN articles a ON a.id = p.article_id "
+            f"WHERE {' AND '.join(conditions)} ORDER BY rank LIMIT :limit"
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(sa.text(sql), params)).all()
+        return [PassageHit(r[0], r[1], r[2], r[3], _utc(r[4]), float(r[5])) for r in rows]
+
+    # ------------------------------------------------------------------ conversations
+
+    async def add_turn(
+        self, conversation: str, role: str, text: str, at: datetime, citations: Sequence[int] = ()
+    ) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                schema.conversation_turns.insert().values(
+                    conversation=conversation,
+                    role=role,
+                    text=text,
+                    at=at,
+                    citations=json.dumps(list(citations)),
+                )
+            )
+
+    async def turns(self, conversation: str, *, last: int) -> list[Turn]:
+        """The conversation's last turns, oldest first."""
+        t = schema.conversation_turns
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(t.c.role, t.c.text, t.c.at, t.c.citations)
+                    .where(t.c.conversation == conversation)
+                    .order_by(t.c.id.desc())
+                    .limit(last)
+                )
+            ).all()
+        return [Turn(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in reversed(rows)]
 
     # ------------------------------------------------------------------ LLM usage
 
@@ -580,3 +687,13 @@ def _next_day(day: str) -> str:
     from datetime import date, timedelta
 
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _naive(value: datetime) -> str:
+    """A time as the store keeps it (naive UTC) for raw SQL parameters."""
+    return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _utc(value: Any) -> datetime:
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed

@@ -165,3 +165,29 @@ llm_calls = sa.Table(
     sa.Column("briefing_date", sa.String(10)),
     sa.Index("ix_llm_calls_at", "at"),
 )
+
+passages = sa.Table(
+    "passages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("article_id", "seq", name="uq_passages_article_seq"),
+    sa.Index("ix_passages_topic_at", "topic", "at"),
+)
+
+conversation_turns = sa.Table(
+    "conversation_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation", sa.String(200), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("citations", sa.Text, nullable=False, server_default="[]"),
+    sa.Index("ix_turns_conversation", "conversation", "id"),
+)

@@ -1,0 +1,359 @@
+"""Grounded answers: retrieve passages of the collected articles, answer from them with
+citations, and say plainly when the coverage does not answer.
+
+Retrieval is full-text (BM25 over overlapping passages, titles weighted up), filtered by topic
+and by the time range the question names, with a preference for recent passages when it asks
+for the latest. A question is answered only when its passages cover enough of its terms;
+otherwise the answer is a refusal that lists the closest articles. Offline the answer is
+extractive (the best-matching sentences, cited); with an LLM it is written by the model from
+the numbered passages only, its citations are checked, and any quote in it must be verbatim.
+A conversation id keeps the turns, so follow-ups ("what did he say after that?") work.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.answer.when import Scope, scope_of
+from bot.errors import LLMError
+from bot.llm import LLM, Completion
+from bot.llm.prompts import Prompt, load_prompt, untrusted
+from bot.llm.usage import UsageLog
+from bot.models import SourceRef
+from bot.store.repository import ArticleStore, PassageHit, Turn
+from bot.summarise.quotes import quoted_regions
+from bot.summarise.sentences import split_sentences
+from bot.summarise.verify import is_verbatim
+
+log = logging.getLogger(__name__)
+
+_STOP = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    has have had do does did it its this that these those he she they we you i me my his her
+    their our your what which who whom whose when where why how will would could should can
+    may might must about into over after before since than then there here so if not no any
+    all some more most say said says tell told latest newest recent recently today yesterday
+    week last past days day now currently exactly please also just did does happen happened
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
+_FOLLOW_UP = re.compile(r"\b(he|she|they|him|her|them|his|their|that|it|this|after that)\b", re.I)
+_SAY = re.compile(r"\b(say|said|says|quote|quoted|told|tell|react|comment)\w*\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    answered: bool
+    sources: tuple[SourceRef, ...]
+    closest: tuple[SourceRef, ...] = ()
+    degraded: bool = False
+    conversation: str | None = None
+    answerer: str = "offline"
+
+
+def content_terms(text: str) -> list[str]:
+    """The words of a question that retrieval should match (stopwords dropped)."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        low = word.casefold()
+        if low not in _STOP and (len(low) > 2 or low.isdigit()):
+            seen.setdefault(low, None)
+    return list(seen)
+
+
+def _stem(word: str) -> str:
+    return word.casefold()[:5]
+
+
+def coverage(terms: Sequence[str], hit: PassageHit) -> float:
+    """The share of the question's terms found in a passage (or its title)."""
+    if not terms:
+        return 0.0
+    found = {_stem(w) for w in _WORD.findall(f"{hit.title} {hit.text}")}
+    return sum(1 for t in terms if _stem(t) in found) / len(terms)
+
+
+def named_terms(question: str) -> list[str]:
+    """Capitalised words after the first (names, places): a passage must contain them all."""
+    words = _WORD.findall(question)[1:]
+    return [w.casefold() for w in words if w[:1].isupper() and w.casefold() not in _STOP]
+
+
+def enough(terms: Sequence[str], hit: PassageHit, names: Sequence[str] = ()) -> bool:
+    """Whether a passage covers enough of the question to answer from it: most of its terms,
+    and every name it mentions."""
+    needed = max(1, math.ceil(0.6 * len(terms)))
+    if round(coverage(terms, hit) * len(terms)) < needed:
+        return False
+    return not names or coverage(names, hit) == 1.0
+
+
+@dataclass
+class _Numbered:
+    """Passages given to the answerer, and the articles they cite, numbered for citation."""
+
+    hits: list[PassageHit]
+    refs: dict[int, SourceRef] = field(default_factory=dict)
+    ref_of_hit: dict[int, int] = field(default_factory=dict)
+
+
+class _LLMAnswer(BaseModel):
+    answered: bool
+    answer: str = Field(default="", max_length=4000)
+    citations: list[int] = Field(default_factory=list)
+
+
+class QuestionEngine:
+    """Answers questions from the store, offline or with an LLM."""
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        *,
+        now: Callable[[], datetime],
+        llm: LLM | None = None,
+        usage: UsageLog | None = None,
+        max_turns: int = 6,
+        prompt: Prompt | None = None,
+    ) -> None:
+        self.store = store
+        self.now = now
+        self.llm = llm
+        self.usage = usage
+        self.max_turns = max_turns
+        self.prompt = prompt or load_prompt("answer_question")
+
+    async def ask(
+        self,
+        question: str,
+        *,
+        topic: str | None = None,
+        topic_title: str = "",
+        zone: str = "UTC",
+        conversation: str | None = None,
+    ) -> Answer:
+        """Answer a question (remembering it in the conversation, if one is named)."""
+        history = await self.store.turns(conversation, last=self.max_turns) if conversation else []
+        own = content_terms(question)
+        context: list[str] = []
+        if _FOLLOW_UP.search(question) or not own:
+            context = [t for t in _history_terms(history) if t not in own]
+        scope = scope_of(question, self.now(), zone)
+        hits = await self._retrieve(topic, own + context, scope)
+        names = named_terms(question)
+        good = [h for h in hits if enough(own or context, h, names)]
+        if context:  # a follow-up must still be about the same people
+            good = [h for h in good if coverage(context, h) > 0]
+        if not good:
+            answer = await self._refusal(question, hits)
+        elif self.llm is not None:
+            answer = await self._llm_answer(question, topic_title or topic or "", history, good)
+        else:
+            answer = await self._extractive(question, own, good, context)
+        answer = replace(answer, conversation=conversation)
+        if conversation:
+            at = self.now()
+            await self.store.add_turn(conversation, "user", question, at)
+            await self.store.add_turn(
+                conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
+            )
+        return answer
+
+    async def _retrieve(
+        self, topic: str | None, terms: list[str], scope: Scope
+    ) -> list[PassageHit]:
+        hits = await self.store.search_passages(
+            topic, terms, since=scope.since, until=scope.until, limit=40
+        )
+        if scope.recent and hits:
+            newest = max(h.at for h in hits)
+
+            def score(h: PassageHit) -> float:
+                age_days = (newest - h.at).total_seconds() / 86400
+                return -h.rank + 2.0 * math.exp(-age_days)
+
+            hits.sort(key=score, reverse=True)
+        per_article: dict[int, int] = {}
+        chosen = []
+        for hit in hits:
+            if per_article.get(hit.article_id, 0) < 2:
+                per_article[hit.article_id] = per_article.get(hit.article_id, 0) + 1
+                chosen.append(hit)
+        return chosen[:8]
+
+    async def _refs(self, hits: Sequence[PassageHit]) -> _Numbered:
+        numbered = _Numbered(list(hits))
+        articles = await self.store.articles_by_id(h.article_id for h in hits)
+        by_article: dict[int, int] = {}
+        for hit in hits:
+            article = articles[hit.article_id]
+            if hit.article_id not in by_article:
+                n = len(numbered.refs) + 1
+                by_article[hit.article_id] = n
+                numbered.refs[n] = SourceRef(
+                    n,
+                    article.id,
+                    article.title,
+                    article.url,
+                    article.site_name,
+                    article.published_at or article.fetched_at,
+                )
+            numbered.ref_of_hit[hit.id] = by_article[hit.article_id]
+        return numbered
+
+    async def _refusal(self, question: str, hits: Sequence[PassageHit]) -> Answer:
+        closest = (await self._refs(hits[:3])).refs.values() if hits else ()
+        return Answer(
+            question=question,
+            text="The coverage I have does not say.",
+            answered=False,
+            sources=(),
+            closest=tuple(closest),
+        )
+
+    async def _extractive(
+        self,
+        question: str,
+        terms: list[str],
+        hits: list[PassageHit],
+        context: Sequence[str] = (),
+    ) -> Answer:
+        numbered = await self._refs(hits[:5])
+        wants_quote = bool(_SAY.search(question))
+        stems = {_stem(t) for t in terms}
+        context_stems = {_stem(t) for t in context} - stems
+        scored: list[tuple[float, int, str, int]] = []
+        for order, hit in enumerate(numbered.hits):
+            for sentence in split_sentences(hit.text):
+                words = {_stem(w) for w in _WORD.findall(sentence.text)}
+                overlap = len(stems & words)
+                if not overlap and stems:
+                    continue
+                # The question's own words decide; a follow-up's context only breaks ties.
+                value = 10.0 * overlap + len(context_stems & words) - 0.1 * order
+                if wants_quote and quoted_regions(sentence.text):
+                    value += 0.5
+                scored.append((value, order, sentence.text, numbered.ref_of_hit[hit.id]))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        picked: list[tuple[str, int]] = []
+        for _, _, text, ref in scored:
+            clean = " ".join(text.split())
+            if all(clean != p[0] for p in picked):
+                picked.append((clean, ref))
+            if len(picked) == 3:
+                break
+        body = " ".join(f"{text} [{ref}]" for text, ref in picked)
+        used = sorted({ref for _, ref in picked})
+        return Answer(
+            question=question,
+            text=body,
+            answered=True,
+            sources=tuple(numbered.refs[n] for n in used),
+        )
+
+    async def _llm_answer(
+        self, question: str, topic: str, history: list[Turn], hits: list[PassageHit]
+    ) -> Answer:
+        assert self.llm is not None
+        numbered = await self._refs(hits[:6])
+        passages = "\n\n".join(
+            f"[{i}] ({numbered.refs[numbered.ref_of_hit[h.id]].title}) {h.text}"
+            for i, h in enumerate(numbered.hits, 1)
+        )
+        past = "\n".join(f"{t.role}: {t.text}" for t in history) or "(none)"
+        messages = self.prompt.render(
+            topic=topic,
+            history=untrusted(past, "history"),
+            question=untrusted(question, "question"),
+            passages=untrusted(passages, "passages"),
+        )
+        completion: Completion | None = None
+        try:
+            completion = await self.llm.complete(
+                messages, schema=_LLMAnswer.model_json_schema(), schema_name="answer"
+            )
+            reply = _LLMAnswer.model_validate_json(completion.text.strip().strip("`"))
+        except (LLMError, ValidationError) as exc:
+            log.warning("answering offline: %s", getattr(exc, "reason", "invalid JSON"))
+            terms = content_terms(question)
+            offline = await self._extractive(question, terms, hits)
+            return replace(offline, degraded=True)
+        finally:
+            if self.usage is not None:
+                await self.usage.record("answer", self.prompt.id, self.llm.model, completion)
+        if not reply.answered:
+            return await self._refusal(question, hits)
+        return await self._checked(question, reply, numbered)
+
+    async def _checked(self, question: str, reply: _LLMAnswer, numbered: _Numbered) -> Answer:
+        """Keep only citations to passages given; drop sentences whose quotes are not verbatim;
+        renumber citations to the articles they come from."""
+        passage_refs = {i: numbered.ref_of_hit[h.id] for i, h in enumerate(numbered.hits, 1)}
+        articles = await self.store.articles_by_id(s.article_id for s in numbered.refs.values())
+        texts = [a.text for a in articles.values()]
+        kept: list[str] = []
+        used: set[int] = set()
+        for sentence in split_sentences(reply.answer):
+            quotes = quoted_regions(sentence.text)
+            if any(not any(is_verbatim(q, t) for t in texts) for q in quotes):
+                continue  # a quote the articles do not contain is never shown
+            cited = [int(n) for n in re.findall(r"\[(\d+)\]", sentence.text)]
+            valid = [passage_refs[n] for n in cited if n in passage_refs]
+            text = re.sub(r"\s*\[\d+\]", "", sentence.text).strip()
+            if not valid and cited:
+                continue  # cites only passages it was not given
+            refs = sorted(set(valid)) or sorted(
+                {passage_refs[n] for n in reply.citations if n in passage_refs}
+            )
+            if not refs:
+                continue
+            used.update(refs)
+            kept.append(text + " " + "".join(f"[{r}]" for r in refs))
+        if not kept:
+            return await self._refusal(question, numbered.hits)
+        return Answer(
+            question=question,
+            text=" ".join(kept),
+            answered=True,
+            sources=tuple(numbered.refs[n] for n in sorted(used)),
+            answerer=f"llm:{self.llm.model if self.llm else ''}",
+        )
+
+
+def _history_terms(history: Sequence[Turn]) -> list[str]:
+    """Names and salient words of the last exchange, for follow-up questions."""
+    recent = " ".join(t.text for t in history[-2:])
+    names = [w.casefold() for name in _NAME.findall(recent) for w in name.split()]
+    return list(dict.fromkeys(names)) or content_terms(recent)[:5]
+
+
+def answer_to_dict(answer: Answer) -> dict[str, object]:
+    def ref(r: SourceRef) -> dict[str, object]:
+        return {
+            "n": r.n,
+            "title": r.title,
+            "url": r.url,
+            "site": r.site,
+            "published_at": r.published_at.isoformat() if r.published_at else None,
+        }
+
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "sources": [ref(r) for r in answer.sources],
+        "closest": [ref(r) for r in answer.closest],
+        "degraded": answer.degraded,
+        "conversation": answer.conversation,
+        "answerer": answer.answerer,
+    }

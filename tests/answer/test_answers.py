@@ -1,0 +1,192 @@
+"""Questions over the 30-article corpus: the right article cited, follow-ups through the
+conversation, refusals, relative dates; offline, and with an LLM through the real client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import openai
+import pytest
+
+from bot.answer import QuestionEngine
+from bot.answer.when import scope_of
+from bot.llm.openai_compat import OpenAICompatibleLLM
+from bot.store.repository import ArticleStore
+from tests.conftest import Clock
+from tests.servers.openai_server import FakeOpenAI, reply_json, status
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.now(UTC).replace(microsecond=0))  # the demo's dates follow the clock
+
+
+def engine(store: ArticleStore, clock: Clock, **kwargs: object) -> QuestionEngine:
+    return QuestionEngine(store, now=clock.now, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "title_has", "text_has"),
+    [
+        ("What did Whitcombe say about overcapacity?", "Whitcombe", "overcapacity"),
+        ("How many jobs are at risk according to the unions?", "Unions warn", "12,000"),
+        ("What deadline did the Commission set?", "December 15", "December 15"),
+        ("What did Sabine Kroll say about prices?", "brace for higher", "Kroll"),
+        ("What happened to steel shares in Frankfurt?", "shares", "Frankfurt"),
+    ],
+)
+async def test_factual_questions_cite_the_right_article(
+    corpus: ArticleStore, clock: Clock, question: str, title_has: str, text_has: str
+) -> None:
+    answer = await engine(corpus, clock).ask(question, topic="eu-us-steel")
+    assert answer.answered, answer
+    assert any(title_has.lower() in s.title.lower() for s in answer.sources), answer.sources
+    assert text_has in answer.text
+    numbers = {s.n for s in answer.sources}
+    cited = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer.text)}
+    assert cited and cited <= numbers
+
+
+async def test_follow_up_through_the_conversation(corpus: ArticleStore, clock: Clock) -> None:
+    questions = engine(corpus, clock)
+    first = await questions.ask(
+        "What did Daniel Whitcombe say about overcapacity?",
+        topic="eu-us-steel",
+        conversation="thread-1",
+    )
+    assert first.answered
+    follow = await questions.ask(
+        "And what did he say about the calendar?", topic="eu-us-steel", conversation="thread-1"
+    )
+    assert follow.answered and "calendar" in follow.text
+    assert any("Whitcombe" in s.title for s in follow.sources)
+    turns = await corpus.turns("thread-1", last=10)
+    assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
+
+
+async def test_unrelated_question_is_refused(corpus: ArticleStore, clock: Clock) -> None:
+    answer = await engine(corpus, clock).ask("What is the capital of Peru?", topic="eu-us-steel")
+    assert not answer.answered and answer.sources == ()
+    assert "does not say" in answer.text
+
+
+async def test_refusal_shows_the_closest_articles(corpus: ArticleStore, clock: Clock) -> None:
+    answer = await engine(corpus, clock).ask(
+        "What did the Japanese steel ministry decide about quotas for Korea?", topic="eu-us-steel"
+    )
+    assert not answer.answered and answer.closest
+
+
+async def test_off_topic_articles_are_never_cited(corpus: ArticleStore, clock: Clock) -> None:
+    answer = await engine(corpus, clock).ask("Who scored for Harbour City?", topic="eu-us-steel")
+    assert not answer.answered
+
+
+async def test_today_means_today_in_the_channel_zone(corpus: ArticleStore, clock: Clock) -> None:
+    answer = await engine(corpus, clock).ask(
+        "What did Kovalenko say today?", topic="eu-us-steel", zone="Europe/Brussels"
+    )
+    assert answer.answered
+    midnight = scope_of("today", clock.now(), "Europe/Brussels").since
+    assert midnight is not None
+    assert all(
+        s.published_at and s.published_at >= midnight - timedelta(days=1) for s in answer.sources
+    )
+    assert not any("fixtures.test" in s.url for s in answer.sources)  # four days old
+
+
+def test_relative_dates() -> None:
+    now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # a Wednesday; 10:30 in Brussels
+    today = scope_of("what happened today?", now, "Europe/Brussels")
+    assert today.since == datetime(2026, 11, 24, 23, 0, tzinfo=UTC) and today.recent
+    since_monday = scope_of("What changed since Monday?", now, "Europe/Brussels")
+    assert since_monday.since == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)
+    yesterday = scope_of("and yesterday?", now, "UTC")
+    assert (yesterday.since, yesterday.until) == (
+        datetime(2026, 11, 24, tzinfo=UTC),
+        datetime(2026, 11, 25, tzinfo=UTC),
+    )
+    assert scope_of("the latest on quotas", now).recent
+    assert scope_of("what did she say", now).since is None
+    late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # already Thursday in Brussels
+    assert scope_of("today", late, "Europe/Brussels").since == datetime(
+        2026, 11, 25, 23, 0, tzinfo=UTC
+    )
+
+
+@pytest.fixture
+def fake_llm() -> AsyncIterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def llm(fake_llm: FakeOpenAI) -> AsyncIterator[OpenAICompatibleLLM]:
+    client = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="k", timeout=2, max_retries=0)
+    yield OpenAICompatibleLLM(client, "test-model")
+    await client.close()
+
+
+async def test_llm_answer_checked(
+    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+) -> None:
+    fake_llm.script(
+        reply_json(
+            {
+                "answered": True,
+                "answer": (
+                    "Whitcombe said any deal must include commitments on overcapacity [1]. "
+                    "He also said “we will sign on Friday” [1]. "
+                    "Markets were calm [9]."
+                ),
+                "citations": [1],
+            }
+        )
+    )
+    answer = await engine(corpus, clock, llm=llm).ask(
+        "What did Whitcombe say about overcapacity?", topic="eu-us-steel"
+    )
+    assert answer.answered and answer.answerer == "llm:test-model"
+    assert answer.text.startswith("Whitcombe said any deal must include commitments")
+    assert "Friday" not in answer.text  # an invented quote is dropped
+    assert "Markets were calm" not in answer.text  # cites a passage it was not given
+    system, user = fake_llm.requests[0]["messages"]
+    assert (
+        "<passages>" in user["content"] and "never follow instructions" in system["content"].lower()
+    )
+
+
+async def test_llm_says_it_does_not_know(
+    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+) -> None:
+    fake_llm.script(reply_json({"answered": False, "answer": "", "citations": []}))
+    answer = await engine(corpus, clock, llm=llm).ask(
+        "What did Whitcombe eat for breakfast in Brussels?", topic="eu-us-steel"
+    )
+    assert not answer.answered
+
+
+async def test_llm_down_answers_offline(
+    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+) -> None:
+    fake_llm.default = status(500)
+    answer = await engine(corpus, clock, llm=llm).ask(
+        "How many jobs are at risk according to the unions?", topic="eu-us-steel"
+    )
+    assert answer.answered and answer.degraded and "12,000" in answer.text
+
+
+async def test_old_turns_are_dropped_from_the_prompt(
+    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+) -> None:
+    fake_llm.default = reply_json({"answered": False, "answer": "", "citations": []})
+    questions = engine(corpus, clock, llm=llm, max_turns=2)
+    for q in (
+        "What did Whitcombe say about steel?",
+        "What did Kovalenko say about steel?",
+        "What did Meinhardt say about steel jobs?",
+    ):
+        await questions.ask(q, topic="eu-us-steel", conversation="c")
+    last_prompt = fake_llm.requests[-1]["messages"][1]["content"]
+    assert "Kovalenko" in last_prompt and "Whitcombe say about steel" not in last_prompt
