@@ -150,3 +150,25 @@ def test_collect_then_brief_twice_on_a_local_server(
     assert len(one["sources"]) == 3  # the football report never reaches the briefing
     again = runner.invoke(app, ["collect"])
     assert "0 new article(s)" in again.output
+
+
+def test_ask_after_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "demo-data"
+    assert runner.invoke(app, ["demo", "--data-dir", str(data)]).exit_code == 0
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(data))
+    answer = runner.invoke(
+        app, ["ask", "How many jobs are at risk according to the unions?", "-f", "json"]
+    )
+    assert answer.exit_code == 0, answer.output
+    doc = json.loads(answer.stdout)
+    assert doc["answered"] and "12,000" in doc["answer"] and doc["sources"]
+    follow = runner.invoke(app, ["ask", "What is the capital of Peru?"])
+    assert follow.exit_code == 0 and "does not say" in follow.stdout
+    first = runner.invoke(
+        app, ["ask", "What did Whitcombe say about overcapacity?", "--conversation", "t1"]
+    )
+    assert first.exit_code == 0 and "Sources" in first.stdout
+    again = runner.invoke(
+        app, ["ask", "And what did he say about the calendar?", "--conversation", "t1"]
+    )
+    assert again.exit_code == 0 and "calendar" in again.stdout

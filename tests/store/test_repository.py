@@ -186,3 +186,75 @@ async def test_summaries_in_bulk(store: ArticleStore) -> None:
     assert await store.count("summaries") == 2
     got = await store.get_summaries(ids, "offline", "offline-1")
     assert set(got) == {ids[0], ids[1]} and got[ids[0]] == one
+
+
+async def test_passages_are_indexed_with_the_article(store: ArticleStore) -> None:
+    text = " ".join(f"Sentence number {i} about steel quotas and tariffs." for i in range(40))
+    first = await store.add_article(article(1, text=text), new_story=True)
+    second = await store.add_article(
+        article(2, text="Kovalenko spoke about aluminium quotas today."), new_story=True
+    )
+    assert first and second and await store.count("passages") > 2
+    hits = await store.search_passages("steel", ["aluminium", "kovalenko"])
+    assert {h.article_id for h in hits} == {second[0]}
+    both = await store.search_passages("steel", ["quotas"])
+    assert {h.article_id for h in both} == {first[0], second[0]}
+    assert await store.search_passages("other", ["aluminium"]) == []
+    later = await store.search_passages("steel", ["aluminium"], since=T0 + timedelta(hours=1))
+    assert later == []
+    assert await store.search_passages("steel", ["!!", ""]) == []  # nothing to match
+
+
+async def test_irrelevant_articles_are_not_retrieved(store: ArticleStore) -> None:
+    await store.add_article(article(1, text="Harbour City won the football match.", relevant=False))
+    assert await store.search_passages("steel", ["football"]) == []
+
+
+async def test_migration_backfills_passages_for_existing_articles(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from bot.store import migrations as m
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    old = ArticleStore.from_url(url)
+    async with old.engine.begin() as conn:  # a database from before migration 4
+        await conn.run_sync(m.applied_versions)
+        for version, name, apply in m.MIGRATIONS[:3]:
+            await conn.run_sync(apply)
+            await conn.execute(
+                schema.schema_migrations.insert().values(version=version, name=name, applied_at=T0)
+            )
+        await conn.execute(
+            schema.articles.insert().values(
+                topic="steel",
+                url="https://a.test/1",
+                canonical_url="https://a.test/1",
+                source="s",
+                title="Old article",
+                text="Kovalenko met Whitcombe in Brussels.",
+                fetched_at=T0,
+                content_hash="h",
+                signature="",
+                terms="",
+                relevance=1,
+                relevant=True,
+                relevance_reason="",
+            )
+        )
+    assert await old.migrate() == [4]
+    hits = await old.search_passages("steel", ["whitcombe"])
+    assert [h.title for h in hits] == ["Old article"]
+    async with old.engine.connect() as conn:
+        assert (
+            await conn.execute(sa.select(sa.func.count()).select_from(schema.passages))
+        ).scalar() == 1
+    await old.close()
+
+
+async def test_conversation_turns_keep_the_last_ones(store: ArticleStore) -> None:
+    for i in range(5):
+        await store.add_turn("c", "user", f"question {i}", T0 + timedelta(minutes=i), [i])
+    turns = await store.turns("c", last=2)
+    assert [t.text for t in turns] == ["question 3", "question 4"]
+    assert turns[-1].citations == (4,)
+    assert await store.turns("other", last=5) == []
