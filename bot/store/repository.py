@@ -515,7 +515,7 @@ class ArticleStore:
         if not words:
             return []
         match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-        conditions = ["passage_fts MATCH :match", "a.relevant = 1"]
+        conditions = ["a.relevant = 1"]
         params: dict[str, Any] = {"match": match, "limit": limit}
         if topic is not None:
             conditions.append("p.topic = :topic")
@@ -526,12 +526,15 @@ class ArticleStore:
         if until is not None:
             conditions.append("p.at <= :until")
             params["until"] = _naive(until)
+        # Rank inside FTS5 first (it keeps only the best candidates), then filter: joining
+        # before ranking makes SQLite score every matching passage of every topic.
+        params["candidates"] = max(limit * 25, 500)
         sql = (
-            "SELECT p.id, p.article_id, p.title, p.text, p.at, "
-            "bm25(passage_fts, 2.0, 1.0) AS rank "
-            "FROM passage_fts JOIN passages p ON p.id = passage_fts.rowid "
-            "JOIN articles a ON a.id = p.article_id "
-            f"WHERE {' AND '.join(conditions)} ORDER BY rank LIMIT :limit"
+            "SELECT p.id, p.article_id, p.title, p.text, p.at, f.rank FROM ("
+            "SELECT rowid, rank FROM passage_fts WHERE passage_fts MATCH :match "
+            "AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT :candidates) f "
+            "JOIN passages p ON p.id = f.rowid JOIN articles a ON a.id = p.article_id "
+            f"WHERE {' AND '.join(conditions)} ORDER BY f.rank LIMIT :limit"
         )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(sa.text(sql), params)).all()
