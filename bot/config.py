@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     max_items_per_source: int = Field(default=50, ge=1)
     # Earlier turns of a conversation given to the question engine (older ones are dropped).
     conversation_turns: int = Field(default=6, ge=0, le=50)
+    # Re-rank passages by meaning with a local model when `briefbot[embeddings]` is installed.
+    embeddings: bool = True
 
     # The language model (any OpenAI-compatible endpoint). None of these set: offline.
     llm_base_url: str = ""

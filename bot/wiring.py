@@ -15,6 +15,7 @@ from typing import Any
 import openai
 
 from bot.answer import QuestionEngine
+from bot.answer.rerank import Reranker
 from bot.briefing.compose import BriefingService
 from bot.briefing.synthesis import BriefingSynthesiser
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
@@ -73,6 +74,16 @@ def build_llm(settings: Settings) -> OpenAICompatibleLLM | None:
     return OpenAICompatibleLLM(client, settings.llm_model)
 
 
+def _reranker(settings: Settings) -> Reranker | None:
+    """Semantic re-ranking when asked for and the embeddings extra is installed."""
+    if not settings.embeddings:
+        return None
+    from bot.answer.rerank import load_embedder
+
+    embedder = load_embedder()
+    return Reranker(embedder) if embedder is not None else None
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -119,7 +130,12 @@ async def open_services(
                 concurrency=settings.fetch_concurrency,
             ),
             questions=QuestionEngine(
-                store, now=now, llm=llm, usage=usage, max_turns=settings.conversation_turns
+                store,
+                now=now,
+                llm=llm,
+                usage=usage,
+                max_turns=settings.conversation_turns,
+                reranker=_reranker(settings),
             ),
             briefings=BriefingService(
                 store,

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.rerank import Reranker
 from bot.answer.when import Scope, scope_of
 from bot.errors import LLMError
 from bot.llm import LLM, Completion
@@ -125,7 +126,9 @@ class QuestionEngine:
         usage: UsageLog | None = None,
         max_turns: int = 6,
         prompt: Prompt | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
+        self.reranker = reranker
         self.store = store
         self.now = now
         self.llm = llm
@@ -183,6 +186,12 @@ class QuestionEngine:
                 return -h.rank + 2.0 * math.exp(-age_days)
 
             hits.sort(key=score, reverse=True)
+        if self.reranker is not None and hits:
+            top = hits[:20]
+            order = await self.reranker.order(
+                " ".join(terms), [f"{h.title}. {h.text}" for h in top]
+            )
+            hits = [top[i] for i in order] + hits[20:]
         per_article: dict[int, int] = {}
         chosen = []
         for hit in hits:
