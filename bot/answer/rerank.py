@@ -12,7 +12,7 @@ import asyncio
 import logging
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,27 @@ def load_embedder() -> Embedder | None:
 
 
 class Reranker:
-    """Re-orders passages by meaning, off the event loop (the model is CPU-bound)."""
+    """Re-orders passages by meaning, off the event loop (the model is CPU-bound).
 
-    def __init__(self, embedder: Embedder) -> None:
+    Give it an embedder, or a loader that is called on first use, so commands that never
+    answer a question never pay for loading a model."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        *,
+        loader: Callable[[], Embedder | None] | None = None,
+    ) -> None:
         self.embedder = embedder
+        self.loader = loader
 
     async def order(self, question: str, texts: Sequence[str]) -> list[int]:
         if len(texts) < 2:
+            return list(range(len(texts)))
+        if self.embedder is None and self.loader is not None:
+            self.embedder = await asyncio.to_thread(self.loader)
+            self.loader = None
+        if self.embedder is None:
             return list(range(len(texts)))
         vectors = await asyncio.to_thread(self.embedder.embed, [question, *texts])
         return rerank_order(vectors[0], vectors[1:])

