@@ -1,7 +1,8 @@
 """Summarising articles into key points and verbatim quotes with speakers.
 
-`Summariser` is the seam: the offline summariser here, an LLM-backed one later. Whatever
-produces a summary, its quotes go through `verify_quotes` before anyone sees them.
+`Summariser` is the seam: the offline summariser (rules, no network) and the LLM-backed one.
+Whatever produces a summary, its quotes go through `verify_quotes` before anyone sees them;
+nothing in this package may invent a quote or a speaker, or show one it could not verify.
 """
 
 from __future__ import annotations

@@ -1,5 +1,11 @@
-"""The offline summariser (the default when no LLM is configured): key points by sentence
-ranking, quotes by rules, every quote verified verbatim. Deterministic; no network, no model.
+"""The offline summariser, the default when no LLM is configured: key points by ranking the
+article's own sentences, quotes by rules, every quote verified verbatim.
+
+A key point is always one sentence of the article, word for word (white space folded), so it
+can be cited and never says what the article does not. Ranking combines position (news puts
+the essentials first), centrality (TF-IDF similarity to the rest of the article), figures,
+named people and overlap with the title, and demotes fragments, boilerplate, pieces of quotes
+and sentences that lean on the one before. Deterministic; no network, no model, linear time.
 """
 
 from __future__ import annotations
@@ -10,16 +16,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.models import KeyPoint, Sentence, Summary
-from bot.summarise.quotes import extract_quotes
+from bot.summarise.quotes import extract_quotes, quotation_spans
 from bot.summarise.sentences import split_sentences
-from bot.summarise.verify import normalise_for_match, verify_quotes
+from bot.summarise.verify import verify_quotes
 
 OFFLINE_VERSION = "offline-1"
 
 _BOILERPLATE = re.compile(
     r"sign up|newsletter|all rights reserved|click here|subscribe|reporting by|editing by|"
-    r"read more|follow us|copyright|©|cookies?\b|advertisement|related:|share this|"
-    r"this article (?:was|has been)|contributed to this report|^photo:|^image:",
+    r"writing by|additional reporting|read more|follow us|copyright|©|\bcookies?\b|"
+    r"advertisement|related:|share this|this (?:article|story) (?:was|has been)|"
+    r"contributed to this report|^(?:photo|image|video|watch|listen|caption)\s*:|"
+    r"terms of (?:use|service)|privacy policy|^by [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}$",
     re.IGNORECASE,
 )
 _STOP = frozenset(
@@ -28,67 +36,57 @@ _STOP = frozenset(
     could should can may also said says than then there here which who whom what when where
     how all any some more most over into about after before up out so if""".split()
 )
-_TOKEN = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*|\d[\d.,%]*")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
-_QUOTED = re.compile(r"[“\"«][^”\"»]*[”\"»]?")
-
-
-def _terms(text: str) -> list[str]:
-    return [t.casefold() for t in _TOKEN.findall(text) if t.casefold() not in _STOP]
-
-
-_PRONOUN_START = re.compile(r"^[\"“]?(?:They|He|She|It|This|These|Those|That|Its|Their)\b")
-# "BRUSSELS — ", "BRUSSELS (Wirepoint) — ", "WASHINGTON, Nov 24 (Reuters) - "
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'’-]{2,40}(?:,[^—–()]{1,20})?(?:\s*\([^)]{1,30}\))?\s*[—–-]+\s+"
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*")
+_FIGURE = re.compile(r"\d|\b(?:million|billion|trillion|percent|per cent)\b", re.IGNORECASE)
+# Two capitalised words after the first word of a sentence: very likely a person's name.
+_NAME = re.compile(r"(?<=\s)[A-Z][a-zà-ÿ]+(?:[ \t]+[A-Z][a-zà-ÿ]+)+")
+_TERMINAL = re.compile(r"[.!?…][\"”’)»]*$")
+_LEANS_BACK = re.compile(
+    r"[\"“]?(?:They|He|She|It|This|These|Those|That|Its|Their|His|Her|But|And|Also|However)\b"
 )
 
 
-def point_text(sentence: str) -> str:
-    """A sentence as a key point: white space folded, a leading dateline dropped."""
-    text = " ".join(sentence.split())
-    stripped = _DATELINE.sub("", text, count=1)
-    return stripped if len(stripped.split()) >= 5 else text
+def _terms(text: str) -> list[str]:
+    return [t for t in (w.casefold() for w in _TOKEN.findall(text)) if t not in _STOP]
 
 
-def _unbalanced(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+def _quoted_shares(text: str, sentences: Sequence[Sentence]) -> list[float]:
+    """How much of each sentence lies inside quotation marks (one sweep, linear)."""
+    spans = quotation_spans(text)
+    shares: list[float] = []
+    k = 0
+    for s in sentences:
+        while k < len(spans) and spans[k][1] <= s.start:
+            k += 1
+        inside, j = 0, k
+        while j < len(spans) and spans[j][0] < s.end:
+            inside += min(spans[j][1], s.end) - max(spans[j][0], s.start)
+            j += 1
+        shares.append(inside / max(s.end - s.start, 1))
+    return shares
 
 
-def _score(
-    sentence: Sentence,
-    index: int,
-    doc_tf: Counter[str],
-    idf: dict[str, float],
-    title_terms: set[str],
-) -> float:
-    terms = _terms(sentence.text)
-    words = len(sentence.text.split())
-    if not terms or _BOILERPLATE.search(sentence.text):
+def _penalty(text: str, quoted: float) -> float:
+    """How much a sentence's form disqualifies it as a key point (1 = not at all, 0 = never)."""
+    words = len(text.split())
+    if _BOILERPLATE.search(text):
         return 0.0
-    # Centrality: how much of the article's weight the sentence's words carry.
-    weights = {t: doc_tf[t] * idf.get(t, 1.0) for t in set(terms)}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    centrality = sum(weights.values()) / (norm * math.sqrt(len(doc_tf)) or 1.0)
-    position = 1.0 / (1.0 + 0.35 * index)
-    numbers = 0.2 if re.search(r"\d", sentence.text) else 0.0
-    names = 0.15 if _NAME.search(sentence.text) else 0.0
-    title = 0.5 * len(title_terms & set(terms)) / (len(title_terms) or 1)
-    value = centrality + position + numbers + names + title
-    quoted = sum(len(m.group()) for m in _QUOTED.finditer(sentence.text))
-    if quoted > 0.6 * len(sentence.text):
-        value *= 0.5  # mostly a quote: it belongs under quotes, not key points
-    if _unbalanced(sentence.text):
-        value *= 0.3  # a piece of a multi-sentence quote reads badly on its own
-    if not sentence.text.rstrip('"”’)').endswith((".", "!", "?", "…")):
-        value *= 0.4  # a heading or a caption, not a sentence
-    if _PRONOUN_START.match(sentence.text):
-        value *= 0.6  # "They will cover …" needs the sentence before it
-    if words < 7:
-        value *= 0.3
+    if not _TERMINAL.search(text):
+        return 0.0 if words < 8 else 0.4  # a dateline, a heading or a caption
+    factor = 1.0
+    if words < 6:
+        factor *= 0.3
+    elif words < 9:
+        factor *= 0.7
     elif words > 60:
-        value *= 0.6
-    return value
+        factor *= 0.5
+    if quoted > 0.9:
+        factor *= 0.25  # all quote (or a piece of one running over several sentences)
+    elif quoted > 0.4:
+        factor *= 0.5  # mostly a quote: it belongs under quotes, not key points
+    if _LEANS_BACK.match(text):
+        factor *= 0.7  # "They will cover …" needs the sentence before it
+    return factor
 
 
 def rank_key_points(
@@ -99,42 +97,71 @@ def rank_key_points(
     max_points: int = 6,
     min_points: int = 3,
 ) -> list[KeyPoint]:
-    """3–6 key sentences, by position, centrality, figures, names and title overlap; returned
-    in article order, each pointing at the sentence it is."""
+    """The article's key sentences (3–6, fewer for a short article), in article order."""
     if not sentences:
         return []
-    per_sentence = [set(_terms(s.text)) for s in sentences]
-    doc_tf: Counter[str] = Counter(t for s in sentences for t in _terms(s.text))
+    counts = [Counter(_terms(s.text)) for s in sentences]
     n = len(sentences)
-    df: Counter[str] = Counter(t for terms in per_sentence for t in terms)
-    idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
+    df: Counter[str] = Counter(t for c in counts for t in c)
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
+    doc: Counter[str] = Counter()
+    for c in counts:
+        doc.update(c)
+    doc_weight = {t: f * idf[t] for t, f in doc.items()}
+    doc_norm2 = sum(w * w for w in doc_weight.values())
     title_terms = set(_terms(title))
-    scored = sorted(
-        ((_score(s, i, doc_tf, idf, title_terms), s.id) for i, s in enumerate(sentences)),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    wanted = max(min_points, min(max_points, round(n / 5)))
+    penalties = [
+        _penalty(s.text, share)
+        for s, share in zip(sentences, _quoted_shares(text, sentences), strict=True)
+    ]
+    scores: list[float] = []
+    rank = 0  # position among the sentences that can be points, so a dateline does not count
+    for s, c, penalty in zip(sentences, counts, penalties, strict=True):
+        if penalty == 0.0 or not c:
+            scores.append(0.0)
+            continue
+        # Centrality: cosine between the sentence and the rest of the article.
+        own = {t: f * idf[t] for t, f in c.items()}
+        own2 = sum(w * w for w in own.values())
+        dot = sum(w * doc_weight[t] for t, w in own.items())
+        rest2 = doc_norm2 - 2 * dot + own2
+        centrality = (dot - own2) / math.sqrt(own2 * rest2) if rest2 > 1e-9 else 0.0
+        position = 1.0 / (1.0 + 0.25 * rank) + (0.3 if rank == 0 else 0.0)
+        in_title = len(title_terms & c.keys()) / len(title_terms) if title_terms else 0.0
+        figures = 0.15 if _FIGURE.search(s.text) else 0.0
+        names = 0.1 if _NAME.search(s.text) else 0.0
+        value = 1.2 * max(centrality, 0.0) + 0.6 * position + 0.5 * in_title + figures + names
+        scores.append(value * penalty)
+        rank += 1
+    wanted = min(max_points, max(min_points, n // 5))
+    order = sorted(range(n), key=lambda i: (-scores[i], i))
+    terms = [set(c) for c in counts]
     chosen: list[int] = []
-    for value, sid in scored:
-        if value <= 0 or len(chosen) >= wanted:
+    for i in order:  # best first, skipping near-repeats of a sentence already chosen
+        if len(chosen) >= wanted or scores[i] <= 0.0:
             break
-        terms = per_sentence[sid]
-        if any(
-            len(terms & per_sentence[c]) > 0.7 * min(len(terms), len(per_sentence[c]) or 1)
-            for c in chosen
-        ):
-            continue  # near-repeat of a chosen sentence
-        chosen.append(sid)
-    by_id = {s.id: s for s in sentences}
-    return [KeyPoint(point_text(by_id[sid].text), (sid,)) for sid in sorted(chosen)]
+        if any(_overlap(terms[i], terms[j]) > 0.7 for j in chosen):
+            continue
+        chosen.append(i)
+    for i in order:  # too few after skipping repeats: take them after all
+        if len(chosen) >= min(wanted, min_points) or scores[i] <= 0.0:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return [
+        KeyPoint(" ".join(sentences[i].text.split()), (sentences[i].id,)) for i in sorted(chosen)
+    ]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / (min(len(a), len(b)) or 1)
 
 
 def summarise_text(title: str, text: str) -> Summary:
     """Key points and verified quotes of one article (pure, synchronous)."""
     sentences = split_sentences(text)
     points = rank_key_points(title, text, sentences)
-    found = extract_quotes(text, sentences)
-    quotes, dropped = verify_quotes(found, text)
+    quotes, dropped = verify_quotes(extract_quotes(text, sentences), text)
     return Summary(
         key_points=tuple(points),
         quotes=tuple(quotes),
@@ -145,19 +172,14 @@ def summarise_text(title: str, text: str) -> Summary:
 
 
 class OfflineSummariser:
-    """The Summariser used when no LLM is configured."""
+    """The Summariser used when no LLM is configured (and when the LLM fails)."""
 
     name = "offline"
     prompt_version = OFFLINE_VERSION
 
     async def summarise(self, *, title: str, text: str) -> Summary:
+        """Summarise one article; never fails on odd input, never calls out."""
         return summarise_text(title, text)
 
 
-__all__ = [
-    "OFFLINE_VERSION",
-    "OfflineSummariser",
-    "normalise_for_match",
-    "rank_key_points",
-    "summarise_text",
-]
+__all__ = ["OFFLINE_VERSION", "OfflineSummariser", "rank_key_points", "summarise_text"]
