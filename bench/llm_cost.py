@@ -28,33 +28,10 @@ from bot.config import Settings, parse_config
 from bot.llm.prompts import load_prompt
 from bot.wiring import open_services
 from tests.servers.openai_server import (
-    Answer,
     FakeOpenAI,
+    echo_model,
     estimate_tokens,
-    reply_json,
 )
-
-
-def model(request: dict[str, Any]) -> Answer:
-    """A stand-in model that answers in the requested shape from the text it was given."""
-    user = request["messages"][-1]["content"]
-    fmt = (request.get("response_format") or {}).get("json_schema", {})
-    if fmt.get("name") == "briefing_headlines":
-        stories = [
-            {
-                "story": int(n),
-                "headline": re.sub(r"\s*\[\d+\]", "", first)[:200],
-                "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)],
-            }
-            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
-        ]
-        return reply_json({"stories": stories})(request)
-    lines = re.findall(r"^\[(\d+)\] (.*)$", user, re.MULTILINE)[:4]
-    points = [{"text": text, "sentence_ids": [int(i)]} for i, text in lines]
-    quotes = [{"text": q, "speaker": None} for q in re.findall(r"“([^”]{10,200}),”", user)[:3]]
-    return reply_json(
-        {"key_points": points or [{"text": "x", "sentence_ids": [0]}], "quotes": quotes}
-    )(request)
 
 
 async def run(base: str, llm_url: str, feeds: int, data_dir: Path) -> list[dict[str, Any]]:
@@ -102,7 +79,7 @@ def main() -> None:
     server, base = serve(files)
     try:
         with FakeOpenAI() as llm, tempfile.TemporaryDirectory() as tmp:
-            llm.default = model
+            llm.default = lambda r: echo_model(r, points=4, headline_prefix="")
             calls = asyncio.run(run(base, llm.base_url, (args.articles + 49) // 50, Path(tmp)))
     finally:
         server.shutdown()

@@ -36,8 +36,24 @@ WORDS = (
     "scrap subsidy retaliation bourbon motorcycles negotiators summit treaty court ruling"
 ).split()
 FIRST = ["Marta", "Daniel", "Anna", "Luis", "Grace", "Klaus", "Ingrid", "Sabine", "Henrik", "Elena"]
-LAST = ["Kovalenko", "Whitcombe", "Brandt", "Ortega", "Liu", "Meinhardt", "Solberg", "Kroll",
-        "Dahl", "Russo", "Novak", "Berger", "Costa", "Ferris", "Lindqvist", "Moreau"]
+LAST = [
+    "Kovalenko",
+    "Whitcombe",
+    "Brandt",
+    "Ortega",
+    "Liu",
+    "Meinhardt",
+    "Solberg",
+    "Kroll",
+    "Dahl",
+    "Russo",
+    "Novak",
+    "Berger",
+    "Costa",
+    "Ferris",
+    "Lindqvist",
+    "Moreau",
+]
 
 
 def article(rng: random.Random, i: int) -> tuple[str, str]:
@@ -69,8 +85,25 @@ def build(path: Path, n: int) -> None:
             "%Y-%m-%d %H:%M:%S.%f"
         )
         batch_articles.append(
-            (i, "bench", f"https://b.test/{i}", f"https://b.test/{i}", "bench", title, text,
-             at, at, f"h{i}", "", "", 0.8, 1, "", None, None)
+            (
+                i,
+                "bench",
+                f"https://b.test/{i}",
+                f"https://b.test/{i}",
+                "bench",
+                title,
+                text,
+                at,
+                at,
+                f"h{i}",
+                "",
+                "",
+                0.8,
+                1,
+                "",
+                None,
+                None,
+            )
         )
         for seq, chunk in enumerate(chunk_passages(text)):
             batch_passages.append((i, "bench", seq, title, chunk, at))

@@ -4,39 +4,18 @@ OpenAI-compatible server through the real client; a dead LLM still gives a brief
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from tests.conftest import LLM_VARS
-from tests.servers.openai_server import Answer, FakeOpenAI, reply_json, status
+from tests.servers.openai_server import FakeOpenAI, echo_model, status
 
 runner = CliRunner()
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
-
-
-def model(request: dict[str, Any]) -> Answer:
-    """Summaries from the first numbered sentence; headlines from each story's first point."""
-    user = request["messages"][-1]["content"]
-    fmt = (request.get("response_format") or {}).get("json_schema", {})
-    if fmt.get("name") == "briefing_headlines":
-        stories = [
-            {
-                "story": int(n),
-                "headline": "Update: " + re.sub(r"\s*\[\d+\]", "", first),
-                "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)],
-            }
-            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
-        ]
-        return reply_json({"stories": stories})(request)
-    first = re.search(r"^\[0\] (.*)$", user, re.MULTILINE)
-    text = first.group(1) if first else "nothing"
-    return reply_json({"key_points": [{"text": text, "sentence_ids": [0]}], "quotes": []})(request)
 
 
 @pytest.fixture
@@ -50,7 +29,7 @@ def fake_llm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOp
         monkeypatch.setenv("BRIEFBOT_LLM_MODEL", "local-test")
         monkeypatch.setenv("BRIEFBOT_LLM_TIMEOUT", "5")
         monkeypatch.setenv("BRIEFBOT_LLM_MAX_RETRIES", "1")
-        server.default = model
+        server.default = echo_model
         yield server
 
 

@@ -4,7 +4,6 @@ nothing."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,30 +19,11 @@ from bot.store.repository import ArticleStore, NewArticle
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
 from tests.conftest import Clock
-from tests.servers.openai_server import Answer, FakeOpenAI, reply_json, status
+from tests.servers.openai_server import FakeOpenAI, echo_model, reply_json, status
 
 NOW = datetime(2026, 11, 24, 8, tzinfo=UTC)
 TOPIC = TopicConfig(name="steel", title="Steel talks")
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
-
-
-def model(request: dict[str, Any]) -> Answer:
-    """A stand-in model: summaries from the first numbered sentence, headlines from the
-    first point of each story, with that point's citations."""
-    user = request["messages"][-1]["content"]
-    fmt = request.get("response_format") or {}
-    if fmt.get("json_schema", {}).get("name") == "briefing_headlines":
-        stories = []
-        for number, first in re.findall(r"Story (\d+):\n- (.*)", user):
-            cites = [int(c) for c in re.findall(r"\[(\d+)\]", first)]
-            text = re.sub(r"\s*\[\d+\]", "", first)
-            stories.append(
-                {"story": int(number), "headline": "Update: " + text, "citations": cites}
-            )
-        return reply_json({"stories": stories})(request)
-    first = re.search(r"^\[0\] (.*)$", user, re.MULTILINE)
-    point = first.group(1) if first else "nothing"
-    return reply_json({"key_points": [{"text": point, "sentence_ids": [0]}], "quotes": []})(request)
 
 
 def art(i: int, story: int) -> Article:
@@ -140,7 +120,7 @@ async def test_token_budget_limits_what_is_sent(
     assert len(story_blocks(briefing, 10_000)) == 10
     small = story_blocks(briefing, 60)
     assert 1 <= len(small) < 10
-    fake_llm.default = model
+    fake_llm.default = echo_model
     await BriefingSynthesiser(llm, token_budget=60).synthesise(briefing)
     assert fake_llm.requests[0]["messages"][-1]["content"].count("Story ") == len(small)
 
@@ -172,7 +152,7 @@ async def add(store: ArticleStore, clock: Clock, name: str) -> None:
 async def test_second_briefing_the_same_day_costs_no_tokens(
     llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: ArticleStore, clock: Clock
 ) -> None:
-    fake_llm.default = model
+    fake_llm.default = echo_model
     for name in ("a-wire.txt", "c-pronouns.txt", "e-adding.txt"):
         await add(store, clock, name)
     clock.advance(hours=1)

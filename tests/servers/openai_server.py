@@ -13,6 +13,7 @@ body, for answers that depend on the prompt.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -180,3 +181,29 @@ class FakeOpenAI:
             handler.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+def echo_model(
+    request: dict[str, Any], *, points: int = 1, headline_prefix: str = "Update: "
+) -> Answer:
+    """A stand-in model that answers in the shape asked for, from the text it was given:
+    article summaries from the first numbered sentences (with the article's “…,” quotes),
+    briefing headlines from each story's first point and that point's citations."""
+    user = request["messages"][-1]["content"]
+    fmt = (request.get("response_format") or {}).get("json_schema", {})
+    if fmt.get("name") == "briefing_headlines":
+        stories = [
+            {
+                "story": int(n),
+                "headline": headline_prefix + re.sub(r"\s*\[\d+\]", "", first)[:200],
+                "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)],
+            }
+            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
+        ]
+        return reply_json({"stories": stories})(request)
+    lines = re.findall(r"^\[(\d+)\] (.*)$", user, re.MULTILINE)[:points]
+    key_points = [{"text": text, "sentence_ids": [int(i)]} for i, text in lines]
+    quotes = [{"text": q, "speaker": None} for q in re.findall(r"“([^”]{10,200}),”", user)[:3]]
+    return reply_json(
+        {"key_points": key_points or [{"text": "nothing", "sentence_ids": [0]}], "quotes": quotes}
+    )(request)
