@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,12 @@ def test_llm_settings_and_openai_key_alone(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("OPENAI_API_KEY")
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://x.openai.azure.com")
     assert load_settings(_env_file=None).azure_openai_endpoint == "https://x.openai.azure.com"
+
+
+def test_every_package_is_installed() -> None:
+    """A package missing from pyproject's list works in an editable install and breaks a
+    real one (`pip install .`): every folder of bot/ with Python in it must be listed."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.relative_to(ROOT).parts[:-1]) for p in (ROOT / "bot").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

@@ -1,0 +1,155 @@
+"""Block Kit for briefings, answers and summaries: pure functions, data in, JSON-ready dicts out.
+
+Every piece of text from articles, users or the LLM goes through `escape` (`&`, `<`, `>`), so it
+can never become a mention (`<!channel>`, `<!here>`, `<@U…>`) or a link whose label hides its
+target; links are made here only, from stored URLs, by `link`. Messages stay within Slack's
+limits (50 blocks, 3,000 characters per section, 150 per header); a long briefing is split
+into a first message and follow-ups for its thread, never truncated silently, and every message
+carries a plain-text fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.models import Briefing, BriefingPoint, SourceRef
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_CONTEXT_ELEMENTS = 10
+
+
+def escape(text: str) -> str:
+    """Untrusted text made inert for mrkdwn: control characters become entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str) -> str:
+    """Untrusted text with white space folded (for escaping, or for `plain_text`)."""
+    return " ".join(text.split())
+
+
+def plain_text(text: str) -> str:
+    """Untrusted text for plain_text fields and fallbacks: angle brackets become look-alikes,
+    so nothing in it is ever read as a mention or a link, whatever the field."""
+    return plain(text).replace("<", "‹").replace(">", "›")
+
+
+def link(url: str, label: str) -> str:
+    """A link whose label is escaped and whose target cannot break out of the link syntax."""
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return escape(label)
+    target = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
+    return f"<{target}|{escape(plain(label))[:300]}>"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _cites(numbers: Sequence[int], refs: dict[int, SourceRef]) -> str:
+    return " ".join(link(refs[n].url, f"[{n}]") for n in numbers if n in refs)
+
+
+def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
+    return f"{escape(plain(point.text))} {_cites(point.citations, refs)}".rstrip()
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION)}}
+
+
+def _context(*texts: str) -> Block:
+    elements = [{"type": "mrkdwn", "text": _clip(t, MAX_SECTION)} for t in texts if t]
+    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+
+
+def briefing_blocks(briefing: Briefing) -> list[Block]:
+    """All the blocks of a briefing, in order (use `split_messages` before posting)."""
+    refs = {r.n: r for r in briefing.sources}
+    date = briefing.generated_at.strftime("%d %b %Y")
+    blocks: list[Block] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": _clip(f"{plain_text(briefing.title)} — {date}", MAX_HEADER),
+            },
+        }
+    ]
+    window = f"Coverage {_when(briefing.window_start)} – {_when(briefing.window_end)}"
+    if briefing.no_coverage:
+        blocks.append(_section("*No new coverage* of this story in this window."))
+        blocks.append(_context(window))
+        return blocks
+    for story in briefing.stories:
+        lines = [
+            f"*{_point(story.headline, refs)}*"
+            + ("  :new:" if story.is_new and briefing.previous_briefing_at else "")
+        ]
+        lines += [f"• {_point(p, refs)}" for p in story.points]
+        blocks.append(_section("\n".join(lines)))
+    if briefing.previous_briefing_at is not None:
+        new = briefing.new_stories
+        text = "\n".join(f"• {_point(s.headline, refs)}" for s in new) or (
+            "Nothing new: today's coverage continues stories already briefed."
+        )
+        blocks.append(_section(f"*New since the last briefing*\n{text}"))
+    if briefing.quotes:
+        quotes = [
+            f"> “{escape(plain(q.text))}” — "
+            f"{escape(plain(q.speaker)) if q.speaker else '_unattributed_'} "
+            f"{_cites((q.citation,), refs)}"
+            for q in briefing.quotes
+        ]
+        blocks.append(_section("*Quotes*\n" + "\n".join(quotes)))
+    blocks.append({"type": "divider"})
+    sources = [
+        f"{r.n}. {link(r.url, r.title)}" + (f" — {escape(plain(r.site))}" if r.site else "")
+        for r in briefing.sources
+    ]
+    for start in range(0, len(sources), 10):  # keep each sources section well under the limit
+        blocks.append(
+            _section(("*Sources*\n" if start == 0 else "") + "\n".join(sources[start : start + 10]))
+        )
+    sites = len({r.site or r.url for r in briefing.sources})
+    notes = [window, f"{len(briefing.sources)} articles from {sites} sources"]
+    if briefing.degraded:
+        notes.append(":warning: partly summarised offline (the language model was unavailable)")
+    blocks.append(_context(*notes))
+    blocks.append(_context("Reply in this thread to ask about today's coverage."))
+    return blocks
+
+
+def fallback_text(briefing: Briefing) -> str:
+    """The plain-text version Slack shows in notifications and to screen readers."""
+    head = f"{plain_text(briefing.title)}: "
+    if briefing.no_coverage:
+        return head + "no new coverage."
+    first = plain_text(briefing.stories[0].headline.text)
+    return _clip(head + f"{len(briefing.stories)} stories. {first}", 300)
+
+
+def split_messages(blocks: Sequence[Block], *, max_blocks: int = MAX_BLOCKS) -> list[list[Block]]:
+    """Blocks grouped into messages of at most max_blocks (the first is posted, the rest go
+    into its thread); a header stays with the first message."""
+    messages: list[list[Block]] = []
+    current: list[Block] = []
+    for block in blocks:
+        if len(current) >= max_blocks:
+            messages.append(current)
+            current = []
+        current.append(block)
+    if current:
+        messages.append(current)
+    return messages
