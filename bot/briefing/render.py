@@ -185,7 +185,8 @@ def answer_to_markdown(answer: Answer) -> str:
     """An answer with its sources (or the refusal and the closest articles) as Markdown."""
     lines = []
     if answer.answered:
-        lines += [md_escape(answer.text), ""]
+        # The [n] citation markers are ours; everything else in the answer stays escaped.
+        lines += [re.sub(r"\\\[(\d+)\\\]", r"[\1]", md_escape(answer.text)), ""]
         if answer.degraded:
             lines += ["*(answered offline: the language model was unavailable)*", ""]
         lines += ["**Sources**", ""] + [_source_line(r) for r in answer.sources]
