@@ -152,10 +152,8 @@ async def test_redirect_to_other_scheme_is_refused(web: WebServer, fetcher: Fetc
 
 async def test_gzip_bomb_stops_at_the_cap(web: WebServer, fetcher: Fetcher) -> None:
     web.gzip_bomb("/bomb", 200_000_000)
-    started = time.perf_counter()
     with pytest.raises(ResponseTooLargeError, match="larger than 1 MB"):
         await fetcher.fetch(web.url("/bomb"))
-    assert time.perf_counter() - started < 30  # sanity only; it stops at the first MB
 
 
 async def test_fifty_megabyte_page_is_refused(web: WebServer, fetcher: Fetcher) -> None:
