@@ -94,6 +94,25 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("BRIEFBOT_AZURE_OPENAI_DEPLOYMENT")
     )
 
+    # Slack, under the names Slack's own tools read. HTTP mode: bot token + signing secret;
+    # Socket Mode: bot token + app-level token (xapp-…), which wins when both are set.
+    slack_bot_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_APP_TOKEN")
+    )
+    # Slack's Web API base URL (a proxy, or a stand-in in tests).
+    slack_api_url: str = "https://slack.com/api/"
+    # `briefbot run`: where it listens (/slack/events in HTTP mode, /healthz always).
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
+    # Minutes between collections.
+    collect_every: int = Field(default=30, ge=1, le=1440)
+
     @property
     def llm_configured(self) -> bool:
         """Whether any LLM endpoint or key is set (else briefbot summarises offline)."""

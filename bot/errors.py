@@ -12,8 +12,10 @@
      ├── ExtractError             no article text could be found in a document
      ├── StoreError               the database could not be opened or migrated
      ├── PromptError              a prompt file is invalid or rendered with wrong variables
-     └── LLMError                 the language model failed; callers fall back to offline
-          └── LLMOutputError      it answered, but not with what the schema asks for
+     ├── LLMError                 the language model failed; callers fall back to offline
+     │    └── LLMOutputError      it answered, but not with what the schema asks for
+     ├── DeliveryError            a chat platform refused or never answered a post
+     └── RequestError             a chat request cannot be done as asked (unknown topic, …)
 
 Every message must be safe to show a user: no tracebacks, no raw exception text
 from libraries, no secrets.
@@ -83,3 +85,11 @@ class LLMError(BriefbotError):
 
 class LLMOutputError(LLMError):
     """The language model answered, but its output does not match the requested schema."""
+
+
+class DeliveryError(BriefbotError):
+    """A chat platform (Slack, Teams) refused a post or could not be reached."""
+
+
+class RequestError(BriefbotError):
+    """What a user asked for in chat cannot be done as asked; the reason says what to do."""

@@ -189,3 +189,22 @@ class Briefing:
     @property
     def new_stories(self) -> tuple[BriefingStory, ...]:
         return tuple(s for s in self.stories if s.is_new)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel that gets a topic's briefing every day at a local time.
+
+    ``origin`` is "config" for channels listed in briefbot.toml, "chat" for ones subscribed
+    from the chat itself (`/brief subscribe`)."""
+
+    topic: str
+    platform: str
+    channel: str
+    at: str
+    timezone: str
+    origin: str = "config"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.topic, self.platform, self.channel)

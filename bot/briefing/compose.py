@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.briefing.render import briefing_to_dict
+from bot.briefing.render import briefing_from_dict, briefing_to_dict
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
 from bot.collect.dedupe import display_url
 from bot.config import TopicConfig
@@ -249,6 +249,13 @@ class BriefingService:
                 degraded=briefing.degraded,
             )
         return briefing
+
+    async def latest(self, topic: TopicConfig) -> Briefing:
+        """Today's briefing as already composed, else composed (and kept) now."""
+        stored = await self.store.briefing_of(topic.name, self.now().date().isoformat())
+        if stored is not None:
+            return briefing_from_dict(stored.payload)
+        return await self.brief(topic)
 
     async def _synthesise(
         self, topic: TopicConfig, today: str, briefing: Briefing

@@ -11,7 +11,14 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.models import Briefing, BriefingPoint, SourceRef, Summary
+from bot.models import (
+    Briefing,
+    BriefingPoint,
+    BriefingQuote,
+    BriefingStory,
+    SourceRef,
+    Summary,
+)
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -148,6 +155,54 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
             for r in briefing.sources
         ],
     }
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def briefing_from_dict(data: dict[str, Any]) -> Briefing:
+    """The inverse of `briefing_to_dict` (a stored briefing read back for showing again)."""
+
+    def point(p: dict[str, Any]) -> BriefingPoint:
+        return BriefingPoint(p["text"], tuple(p["citations"]))
+
+    generated = _time(data["generated_at"]) or datetime.min
+    return Briefing(
+        topic=data["topic"],
+        title=data["title"],
+        window_start=_time(data["window"]["start"]) or generated,
+        window_end=_time(data["window"]["end"]) or generated,
+        generated_at=generated,
+        stories=tuple(
+            BriefingStory(
+                story_id=s["story_id"],
+                headline=point(s["headline"]),
+                points=tuple(point(p) for p in s["points"]),
+                citations=tuple(s["citations"]),
+                is_new=bool(s["new"]),
+                first_seen_at=_time(s["first_seen_at"]) or generated,
+            )
+            for s in data["stories"]
+        ),
+        quotes=tuple(
+            BriefingQuote(q["text"], q.get("speaker"), q["citation"]) for q in data["quotes"]
+        ),
+        sources=tuple(
+            SourceRef(
+                n=r["n"],
+                article_id=int(r.get("article_id", 0)),
+                title=r["title"],
+                url=r["url"],
+                site=r.get("site"),
+                published_at=_time(r.get("published_at")),
+            )
+            for r in data["sources"]
+        ),
+        previous_briefing_at=_time(data.get("previous_briefing_at")),
+        degraded=bool(data.get("degraded", False)),
+        summariser=data.get("summariser", "offline"),
+    )
 
 
 def to_json(briefing: Briefing) -> str:

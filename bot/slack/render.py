@@ -13,9 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.errors import BriefbotError, FetchError
 from bot.models import Briefing, BriefingPoint, SourceRef
+
+if TYPE_CHECKING:
+    from bot.answer.engine import Answer
+    from bot.chat import TopicSources
+    from bot.summarise.ondemand import OnDemandSummary
 
 Block = dict[str, Any]
 
@@ -153,3 +159,118 @@ def split_messages(blocks: Sequence[Block], *, max_blocks: int = MAX_BLOCKS) -> 
     if current:
         messages.append(current)
     return messages
+
+
+# ---------------------------------------------------------------------- answers, summaries, help
+
+
+def _ref_line(ref: SourceRef) -> str:
+    site = f" — {escape(plain(ref.site))}" if ref.site else ""
+    return f"{ref.n}. {link(ref.url, ref.title)}{site}"
+
+
+def answer_blocks(answer: Answer) -> list[Block]:
+    """An answer with linked citations, or the refusal and the closest articles."""
+    refs = {r.n: r for r in answer.sources}
+    text = escape(plain(answer.text))
+    if answer.answered:
+        # [n] markers are ours: turn each into a link to its source, leave the rest escaped.
+        text = re.sub(
+            r"\[(\d+)\]",
+            lambda m: _cites((int(m.group(1)),), refs) or m.group(0),
+            text,
+        )
+    blocks = [_section(text)]
+    listed = answer.sources if answer.answered else answer.closest
+    if listed:
+        title = "*Sources*" if answer.answered else "*Closest articles*"
+        blocks.append(_section(title + "\n" + "\n".join(_ref_line(r) for r in listed[:10])))
+    if answer.degraded:
+        blocks.append(_context(":warning: answered offline (the language model was unavailable)"))
+    return blocks
+
+
+def answer_fallback(answer: Answer) -> str:
+    return _clip(plain_text(answer.text), 300)
+
+
+def summary_blocks(summary: OnDemandSummary) -> list[Block]:
+    """Key points and verbatim quotes of one article, with its link."""
+    title = link(summary.url, summary.title) if summary.url else escape(plain(summary.title))
+    points = [f"• {escape(plain(p.text))}" for p in summary.summary.key_points]
+    blocks = [
+        _section(f"*{title}*"),
+        _section("*Key points*\n" + ("\n".join(points) or "_none found_")),
+    ]
+    if summary.summary.quotes:
+        quotes = [
+            f"> “{escape(plain(q.text))}” — "
+            + (escape(plain(q.speaker)) if q.speaker else "_unattributed_")
+            for q in summary.summary.quotes
+        ]
+        blocks.append(_section("*Quotes*\n" + "\n".join(quotes)))
+    else:
+        blocks.append(_context("No quotes found in the article."))
+    if summary.summary.degraded:
+        blocks.append(_context(":warning: summarised offline (the language model was unavailable)"))
+    return blocks
+
+
+def summary_fallback(summary: OnDemandSummary) -> str:
+    return _clip(f"Summary: {plain_text(summary.title)}", 300)
+
+
+HELP = (
+    "*/brief* — briefings on the stories this workspace follows\n"
+    "• `/brief today` — today's briefing, just for you (`/brief today public` posts it here)\n"
+    "• `/brief ask <question>` — an answer from the collected coverage, with sources\n"
+    "• `/brief summarize <link or text>` — key points and quotes of one article\n"
+    "• `/brief sources` — the topics and sources being followed\n"
+    "• `/brief subscribe [topic] [HH:MM] [time zone]` — a daily briefing in this channel\n"
+    "• `/brief unsubscribe [topic]` — stop it\n"
+    "Reply in a briefing's thread, or mention me, to ask follow-up questions."
+)
+
+
+def help_blocks(problem: str | None = None) -> list[Block]:
+    """The /brief help, after a note on what was not understood (the note is ours, with the
+    user's word already escaped by the parser's caller)."""
+    blocks = [_section(HELP)]
+    if problem:
+        blocks.insert(0, _section(f":thinking_face: {escape(problem)}"))
+    return blocks
+
+
+def error_text(exc: BaseException) -> str:
+    """A failure as a short, friendly mrkdwn message: our reason, never a traceback."""
+    if isinstance(exc, FetchError):
+        return f":warning: I couldn't use that link: {escape(exc.reason)}."
+    if isinstance(exc, BriefbotError):
+        return f":warning: {escape(exc.reason)}"
+    return ":warning: Something went wrong on my side. Please try again in a minute."
+
+
+def notice_blocks(text: str) -> list[Block]:
+    """A short message of ours (errors, confirmations); `text` is trusted mrkdwn."""
+    return [_section(text)]
+
+
+def sources_blocks(topics: Sequence[TopicSources]) -> list[Block]:
+    """The topics, their sources and when each was last fetched."""
+    blocks: list[Block] = []
+    for topic in topics:
+        lines = [f"*{escape(plain(topic.title))}* (`{escape(topic.name)}`)"]
+        for source in topic.sources[:20]:
+            status = source.status
+            lines.append(f"• {escape(plain(source.label))} — {escape(status)}")
+        if len(topic.sources) > 20:
+            lines.append(f"… and {len(topic.sources) - 20} more")
+        if topic.channels:
+            lines.append("Delivered to: " + ", ".join(channel_ref(c) for c in topic.channels))
+        blocks.append(_section("\n".join(lines)))
+    return blocks[:MAX_BLOCKS] or [_section("No topics are configured yet.")]
+
+
+def channel_ref(channel: str) -> str:
+    """A channel mention for a channel id we know (only Slack ids become links)."""
+    return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,20}", channel) else escape(channel)

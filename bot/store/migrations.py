@@ -21,7 +21,14 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 
 
 # created by their own migrations
-_LATER = {"schema_migrations", "llm_calls", "passages", "conversation_turns"}
+_LATER = {
+    "schema_migrations",
+    "llm_calls",
+    "passages",
+    "conversation_turns",
+    "subscriptions",
+    "event_claims",
+}
 
 
 def _baseline(conn: Connection) -> None:
@@ -100,11 +107,17 @@ def _passages(conn: Connection) -> None:
             conn.execute(schema.passages.insert(), values)
 
 
+def _chat(conn: Connection) -> None:
+    schema.subscriptions.create(conn, checkfirst=True)
+    schema.event_claims.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
     (3, "LLM calls and their tokens", _llm_calls),
     (4, "passages for retrieval, conversations", _passages),
+    (5, "chat subscriptions and handled events", _chat),
 ]
 
 

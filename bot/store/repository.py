@@ -11,8 +11,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.errors import StoreError
-from bot.models import Article, Summary
+from bot.models import Article, Subscription, Summary
 from bot.store import migrations, schema
 from bot.store.passages import chunk_passages
 
@@ -102,6 +102,21 @@ class StoredBriefing:
     window_end: datetime
     story_ids: tuple[int, ...]
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    """The outcome of claiming a day's delivery to a channel.
+
+    new: nobody tried before, post it. resumed: an earlier attempt did not finish (a crash, an
+    error); look for its message before posting again. done: already posted. busy: another
+    worker holds a fresh claim."""
+
+    id: int
+    state: Literal["new", "resumed", "done", "busy"]
+    attempts: int
+    claimed_at: datetime
+    message_ref: str | None = None
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -671,6 +686,188 @@ class ArticleStore:
         )
         async with self.engine.begin() as conn:
             return int((await conn.execute(statement)).scalar_one())
+
+    # ------------------------------------------------------------------ deliveries
+
+    async def claim_delivery(
+        self,
+        *,
+        topic: str,
+        platform: str,
+        channel: str,
+        delivery_date: str,
+        now: datetime,
+        lease: timedelta,
+    ) -> DeliveryClaim:
+        """Claim the day's delivery of a topic to a channel (unique per topic, channel and
+        date). A claim older than `lease` that never completed can be taken over."""
+        t = schema.deliveries
+        insert = self._insert_ignore(t, ["topic", "platform", "channel", "delivery_date"])
+        async with self.engine.begin() as conn:
+            inserted = (
+                await conn.execute(
+                    insert.values(
+                        topic=topic,
+                        platform=platform,
+                        channel=channel,
+                        delivery_date=delivery_date,
+                        status="claimed",
+                        attempts=1,
+                        claimed_at=now,
+                    ).returning(t.c.id)
+                )
+            ).scalar()
+            if inserted is not None:
+                return DeliveryClaim(int(inserted), "new", 1, now)
+            row = (
+                (
+                    await conn.execute(
+                        sa.select(t).where(
+                            t.c.topic == topic,
+                            t.c.platform == platform,
+                            t.c.channel == channel,
+                            t.c.delivery_date == delivery_date,
+                        )
+                    )
+                )
+                .one()
+                ._mapping
+            )
+            if row["status"] == "posted":
+                return DeliveryClaim(
+                    row["id"], "done", row["attempts"], row["claimed_at"], row["message_ref"]
+                )
+            if row["claimed_at"] > now - lease:
+                return DeliveryClaim(row["id"], "busy", row["attempts"], row["claimed_at"])
+            # Take the stale claim over only if nobody else did in the meantime.
+            taken = await conn.execute(
+                t.update()
+                .where(t.c.id == row["id"], t.c.claimed_at == row["claimed_at"])
+                .where(t.c.status != "posted")
+                .values(claimed_at=now, attempts=t.c.attempts + 1, status="claimed")
+            )
+            if taken.rowcount != 1:
+                return DeliveryClaim(row["id"], "busy", row["attempts"], row["claimed_at"])
+            return DeliveryClaim(row["id"], "resumed", row["attempts"] + 1, now)
+
+    async def complete_delivery(
+        self, claim_id: int, *, message_ref: str, briefing_id: int | None, now: datetime
+    ) -> None:
+        t = schema.deliveries
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                t.update()
+                .where(t.c.id == claim_id)
+                .values(
+                    status="posted",
+                    message_ref=message_ref,
+                    briefing_id=briefing_id,
+                    completed_at=now,
+                )
+            )
+
+    async def fail_delivery(self, claim_id: int) -> None:
+        """Mark a claim failed; it is retried once its lease runs out."""
+        t = schema.deliveries
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                t.update().where(t.c.id == claim_id, t.c.status != "posted").values(status="failed")
+            )
+
+    async def deliveries(self, *, topic: str | None = None) -> list[dict[str, Any]]:
+        t = schema.deliveries
+        query = sa.select(t).order_by(t.c.id)
+        if topic is not None:
+            query = query.where(t.c.topic == topic)
+        async with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in await conn.execute(query)]
+
+    async def delivery_topic(self, platform: str, channel: str, message_ref: str) -> str | None:
+        """The topic of a briefing posted as `message_ref` in a channel (for thread replies)."""
+        t = schema.deliveries
+        async with self.engine.connect() as conn:
+            return (
+                await conn.execute(
+                    sa.select(t.c.topic)
+                    .where(
+                        t.c.platform == platform,
+                        t.c.channel == channel,
+                        t.c.message_ref == message_ref,
+                    )
+                    .limit(1)
+                )
+            ).scalar()
+
+    # ------------------------------------------------------------------ subscriptions
+
+    async def subscribe(self, subscription: Subscription, *, now: datetime, by: str | None) -> bool:
+        """Add or update a chat subscription; True when it is new."""
+        t = schema.subscriptions
+        values = {"at": subscription.at, "timezone": subscription.timezone}
+        async with self.engine.begin() as conn:
+            updated = await conn.execute(
+                t.update()
+                .where(
+                    t.c.platform == subscription.platform,
+                    t.c.channel == subscription.channel,
+                    t.c.topic == subscription.topic,
+                )
+                .values(**values)
+            )
+            if updated.rowcount:
+                return False
+            await conn.execute(
+                self._insert_ignore(t, ["platform", "channel", "topic"]).values(
+                    platform=subscription.platform,
+                    channel=subscription.channel,
+                    topic=subscription.topic,
+                    created_at=now,
+                    created_by=by,
+                    **values,
+                )
+            )
+            return True
+
+    async def unsubscribe(self, platform: str, channel: str, topic: str | None = None) -> list[str]:
+        """Remove a channel's chat subscriptions (one topic's or all); returns the topics."""
+        t = schema.subscriptions
+        where = [t.c.platform == platform, t.c.channel == channel]
+        if topic is not None:
+            where.append(t.c.topic == topic)
+        async with self.engine.begin() as conn:
+            topics = list((await conn.execute(sa.select(t.c.topic).where(*where))).scalars())
+            await conn.execute(t.delete().where(*where))
+        return topics
+
+    async def subscriptions(self, platform: str | None = None) -> list[Subscription]:
+        t = schema.subscriptions
+        query = sa.select(t).order_by(t.c.id)
+        if platform is not None:
+            query = query.where(t.c.platform == platform)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            Subscription(r.topic, r.platform, r.channel, r.at, r.timezone, origin="chat")
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ chat events
+
+    async def claim_event(self, event_id: str, now: datetime) -> bool:
+        """True the first time an event id is seen (by any replica)."""
+        t = schema.event_claims
+        async with self.engine.begin() as conn:
+            inserted = await conn.execute(
+                self._insert_ignore(t, ["event_id"])
+                .values(event_id=event_id, claimed_at=now)
+                .returning(t.c.event_id)
+            )
+            return inserted.scalar() is not None
+
+    async def forget_events(self, before: datetime) -> int:
+        t = schema.event_claims
+        async with self.engine.begin() as conn:
+            return (await conn.execute(t.delete().where(t.c.claimed_at < before))).rowcount
 
 
 def _recent(row: Any) -> RecentArticle:

@@ -191,3 +191,28 @@ conversation_turns = sa.Table(
     sa.Column("citations", sa.Text, nullable=False, server_default="[]"),
     sa.Index("ix_turns_conversation", "conversation", "id"),
 )
+
+# Channels subscribed from chat (`/brief subscribe`); briefbot.toml's channels are read from the
+# file and never stored here.
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("at", sa.String(5), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200)),
+    sa.UniqueConstraint("platform", "channel", "topic", name="uq_subscriptions"),
+)
+
+# Chat events already handled (Slack retries an event it thinks was missed; replicas share this).
+event_claims = sa.Table(
+    "event_claims",
+    metadata,
+    sa.Column("event_id", sa.String(200), primary_key=True),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_event_claims_at", "claimed_at"),
+)

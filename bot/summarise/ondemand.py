@@ -55,6 +55,13 @@ class OnDemandSummariser:
                 return await self.from_file(path)
         return await self.from_text(value)
 
+    async def summarise_untrusted(self, value: str) -> OnDemandSummary:
+        """A URL or text from a chat user: never a path on this machine."""
+        value = value.strip()
+        if looks_like_url(value):
+            return await self.from_url(value)
+        return await self.from_text(value)
+
     async def from_url(self, url: str) -> OnDemandSummary:
         scheme = url.split(":", 1)[0].lower()
         if scheme not in ("http", "https"):

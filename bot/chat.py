@@ -1,0 +1,235 @@
+"""What people can ask of briefbot in a chat, whatever the chat: one method per request.
+
+Slack's listeners (and Teams' handlers) parse, acknowledge, call one of these and render the
+result; nothing here knows Slack or Teams. Errors are `BriefbotError`s whose reasons can be
+shown to the user as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.answer import Answer, QuestionEngine
+from bot.briefing.compose import BriefingService
+from bot.config import BriefbotConfig, TopicConfig, source_label
+from bot.deliver.service import merge_subscriptions
+from bot.errors import RequestError
+from bot.models import Briefing, Subscription
+from bot.store.repository import ArticleStore
+from bot.summarise.ondemand import OnDemandSummariser, OnDemandSummary
+
+LONG_TEXT = 400  # characters: a DM longer than this is an article to summarise, not a question
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    label: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSources:
+    name: str
+    title: str
+    sources: tuple[SourceLine, ...]
+    channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    subscription: Subscription
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What a free-form message asks for: a summary of a link or text, a question, or help."""
+
+    kind: str  # "summarize" | "ask" | "today" | "help"
+    text: str = ""
+
+
+def read_intent(text: str, *, direct: bool) -> Intent:
+    """Decide what a message (a mention, a DM, an assistant thread) wants (pure).
+
+    A link alone, or "summarize …", is a summary; in a direct conversation long pasted text is
+    too. "today"/"today's briefing" is the briefing; anything else is a question."""
+    stripped = text.strip()
+    words = stripped.split(maxsplit=1)
+    if not words:
+        return Intent("help")
+    verb = words[0].casefold().rstrip(":,")
+    if verb in ("summarize", "summarise") and len(words) > 1:
+        return Intent("summarize", words[1])
+    if verb in ("help", "?") and len(words) == 1:
+        return Intent("help")
+    if stripped.casefold().rstrip(".!?") in ("today", "today's briefing", "briefing", "brief"):
+        return Intent("today")
+    if len(words) == 1 and stripped.lower().startswith(("http://", "https://")):
+        return Intent("summarize", stripped)
+    if direct and len(stripped) > LONG_TEXT:
+        return Intent("summarize", stripped)
+    return Intent("ask", stripped)
+
+
+class ChatService:
+    """Briefings, questions, summaries, sources and subscriptions for chat users."""
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        config: BriefbotConfig,
+        briefings: BriefingService,
+        questions: QuestionEngine,
+        ondemand: OnDemandSummariser,
+        *,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.briefings = briefings
+        self.questions = questions
+        self.ondemand = ondemand
+        self.now = now
+
+    # ------------------------------------------------------------------ topics
+
+    def _named(self, name: str) -> TopicConfig:
+        for topic in self.config.topics:
+            if topic.name == name:
+                return topic
+        known = ", ".join(f"`{t.name}`" for t in self.config.topics) or "none yet"
+        raise RequestError(f"There is no topic called `{name}`. Topics: {known}.")
+
+    async def channel_topics(self, platform: str, channel: str) -> list[TopicConfig]:
+        """The topics a channel is subscribed to, else every topic."""
+        subs = merge_subscriptions(self.config, await self.store.subscriptions(platform))
+        names = [s.topic for s in subs if s.platform == platform and s.channel == channel]
+        if names:
+            return [self._named(n) for n in dict.fromkeys(names)]
+        return list(self.config.topics)
+
+    async def _one_topic(self, platform: str, channel: str) -> TopicConfig | None:
+        topics = await self.channel_topics(platform, channel)
+        return topics[0] if len(topics) == 1 else None
+
+    # ------------------------------------------------------------------ requests
+
+    async def today(self, platform: str, channel: str) -> list[Briefing]:
+        """Today's briefing of each topic this channel follows."""
+        topics = await self.channel_topics(platform, channel)
+        if not topics:
+            raise RequestError("No topics are configured yet: add one to briefbot.toml.")
+        return [await self.briefings.latest(t) for t in topics]
+
+    async def ask(
+        self,
+        question: str,
+        *,
+        platform: str,
+        channel: str,
+        conversation: str | None = None,
+        topic: str | None = None,
+    ) -> Answer:
+        """Answer from the coverage of the channel's topic (or of every topic)."""
+        chosen = self._named(topic) if topic else await self._one_topic(platform, channel)
+        if chosen is None:
+            return await self.questions.ask(question, conversation=conversation)
+        return await self.questions.ask(
+            question,
+            topic=chosen.name,
+            topic_title=chosen.display_title,
+            zone=chosen.timezone,
+            conversation=conversation,
+        )
+
+    async def summarize(self, value: str) -> OnDemandSummary:
+        """A pasted link (fetched through the SSRF guard) or pasted text, summarised."""
+        return await self.ondemand.summarise_untrusted(value)
+
+    async def sources(self) -> list[TopicSources]:
+        rows = await self.store.list_sources()
+        state = {(r["topic"], r["key"]): r for r in rows}
+        subs = merge_subscriptions(self.config, await self.store.subscriptions())
+        listed = []
+        for topic in self.config.topics:
+            lines = []
+            for source in topic.sources:
+                row = state.get((topic.name, source.key))
+                lines.append(SourceLine(source_label(source), _status(row)))
+            channels = tuple(
+                s.channel for s in subs if s.topic == topic.name and s.platform == "slack"
+            )
+            listed.append(TopicSources(topic.name, topic.display_title, tuple(lines), channels))
+        return listed
+
+    async def subscribe(
+        self,
+        *,
+        platform: str,
+        channel: str,
+        topic: str | None,
+        at: str | None,
+        timezone: str | None,
+        by: str | None,
+    ) -> Subscribed:
+        """Subscribe a channel to a topic's daily briefing (or change its time)."""
+        if topic:
+            chosen = self._named(topic)
+        elif len(self.config.topics) == 1:
+            chosen = self.config.topics[0]
+        else:
+            known = ", ".join(f"`{t.name}`" for t in self.config.topics) or "none yet"
+            raise RequestError(f"Which topic? Try `/brief subscribe <topic>`. Topics: {known}.")
+        current = [
+            s
+            for s in merge_subscriptions(self.config, await self.store.subscriptions(platform))
+            if s.key == (chosen.name, platform, channel)
+        ]
+        base = current[0] if current else None
+        sub = Subscription(
+            chosen.name,
+            platform,
+            channel,
+            at or (base.at if base else "08:00"),
+            timezone or (base.timezone if base else chosen.timezone),
+            origin="chat",
+        )
+        new = await self.store.subscribe(sub, now=self.now(), by=by)
+        return Subscribed(sub, new and base is None)
+
+    async def unsubscribe(self, *, platform: str, channel: str, topic: str | None) -> list[str]:
+        """Stop a channel's chat subscriptions; those in briefbot.toml stay (and say so)."""
+        if topic:
+            self._named(topic)
+        removed = await self.store.unsubscribe(platform, channel, topic)
+        if removed:
+            return removed
+        in_file = [
+            t.name
+            for t in self.config.topics
+            if (topic is None or t.name == topic)
+            and any(c.platform == platform and c.channel == channel for c in t.channels)
+        ]
+        if in_file:
+            raise RequestError(
+                "This channel's briefing is set in briefbot.toml ("
+                + ", ".join(f"`{n}`" for n in in_file)
+                + "); remove it there."
+            )
+        raise RequestError("This channel is not subscribed to any briefing.")
+
+    async def thread_topic(self, platform: str, channel: str, thread: str) -> str | None:
+        """The topic of the briefing that started a thread, if it was one of ours."""
+        return await self.store.delivery_topic(platform, channel, thread)
+
+
+def _status(row: dict[str, object] | None) -> str:
+    if row is None:
+        return "not fetched yet"
+    if row.get("last_error"):
+        return "failing"
+    ok = row.get("last_ok_at")
+    return f"ok, last fetched {ok:%d %b %H:%M} UTC" if isinstance(ok, datetime) else "ok"

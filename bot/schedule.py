@@ -1,0 +1,114 @@
+"""The jobs `briefbot run` schedules (APScheduler 3, in the running asyncio loop).
+
+    collect   every BRIEFBOT_COLLECT_EVERY minutes (and once at start-up)
+    deliver   every minute: each subscription whose local time has come gets its briefing
+    tidy      every few hours: forget handled chat event ids
+
+Jobs never raise: one failing topic is logged and the rest carry on. APScheduler's own job
+store is in memory on purpose: it must not be shared between processes, and exactly-once
+delivery comes from the claims in our database (see bot.deliver), not from the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.collect.pipeline import Collector
+from bot.config import BriefbotConfig
+from bot.deliver import DeliveryResult, DeliveryService
+from bot.errors import BriefbotError
+from bot.models import SourceOutcome
+from bot.store.repository import ArticleStore
+
+log = logging.getLogger(__name__)
+
+EVENT_MEMORY = timedelta(days=2)
+
+
+class Jobs:
+    """The scheduled work, as plain coroutines (tests call them directly)."""
+
+    def __init__(
+        self,
+        *,
+        collector: Collector,
+        deliveries: DeliveryService,
+        store: ArticleStore,
+        config: BriefbotConfig,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.collector = collector
+        self.deliveries = deliveries
+        self.store = store
+        self.config = config
+        self.now = now
+
+    async def collect(self) -> list[SourceOutcome]:
+        outcomes: list[SourceOutcome] = []
+        for topic in self.config.topics:
+            try:
+                done = await self.collector.collect(topic)
+            except BriefbotError as exc:
+                log.warning("collection of %s failed: %s", topic.name, exc)
+                continue
+            except Exception:
+                log.exception("collection of %s failed", topic.name)
+                continue
+            outcomes += done
+            failed = [o for o in done if not o.ok]
+            log.info(
+                "collected %s: %d new, %d sources failed",
+                topic.name,
+                sum(o.new for o in done),
+                len(failed),
+            )
+        return outcomes
+
+    async def deliver(self) -> list[DeliveryResult]:
+        try:
+            results = await self.deliveries.deliver_due()
+        except Exception:
+            log.exception("delivery round failed")
+            return []
+        for r in results:
+            if r.outcome != "skipped":
+                log.info(
+                    "briefing %s → %s: %s", r.subscription.topic, r.subscription.channel, r.outcome
+                )
+        return results
+
+    async def tidy(self) -> None:
+        try:
+            await self.store.forget_events(self.now() - EVENT_MEMORY)
+        except Exception:
+            log.exception("tidying failed")
+
+
+def build_scheduler(
+    jobs: Jobs, *, collect_every: int, now: datetime | None = None
+) -> AsyncIOScheduler:
+    """The scheduler with its three jobs (start it inside the running loop)."""
+    start = now or datetime.now(UTC)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    scheduler.add_job(
+        jobs.collect,
+        IntervalTrigger(minutes=collect_every),
+        id="collect",
+        next_run_time=start,
+        **common,
+    )
+    scheduler.add_job(
+        jobs.deliver,
+        IntervalTrigger(seconds=60),
+        id="deliver",
+        next_run_time=start + timedelta(seconds=5),
+        **common,
+    )
+    scheduler.add_job(jobs.tidy, IntervalTrigger(hours=6), id="tidy", **common)
+    return scheduler

@@ -1,0 +1,18 @@
+"""Bolt listeners, grouped by kind; each group registers itself with one call.
+
+Every listener is thin: parse (pure) → ack → one `ChatService` call → render (pure) → reply.
+"""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.chat import ChatService
+from bot.slack.listeners import assistant, commands, messages, shortcuts
+
+
+def register_all(app: AsyncApp, chat: ChatService) -> None:
+    commands.register(app, chat)
+    messages.register(app, chat)
+    shortcuts.register(app, chat)
+    assistant.register(app, chat)

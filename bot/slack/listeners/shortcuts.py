@@ -1,0 +1,33 @@
+"""The "Summarize article" message shortcut: a link (or the text) of any message, summarised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.chat import ChatService, Intent
+from bot.slack.commands import first_url, slack_to_plain
+from bot.slack.listeners.replies import messages_for
+from bot.slack.render import notice_blocks
+
+CALLBACK_ID = "summarize_article"
+NOTHING = ":thinking_face: That message has no link or text to summarize."
+
+
+def register(app: AsyncApp, chat: ChatService) -> None:
+    async def summarize(ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        message = shortcut.get("message") or {}
+        text = slack_to_plain(message.get("text") or "")
+        value = first_url(text) or text
+        if not value.strip():
+            await respond(text=NOTHING, blocks=notice_blocks(NOTHING), response_type="ephemeral")
+            return
+        channel = str((shortcut.get("channel") or {}).get("id") or "")
+        for text, blocks in await messages_for(
+            chat, Intent("summarize", value), channel=channel, conversation=None
+        ):
+            await respond(text=text, blocks=blocks, response_type="ephemeral")
+
+    app.shortcut(CALLBACK_ID)(summarize)

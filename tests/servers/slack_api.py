@@ -1,0 +1,262 @@
+"""A local stand-in for Slack's Web API (and for response URLs), over real HTTP on 127.0.0.1.
+
+It speaks Slack's wire format (form or JSON bodies, `{"ok": …}` answers, 429 + Retry-After),
+keeps the messages posted to each channel so `conversations.history` and `conversations.replies`
+return them (with their metadata), and records every call so tests assert on what was sent:
+
+    with FakeSlack() as slack:
+        client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+        ...
+        slack.calls_to("chat.postMessage")           # [Call(method, params, headers), …]
+        slack.fail("chat.postMessage", ratelimited(retry_after=1))   # next call answers 429
+        slack.hold("chat.postMessage", after=True)   # post it, then never answer (a crash)
+        slack.response_url("abc")                    # a URL whose posts are recorded as calls
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0TEST"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Failure:
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def ratelimited(retry_after: int = 1) -> Failure:
+    return Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+
+
+def error(code: str) -> Failure:
+    return Failure(200, {"ok": False, "error": code})
+
+
+def _decode(value: Any) -> Any:
+    """Slack clients send blocks/metadata as JSON strings in forms; decode them."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._failures: dict[str, list[Failure]] = {}
+        self._holds: dict[str, tuple[bool, threading.Event]] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for _, event in self._holds.values():
+            event.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, token: str) -> str:
+        return f"{self.base_url}/response/{token}"
+
+    # ------------------------------------------------------------------ scripting
+
+    def fail(self, method: str, *failures: Failure) -> None:
+        """The next calls to `method` get these answers, in order."""
+        with self._lock:
+            self._failures.setdefault(method, []).extend(failures)
+
+    def hold(self, method: str, *, after: bool) -> threading.Event:
+        """Calls to `method` never answer until the returned event is set; with after=True
+        the call takes effect first (the message is posted), else not."""
+        event = threading.Event()
+        self._holds[method] = (after, event)
+        return event
+
+    def release(self, method: str) -> None:
+        after_event = self._holds.pop(method, None)
+        if after_event:
+            after_event[1].set()
+
+    # ------------------------------------------------------------------ inspection
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages posted (not ephemeral), oldest first."""
+        with self._lock:
+            channels = [channel] if channel else list(self.messages)
+            return [m for c in channels for m in self.messages.get(c, [])]
+
+    def add_message(self, channel: str, **message: Any) -> str:
+        """A message someone else posted (for history)."""
+        with self._lock:
+            ts = self._next_ts()
+            self.messages.setdefault(channel, []).append({"ts": ts, "channel": channel, **message})
+            return ts
+
+    # ------------------------------------------------------------------ the API
+
+    def _next_ts(self) -> str:
+        return f"1764000000.{next(self._ts):06d}"
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://briefbot-test.slack.com/",
+                "team": "Briefbot Test",
+                "user": "briefbot",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+            }
+        if method == "chat.postMessage":
+            channel = str(params.get("channel"))
+            message = {
+                "ts": self._next_ts(),
+                "channel": channel,
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks", []),
+                "thread_ts": params.get("thread_ts"),
+                "metadata": params.get("metadata"),
+                "user": BOT_USER,
+                "bot_id": BOT_ID,
+            }
+            self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        if method == "chat.update":
+            channel = str(params.get("channel"))
+            for message in self.messages.get(channel, []):
+                if message["ts"] == params.get("ts"):
+                    message.update(text=params.get("text", ""), blocks=params.get("blocks", []))
+                    return {"ok": True, "channel": channel, "ts": message["ts"]}
+            return {"ok": False, "error": "message_not_found"}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method in ("conversations.history", "conversations.replies"):
+            channel = str(params.get("channel"))
+            found = list(self.messages.get(channel, []))
+            if method == "conversations.replies":
+                root = params.get("ts")
+                found = [m for m in found if m["ts"] == root or m.get("thread_ts") == root]
+            else:
+                found = [m for m in found if not m.get("thread_ts")]
+                found.reverse()  # newest first
+            if params.get("oldest"):
+                found = [m for m in found if float(m["ts"]) > float(params["oldest"])]
+            limit = int(params.get("limit") or 100)
+            metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+            shown = [
+                {k: v for k, v in m.items() if k != "metadata" or metadata} for m in found[:limit]
+            ]
+            return {"ok": True, "messages": shown, "has_more": len(found) > limit}
+        if method.startswith("assistant.threads."):
+            return {"ok": True}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _params(self) -> dict[str, Any]:
+                query = {k: v[-1] for k, v in parse_qs(urlparse(self.path).query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                if raw and "json" in (self.headers.get("Content-Type") or ""):
+                    body: dict[str, Any] = json.loads(raw)
+                else:
+                    body = {k: _decode(v[-1]) for k, v in parse_qs(raw).items()}
+                return {**query, **body}
+
+            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _serve(self) -> None:
+                path = urlparse(self.path).path
+                params = self._params()
+                if path.startswith("/response/"):
+                    method = "response_url"
+                    params["token"] = path.rsplit("/", 1)[-1]
+                elif path.startswith("/api/"):
+                    method = path[len("/api/") :]
+                else:
+                    self._send(404, {"ok": False, "error": "not_found"}, {})
+                    return
+                with fake._lock:
+                    fake.calls.append(Call(method, params, dict(self.headers.items())))
+                    failures = fake._failures.get(method)
+                    failure = failures.pop(0) if failures else None
+                    hold = fake._holds.get(method)
+                if failure is not None:
+                    self._send(failure.status, failure.body, failure.headers)
+                    return
+                if hold and not hold[0]:
+                    hold[1].wait(30)
+                    return
+                if method == "response_url":
+                    body = {"ok": True}
+                else:
+                    with fake._lock:
+                        body = fake._answer(method, params)
+                if hold:
+                    hold[1].wait(30)
+                    return
+                self._send(200, body, {})
+
+            do_POST = _serve
+            do_GET = _serve
+
+        return Handler
