@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -62,7 +64,9 @@ def _decode(value: Any) -> Any:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        """`now` gives the seconds message timestamps (`ts`) are made of (a test's clock)."""
+        self.now = now
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -140,7 +144,7 @@ class FakeSlack:
     # ------------------------------------------------------------------ the API
 
     def _next_ts(self) -> str:
-        return f"1764000000.{next(self._ts):06d}"
+        return f"{int(self.now())}.{next(self._ts):06d}"
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -160,8 +160,8 @@ async def eventually(check: Callable[[], bool], *, within: float = 15.0) -> None
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
+def fake_slack(clock: Clock) -> Iterator[FakeSlack]:
+    with FakeSlack(now=lambda: clock.now().timestamp()) as fake:
         yield fake
 
 
@@ -180,3 +180,6 @@ async def slack(app: Runtime, fake_slack: FakeSlack) -> AsyncIterator[SignedClie
     client = SignedClient(app.url, fake_slack)
     yield client
     await client.close()
+
+
+from tests.answer.conftest import corpus  # noqa: E402,F401  (the 30-article corpus fixture)
