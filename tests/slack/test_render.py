@@ -5,17 +5,35 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Briefing, BriefingPoint, BriefingQuote, BriefingStory, SourceRef
+from bot.answer import Answer
+from bot.chat import SourceLine, TopicSources
+from bot.errors import BlockedURLError
+from bot.models import (
+    Briefing,
+    BriefingPoint,
+    BriefingQuote,
+    BriefingStory,
+    KeyPoint,
+    Quote,
+    SourceRef,
+    Summary,
+)
 from bot.slack.render import (
     MAX_BLOCKS,
     MAX_HEADER,
     MAX_SECTION,
+    answer_blocks,
     briefing_blocks,
+    error_text,
     escape,
     fallback_text,
+    help_blocks,
     link,
+    sources_blocks,
     split_messages,
+    summary_blocks,
 )
+from bot.summarise.ondemand import OnDemandSummary
 from tests.briefing.test_compose import build, golden
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -144,3 +162,81 @@ def test_a_hundred_article_day_fits_slacks_limits() -> None:
         if block["type"] == "context":
             assert len(block["elements"]) <= 10
     assert len(fallback_text(big_day())) <= 300
+
+
+# ---------------------------------------------------------------------- answers, summaries, help
+
+
+def _answer(
+    answered: bool = True, text: str = "Talks resume on 15 December [1], says [2]."
+) -> Answer:
+    refs = (
+        SourceRef(1, 11, "Talks resume", "https://news.test/talks", "Wirepoint", NOW),
+        SourceRef(2, 12, "Ministers meet <!here>", "https://news.test/meet", None, NOW),
+    )
+    return Answer(
+        question="when?",
+        text=text,
+        answered=answered,
+        sources=refs if answered else (),
+        closest=() if answered else refs,
+        degraded=not answered,
+    )
+
+
+def test_answer_golden() -> None:
+    golden("slack-answer.json", json.dumps(answer_blocks(_answer()), indent=2) + "\n")
+    golden(
+        "slack-answer-refused.json",
+        json.dumps(answer_blocks(_answer(False, "The coverage I have does not say.")), indent=2)
+        + "\n",
+    )
+
+
+def test_answer_citations_link_only_to_its_sources() -> None:
+    text = texts(answer_blocks(_answer(text="<!channel> see [1] and [9] <https://evil|x>")))
+    assert "<https://news.test/talks|[1]>" in text
+    assert "[9]" in text and "|[9]>" not in text  # no such source: stays plain
+    assert "<!channel>" not in text and "<https://evil|x>" not in text
+
+
+def _summary() -> OnDemandSummary:
+    summary = Summary(
+        key_points=(KeyPoint("Unions warn 12,000 jobs are at risk <!channel>.", (1,)),),
+        quotes=(Quote("We will fight for every job", "Marta Kowalski", 2),),
+        summariser="offline",
+        prompt_version="offline-1",
+    )
+    return OnDemandSummary("Unions warn <@U1>", "https://news.test/unions", summary)
+
+
+def test_summary_golden() -> None:
+    golden("slack-summary.json", json.dumps(summary_blocks(_summary()), indent=2) + "\n")
+    assert "<!channel>" not in texts(summary_blocks(_summary()))
+
+
+def test_help_and_sources_golden() -> None:
+    golden(
+        "slack-help.json",
+        json.dumps(help_blocks("I don't know `<!channel>`."), indent=2) + "\n",
+    )
+    topics = [
+        TopicSources(
+            "eu-us-steel",
+            "EU–US steel",
+            (SourceLine("Wirepoint feed", "ok, last fetched 24 Nov 07:00 UTC"),),
+            ("C0STEEL", "#not-an-id <!here>"),
+        )
+    ]
+    blocks = sources_blocks(topics)
+    golden("slack-sources.json", json.dumps(blocks, indent=2, ensure_ascii=False) + "\n")
+    assert "<#C0STEEL>" in texts(blocks) and "<!here>" not in texts(blocks)
+
+
+def test_error_text_never_shows_raw_exceptions() -> None:
+    assert error_text(RuntimeError("secret /etc/passwd Traceback")) == (
+        ":warning: Something went wrong on my side. Please try again in a minute."
+    )
+    assert error_text(BlockedURLError("refused: <private> address")) == (
+        ":warning: I couldn't use that link: refused: &lt;private&gt; address."
+    )
