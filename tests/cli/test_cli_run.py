@@ -172,3 +172,14 @@ def test_ask_after_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         app, ["ask", "And what did he say about the calendar?", "--conversation", "t1"]
     )
     assert again.exit_code == 0 and "calendar" in again.stdout
+
+
+def test_run_without_slack_settings_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert "SLACK_BOT_TOKEN" in result.output
+    assert "deploy/slack-manifest.yaml" in result.output
+    assert "Traceback" not in result.output

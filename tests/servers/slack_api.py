@@ -67,6 +67,7 @@ class FakeSlack:
     def __init__(self, now: Callable[[], float] = time.time) -> None:
         """`now` gives the seconds message timestamps (`ts`) are made of (a test's clock)."""
         self.now = now
+        self.socket_url = ""  # what apps.connections.open hands out (Socket Mode tests)
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -197,6 +198,10 @@ class FakeSlack:
                 {k: v for k, v in m.items() if k != "metadata" or metadata} for m in found[:limit]
             ]
             return {"ok": True, "messages": shown, "has_more": len(found) > limit}
+        if method == "apps.connections.open":
+            if not self.socket_url:
+                return {"ok": False, "error": "socket_mode_not_enabled"}
+            return {"ok": True, "url": self.socket_url}
         if method.startswith("assistant.threads."):
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}

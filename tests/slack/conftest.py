@@ -49,6 +49,11 @@ def slack_settings(tmp_path: Path, fake: FakeSlack, **extra: Any) -> Settings:
     values: dict[str, Any] = {
         "slack_bot_token": "xoxb-test",
         "slack_signing_secret": SECRET,
+        "slack_app_token": "",  # HTTP mode, whatever the environment says
+        "llm_base_url": "",
+        "llm_api_key": "",
+        "openai_api_key": "",
+        "azure_openai_endpoint": "",
         "slack_api_url": fake.api_url,
         "host": "127.0.0.1",
         "port": 0,
