@@ -46,3 +46,47 @@ def test_parse(text: str, expected: BriefCommand) -> None:
 def test_unknown_or_incomplete_input_gives_help_with_a_reason(text: str, problem: str) -> None:
     command = parse_brief(text)
     assert command.action == "help" and command.problem and problem in command.problem
+
+
+# ---------------------------------------------------------------------- free-form messages
+
+
+from bot.chat import Intent, read_intent  # noqa: E402
+from bot.slack.commands import first_url, slack_to_plain  # noqa: E402
+from bot.slack.listeners.messages import ignorable  # noqa: E402
+
+
+def test_slack_markup_is_read_back_as_typed() -> None:
+    assert slack_to_plain("<@UBOT> what about <https://a.test/x|a.test/x>?") == (
+        "what about https://a.test/x?"
+    )
+    assert slack_to_plain("<!channel> &lt;b&gt; &amp; <#C1|steel>") == "@channel <b> & #steel"
+    assert slack_to_plain("mail <mailto:a@b.test|a@b.test>") == "mail a@b.test"
+    assert first_url("see https://a.test/x). thanks") == "https://a.test/x"
+    assert first_url("no link") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "direct", "expected"),
+    [
+        ("", False, Intent("help")),
+        ("help", True, Intent("help")),
+        ("Today's briefing", True, Intent("today")),
+        ("https://a.test/x", False, Intent("summarize", "https://a.test/x")),
+        ("summarize: some pasted text", False, Intent("summarize", "some pasted text")),
+        ("What changed since yesterday?", True, Intent("ask", "What changed since yesterday?")),
+        ("x " * 300, True, Intent("summarize", ("x " * 300).strip())),
+        ("x " * 300, False, Intent("ask", ("x " * 300).strip())),
+    ],
+)
+def test_what_a_message_asks_for(text: str, direct: bool, expected: Intent) -> None:
+    assert read_intent(text, direct=direct) == expected
+
+
+def test_only_peoples_new_messages_count() -> None:
+    person = {"type": "message", "user": "U1", "text": "hi"}
+    assert not ignorable(person, "UBOT")
+    assert not ignorable({**person, "subtype": "thread_broadcast"}, "UBOT")
+    assert ignorable({**person, "subtype": "message_changed"}, "UBOT")
+    assert ignorable({**person, "bot_id": "B1"}, "UBOT")
+    assert ignorable({**person, "user": "UBOT"}, "UBOT")
