@@ -486,13 +486,13 @@ def demo(
 
 @app.command()
 def run(ctx: typer.Context) -> None:
-    """Run the Slack app and the scheduler: collect every few minutes, post each channel's
-    briefing at its local time, answer /brief, mentions, thread replies and DMs."""
-    from bot.runtime import check_slack_settings, serve
+    """Run the Slack and Teams apps and the scheduler: collect every few minutes, post each
+    channel's briefing at its local time, answer commands, mentions, replies and DMs."""
+    from bot.runtime import check_settings, serve
 
     settings = _settings(ctx)
     config = _config(settings)
-    _guard(lambda: check_slack_settings(settings))
+    _guard(lambda: check_settings(settings))
     _say_summariser(settings)
     _run(lambda: serve(settings, config))
 

@@ -105,6 +105,21 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr = Field(
         default=SecretStr(""), validation_alias=AliasChoices("SLACK_APP_TOKEN")
     )
+    # Microsoft Teams. The bot (/api/messages) needs the Azure bot registration's app id and
+    # secret; incoming activities' tokens are then validated. Briefings can also go to
+    # channels through Workflows webhooks: name=url pairs (the names go in briefbot.toml).
+    microsoft_app_id: str = Field(default="", validation_alias=AliasChoices("MICROSOFT_APP_ID"))
+    microsoft_app_password: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD")
+    )
+    microsoft_app_tenant_id: str = Field(
+        default="", validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID")
+    )
+    teams_webhooks: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+    # Local development without credentials: the Teams bot accepts unauthenticated activities.
+    # Refused unless BRIEFBOT_ENVIRONMENT=development.
+    teams_anonymous: bool = False
+    environment: Literal["production", "development"] = "production"
     # Slack's Web API base URL (a proxy, or a stand-in in tests).
     slack_api_url: str = "https://slack.com/api/"
     # `briefbot run`: where it listens (/slack/events in HTTP mode, /healthz always).
@@ -122,6 +137,25 @@ class Settings(BaseSettings):
             or self.openai_api_key.get_secret_value()
             or self.azure_openai_endpoint
         )
+
+    @field_validator("teams_webhooks", mode="before")
+    @classmethod
+    def _webhooks(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        hooks = {}
+        for pair in value.replace("\n", ",").split(","):
+            if not pair.strip():
+                continue
+            name, sep, url = pair.strip().partition("=")
+            if not sep or not name.strip() or not url.strip().startswith("https://"):
+                raise ValueError("must be name=https://… pairs separated by commas")
+            hooks[name.strip()] = url.strip()
+        return hooks
+
+    @property
+    def teams_bot_enabled(self) -> bool:
+        return bool(self.microsoft_app_id or self.teams_anonymous)
 
     @field_validator("allow_hosts", mode="before")
     @classmethod

@@ -1,9 +1,10 @@
-"""`briefbot run`: the Slack app and the scheduler in one asyncio process.
+"""`briefbot run`: the chat apps and the scheduler in one asyncio process.
 
-HTTP mode serves `POST /slack/events` (signed requests only) and `GET /healthz` on
-BRIEFBOT_HOST:BRIEFBOT_PORT; Socket Mode connects out to Slack with the app-level token and
-serves `/healthz` alone. `running()` is an async context manager so tests start the very same
-stack on port 0 and stop it cleanly.
+One web server on BRIEFBOT_HOST:BRIEFBOT_PORT serves `GET /healthz`, Slack's
+`POST /slack/events` (HTTP mode; signed requests only) and the Teams bot's
+`POST /api/messages` (token-checked). Slack's Socket Mode connects out with the app-level
+token instead. Teams briefings can also go through Workflows webhooks alone. `running()` is an
+async context manager so tests start the very same stack on port 0 and stop it cleanly.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+import httpx
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -23,24 +25,41 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import ChatService
 from bot.config import BriefbotConfig, Settings
-from bot.deliver import DeliveryService
+from bot.deliver import ChatPlatform, DeliveryService
 from bot.errors import ConfigError
 from bot.schedule import Jobs, build_scheduler
 from bot.slack.app import build_app, build_web_client, socket_mode
 from bot.slack.delivery import SlackDelivery
 from bot.store.repository import ArticleStore
 from bot.summarise.ondemand import OnDemandSummariser
+from bot.teams.bot import TeamsBot, teams_auth
+from bot.teams.delivery import TeamsDelivery
 from bot.wiring import Services, open_services, utc_now
 
 log = logging.getLogger(__name__)
+
+
+def check_settings(settings: Settings) -> str | None:
+    """Slack's transport ("http", "socket", or None when Slack is not set up); a ConfigError
+    when no chat platform is set up at all, or one is set up halfway."""
+    teams = settings.teams_bot_enabled or bool(settings.teams_webhooks)
+    if teams and not settings.slack_bot_token.get_secret_value():
+        if settings.teams_bot_enabled:
+            teams_auth(settings)  # refuses unsafe or incomplete Teams settings
+        return None
+    mode = check_slack_settings(settings)
+    if settings.teams_bot_enabled:
+        teams_auth(settings)
+    return mode
 
 
 def check_slack_settings(settings: Settings) -> str:
     """The transport to use ("http" or "socket"), or a ConfigError saying what to set."""
     if not settings.slack_bot_token.get_secret_value():
         raise ConfigError(
-            "SLACK_BOT_TOKEN is not set: create the Slack app from deploy/slack-manifest.yaml "
-            "and copy its bot token (xoxb-…) into .env"
+            "no chat platform is set up: for Slack, create the app from "
+            "deploy/slack-manifest.yaml and set SLACK_BOT_TOKEN (xoxb-…); for Teams, see "
+            "deploy/teams/README.md (MICROSOFT_APP_ID or BRIEFBOT_TEAMS_WEBHOOKS)"
         )
     if socket_mode(settings):
         return "socket"
@@ -52,8 +71,10 @@ def check_slack_settings(settings: Settings) -> str:
     return "http"
 
 
-def build_web_app(bolt: AsyncApp | None, store: ArticleStore, mode: str) -> web.Application:
-    """/slack/events (HTTP mode only) and /healthz."""
+def build_web_app(
+    bolt: AsyncApp | None, store: ArticleStore, mode: str, teams: TeamsBot | None = None
+) -> web.Application:
+    """/healthz, /slack/events (Slack's HTTP mode) and /api/messages (the Teams bot)."""
 
     async def events(request: web.Request) -> web.Response:
         assert bolt is not None
@@ -71,6 +92,8 @@ def build_web_app(bolt: AsyncApp | None, store: ArticleStore, mode: str) -> web.
     web_app.router.add_get("/healthz", health)
     if bolt is not None:
         web_app.router.add_post("/slack/events", events)
+    if teams is not None:
+        teams.configure(web_app)
     return web_app
 
 
@@ -78,7 +101,8 @@ def build_web_app(bolt: AsyncApp | None, store: ArticleStore, mode: str) -> web.
 class Runtime:
     services: Services
     chat: ChatService
-    bolt: AsyncApp
+    bolt: AsyncApp | None
+    teams: TeamsBot | None
     jobs: Jobs
     mode: str
     port: int
@@ -97,8 +121,12 @@ async def running(
     schedule: bool = True,
 ) -> AsyncIterator[Runtime]:
     """Start the app (and the scheduler); stop everything on the way out."""
-    mode = check_slack_settings(settings)
-    async with open_services(settings, now=now) as services:
+    slack_mode = check_settings(settings)
+    mode = slack_mode or "teams"
+    async with (
+        open_services(settings, now=now) as services,
+        httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
+    ):
         chat = ChatService(
             services.store,
             config,
@@ -107,11 +135,21 @@ async def running(
             OnDemandSummariser(services.fetcher, services.summariser),
             now=now,
         )
-        client = build_web_client(settings)
-        bolt = build_app(settings, chat, services.store, client, now=now)
-        deliveries = DeliveryService(
-            services.store, services.briefings, config, {"slack": SlackDelivery(client)}, now=now
+        platforms: dict[str, ChatPlatform] = {}
+        client = build_web_client(settings) if slack_mode else None
+        bolt = None
+        if client is not None:
+            bolt = build_app(settings, chat, services.store, client, now=now)
+            platforms["slack"] = SlackDelivery(client)
+        teams = (
+            TeamsBot(settings, chat, services.store, now=now)
+            if settings.teams_bot_enabled
+            else None
         )
+        if teams is not None or settings.teams_webhooks:
+            webhooks = {k: v.get_secret_value() for k, v in settings.teams_webhooks.items()}
+            platforms["teams"] = TeamsDelivery(webhook_http, webhooks, bot=teams)
+        deliveries = DeliveryService(services.store, services.briefings, config, platforms, now=now)
         jobs = Jobs(
             collector=services.collector,
             deliveries=deliveries,
@@ -120,7 +158,7 @@ async def running(
             now=now,
         )
         runner = web.AppRunner(
-            build_web_app(bolt if mode == "http" else None, services.store, mode),
+            build_web_app(bolt if mode == "http" else None, services.store, mode, teams),
             access_log=None,
         )
         await runner.setup()
@@ -130,7 +168,7 @@ async def running(
             site = web.TCPSite(runner, settings.host, settings.port)
             await site.start()
             port = runner.addresses[0][1] if runner.addresses else settings.port
-            if mode == "socket":
+            if mode == "socket" and bolt is not None:
                 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
                 socket = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
@@ -138,14 +176,14 @@ async def running(
             if schedule:
                 scheduler = build_scheduler(jobs, collect_every=settings.collect_every)
                 scheduler.start()
-            yield Runtime(services, chat, bolt, jobs, mode, port)
+            yield Runtime(services, chat, bolt, teams, jobs, mode, port)
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
-            if client.session is not None:
+            if client is not None and client.session is not None:
                 await client.session.close()
 
 
@@ -156,6 +194,15 @@ async def serve(settings: Settings, config: BriefbotConfig) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with running(settings, config) as runtime:
-        where = f"port {runtime.port}" + (" (/slack/events)" if runtime.mode == "http" else "")
-        log.warning("briefbot is running: Slack over %s, %s", runtime.mode, where)
+        paths = [
+            p
+            for p, on in (
+                ("/slack/events", runtime.mode == "http"),
+                ("/api/messages", runtime.teams),
+            )
+            if on
+        ]
+        log.warning(
+            "briefbot is running (%s) on port %d %s", runtime.mode, runtime.port, " ".join(paths)
+        )
         await stop.wait()

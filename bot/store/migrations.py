@@ -28,6 +28,7 @@ _LATER = {
     "conversation_turns",
     "subscriptions",
     "event_claims",
+    "conversation_refs",
 }
 
 
@@ -112,12 +113,17 @@ def _chat(conn: Connection) -> None:
     schema.event_claims.create(conn, checkfirst=True)
 
 
+def _conversation_refs(conn: Connection) -> None:
+    schema.conversation_refs.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
     (3, "LLM calls and their tokens", _llm_calls),
     (4, "passages for retrieval, conversations", _passages),
     (5, "chat subscriptions and handled events", _chat),
+    (6, "conversation references for proactive posts", _conversation_refs),
 ]
 
 

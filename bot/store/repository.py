@@ -851,6 +851,39 @@ class ArticleStore:
             for r in rows
         ]
 
+    # ------------------------------------------------------------------ conversation references
+
+    async def save_reference(
+        self, platform: str, conversation: str, reference: Mapping[str, Any], now: datetime
+    ) -> None:
+        """Remember how to reach a conversation (the newest reference wins)."""
+        t = schema.conversation_refs
+        values = {"reference": json.dumps(dict(reference)), "updated_at": now}
+        async with self.engine.begin() as conn:
+            updated = await conn.execute(
+                t.update()
+                .where(t.c.platform == platform, t.c.conversation == conversation)
+                .values(**values)
+            )
+            if not updated.rowcount:
+                await conn.execute(
+                    self._insert_ignore(t, ["platform", "conversation"]).values(
+                        platform=platform, conversation=conversation, **values
+                    )
+                )
+
+    async def reference(self, platform: str, conversation: str) -> dict[str, Any] | None:
+        t = schema.conversation_refs
+        async with self.engine.connect() as conn:
+            raw = (
+                await conn.execute(
+                    sa.select(t.c.reference).where(
+                        t.c.platform == platform, t.c.conversation == conversation
+                    )
+                )
+            ).scalar()
+        return dict(json.loads(raw)) if raw else None
+
     # ------------------------------------------------------------------ chat events
 
     async def claim_event(self, event_id: str, now: datetime) -> bool:

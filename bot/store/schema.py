@@ -216,3 +216,16 @@ event_claims = sa.Table(
     sa.Column("claimed_at", UTCDateTime, nullable=False),
     sa.Index("ix_event_claims_at", "claimed_at"),
 )
+
+# Where a chat bot can post without being spoken to first (Teams proactive messages): the
+# conversation reference of each conversation the bot was installed in or spoken to from.
+conversation_refs = sa.Table(
+    "conversation_refs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("conversation", sa.String(500), nullable=False),
+    sa.Column("reference", sa.Text, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "conversation", name="uq_conversation_refs"),
+)

@@ -241,7 +241,7 @@ async def test_migration_backfills_passages_for_existing_articles(tmp_path: Path
                 relevance_reason="",
             )
         )
-    assert await old.migrate() == [4, 5]
+    assert await old.migrate() == [4, 5, 6]
     hits = await old.search_passages("steel", ["whitcombe"])
     assert [h.title for h in hits] == ["Old article"]
     async with old.engine.connect() as conn:

@@ -1,0 +1,1 @@
+"""Microsoft Teams: Adaptive Card rendering (pure), webhook and bot delivery, the bot endpoint."""

@@ -1,0 +1,257 @@
+"""The Teams bot at /api/messages, on Microsoft's 365 Agents SDK (`microsoft-agents-*`).
+
+    bot = build_teams_bot(settings, chat, store, now=...)
+    web_app.router.add_post("/api/messages", bot.handle)
+
+Messages (1:1, or an @mention in a channel) are parsed (`ask …`, `summarize …`, `today`,
+`help`, or a plain question), answered through one `ChatService` call and rendered as Adaptive
+Cards. The conversation id (in a channel, the reply chain) is the conversation for follow-ups.
+Every conversation the bot hears from is remembered so the scheduler can post briefings to it.
+
+Incoming tokens are validated with the Azure bot registration (MICROSOFT_APP_ID…); the
+credential-less development mode (BRIEFBOT_TEAMS_ANONYMOUS) is refused in production.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment, ConversationReference
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import (
+    CloudAdapter,
+    jwt_authorization_decorator,
+    start_agent_process,
+)
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    MemoryStorage,
+    OutboundHostValidator,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
+
+from bot.chat import ChatService, Intent, read_intent
+from bot.config import Settings
+from bot.errors import BriefbotError, ConfigError, DeliveryError
+from bot.store.repository import ArticleStore
+from bot.teams.cards import (
+    Card,
+    answer_card,
+    attachment,
+    briefing_cards,
+    error_card,
+    help_card,
+    notice_card,
+    summary_card,
+)
+
+log = logging.getLogger(__name__)
+
+WELCOME = (
+    "Hi! I post a cited briefing on the stories this team follows, and answer questions "
+    "about the coverage. Try **today**, **ask** _a question_, or **summarize** _a link_."
+)
+_TAGS = re.compile(r"<[^>]+>")
+VERBS = {"ask", "summarize", "summarise", "today", "help"}
+
+
+def teams_auth(settings: Settings) -> AgentAuthConfiguration:
+    """The bot's authentication, or a ConfigError when the settings are unsafe or incomplete."""
+    if settings.teams_anonymous:
+        if settings.environment == "production":
+            raise ConfigError(
+                "BRIEFBOT_TEAMS_ANONYMOUS accepts unauthenticated Teams activities and is "
+                "refused in production; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead "
+                "(or BRIEFBOT_ENVIRONMENT=development on a developer machine)"
+            )
+        return AgentAuthConfiguration(anonymous_allowed=True)
+    if not settings.microsoft_app_password.get_secret_value():
+        raise ConfigError(
+            "MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not: copy the client secret "
+            "of the Azure bot registration into .env"
+        )
+    return AgentAuthConfiguration(
+        client_id=settings.microsoft_app_id,
+        client_secret=settings.microsoft_app_password.get_secret_value(),
+        tenant_id=settings.microsoft_app_tenant_id or None,
+        anonymous_allowed=False,
+    )
+
+
+def message_text(activity_text: str | None) -> str:
+    """What the user typed: the SDK already removed our @mention; tags and entities go too."""
+    return " ".join(html.unescape(_TAGS.sub(" ", activity_text or "")).split())
+
+
+def teams_intent(text: str, *, personal: bool) -> Intent:
+    """`ask …`, `summarize …`, `today`, `help`, else what `read_intent` makes of it (pure)."""
+    verb, _, rest = text.partition(" ")
+    verb = verb.casefold()
+    if verb in ("ask",) and rest.strip():
+        return Intent("ask", rest.strip())
+    if verb in ("summarize", "summarise") and rest.strip():
+        return Intent("summarize", rest.strip())
+    if verb in VERBS and not rest.strip():
+        return Intent("today" if verb == "today" else "help")
+    return read_intent(text, direct=personal)
+
+
+def channel_of(conversation_id: str) -> str:
+    """A channel's conversation id without the reply chain (`;messageid=…`)."""
+    return conversation_id.split(";messageid=", 1)[0]
+
+
+class TeamsBot:
+    """The Agents SDK app and adapter, with briefbot's handlers."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        chat: ChatService,
+        store: ArticleStore,
+        *,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.chat = chat
+        self.store = store
+        self.now = now
+        self.app_id = settings.microsoft_app_id
+        auth = teams_auth(settings)
+        self.auth = auth
+        connections = MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth})
+        # With real credentials, replies only ever go to Microsoft's Bot Connector hosts.
+        self.adapter = CloudAdapter(
+            connection_manager=connections,
+            host_validator=None
+            if auth.ANONYMOUS_ALLOWED
+            else OutboundHostValidator(enabled=True, include_default_microsoft_hosts=True),
+        )
+        self.adapter.on_turn_error = self._on_error  # the SDK's default shows the exception
+        self.agent = AgentApplication[TurnState](
+            storage=MemoryStorage(), connection_manager=connections
+        )
+        self.agent.activity(ActivityTypes.message)(self._on_message)
+        self.agent.conversation_update("membersAdded")(self._on_members_added)
+
+    def configure(self, web_app: web.Application) -> None:
+        """Mount POST /api/messages (token-checked) on the web server."""
+        web_app["agent_configuration"] = self.auth
+        web_app.router.add_post("/api/messages", self.handle)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Validate the caller's token (the SDK's check), then run the turn."""
+        accepted = False
+
+        async def accept(_request: web.Request) -> web.Response:
+            nonlocal accepted
+            accepted = True
+            return web.Response(status=204)
+
+        check = jwt_authorization_decorator(accept)  # type: ignore[no-untyped-call]
+        try:
+            refused = await check(request)
+        except Exception:  # a token the SDK cannot even parse is still just a bad token
+            log.warning("a Teams request's token could not be validated", exc_info=True)
+            return web.json_response(
+                {"error": "Invalid token or authentication failed."}, status=401
+            )
+        if not accepted:
+            return refused  # type: ignore[no-any-return]
+        response = await start_agent_process(request, self.agent, self.adapter)
+        return response if response is not None else web.Response(status=202)
+
+    # ------------------------------------------------------------------ handlers
+
+    async def _remember(self, context: TurnContext) -> None:
+        activity = context.activity
+        reference = activity.get_conversation_reference()
+        conversation = channel_of(activity.conversation.id)
+        reference.conversation.id = conversation
+        reference.activity_id = None
+        await self.store.save_reference(
+            "teams", conversation, reference.model_dump(mode="json", exclude_none=True), self.now()
+        )
+
+    async def _on_members_added(self, context: TurnContext, _state: TurnState) -> None:
+        await self._remember(context)
+        bot_id = context.activity.recipient.id if context.activity.recipient else None
+        added = context.activity.members_added or []
+        if any(m.id == bot_id for m in added):
+            await self._send(context, notice_card(WELCOME), "Hi from briefbot")
+
+    async def _on_message(self, context: TurnContext, _state: TurnState) -> None:
+        await self._remember(context)
+        activity = context.activity
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        intent = teams_intent(message_text(activity.text), personal=personal)
+        conversation = activity.conversation.id
+        try:
+            cards = await self._cards(intent, conversation)
+        except Exception as exc:  # a user sees a short reason, never a traceback
+            if isinstance(exc, BriefbotError):
+                log.info("Teams request failed: %s", exc)
+            else:
+                log.exception("Teams request failed")
+            cards = [(error_card(exc), "briefbot could not do that")]
+        for card, text in cards:
+            await self._send(context, card, text)
+
+    async def _cards(self, intent: Intent, conversation: str) -> list[tuple[Card, str]]:
+        """The one service call for a request, rendered."""
+        channel = channel_of(conversation)
+        if intent.kind == "ask":
+            answer = await self.chat.ask(
+                intent.text, platform="teams", channel=channel, conversation=f"teams:{conversation}"
+            )
+            return [(answer_card(answer), answer.text[:200])]
+        if intent.kind == "summarize":
+            summary = await self.chat.summarize(intent.text)
+            return [(summary_card(summary), f"Summary: {summary.title[:200]}")]
+        if intent.kind == "today":
+            out = []
+            for briefing in await self.chat.today("teams", channel):
+                hint = "Reply here to ask about today's coverage."
+                out += [(c, briefing.title) for c in briefing_cards(briefing, hint=hint)]
+            return out
+        return [(help_card(), "How to use briefbot")]
+
+    async def _send(self, context: TurnContext, card: Card, text: str) -> str:
+        activity = Activity(
+            type=ActivityTypes.message,
+            text=text,
+            attachments=[Attachment.model_validate(attachment(card))],
+        )
+        sent = await context.send_activity(activity)
+        return sent.id if sent is not None and sent.id else ""
+
+    async def _on_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed", exc_info=error)
+        await self._send(context, error_card(error), "briefbot could not do that")
+
+    # ------------------------------------------------------------------ proactive posts
+
+    async def send_card(self, conversation: str, card: Card, text: str) -> str:
+        """Post a card to a conversation the bot was installed in (for scheduled briefings)."""
+        stored = await self.store.reference("teams", conversation)
+        if stored is None:
+            raise DeliveryError(
+                f"briefbot is not installed in the Teams conversation {conversation!r}; "
+                "add the app to that channel first"
+            )
+        reference = ConversationReference.model_validate(stored)
+        sent: list[str] = []
+
+        async def post(context: TurnContext) -> None:
+            sent.append(await self._send(context, card, text))
+
+        await self.adapter.continue_conversation(
+            self.app_id, reference.get_continuation_activity(), post
+        )
+        return sent[0] if sent else ""

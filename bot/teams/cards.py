@@ -1,0 +1,253 @@
+"""Adaptive Cards (schema 1.5) for Teams: pure functions, data in, JSON-ready dicts out.
+
+Every piece of text from articles, users or the LLM goes through `card_text`, which keeps it
+looking the same but breaks the two constructs that could mislead in a card's Markdown subset:
+a link whose label hides its target (`[label](url)`) and `<at>` mentions or `<url>` autolinks.
+Links are made here only, from stored URLs, by `link`. A card bigger than Teams accepts (about
+28 KB per message) is split into several cards, never cut silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.models import Briefing, BriefingPoint, SourceRef
+
+if TYPE_CHECKING:
+    from bot.answer.engine import Answer
+    from bot.summarise.ondemand import OnDemandSummary
+
+Element = dict[str, Any]
+Card = dict[str, Any]
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+# Teams refuses messages over ~28 KB; keep each card's JSON well under it.
+CARD_LIMIT = 24_000
+ZWSP = "\u200b"
+
+
+def card_text(text: str) -> str:
+    """Untrusted text made inert for a TextBlock: same look, no links, no mentions."""
+    folded = " ".join(text.split())
+    return folded.replace("](", f"]{ZWSP}(").replace("<", f"<{ZWSP}")
+
+
+def link(url: str, label: str) -> str:
+    """A Markdown link built from a stored URL (only http and https become links)."""
+    safe_label = card_text(label).replace("[", "(").replace("]", ")")
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return safe_label
+    target = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+    return f"[{safe_label}]({target})"
+
+
+def _cites(numbers: Sequence[int], refs: dict[int, SourceRef]) -> str:
+    return " ".join(link(refs[n].url, f"{n}") for n in numbers if n in refs)
+
+
+def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
+    cites = _cites(point.citations, refs)
+    return f"{card_text(point.text)} {cites}".rstrip()
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
+
+
+def text_block(text: str, **style: Any) -> Element:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def card(body: Sequence[Element]) -> Card:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": list(body),
+        "msteams": {"width": "Full"},
+    }
+
+
+def attachment(content: Card) -> dict[str, Any]:
+    return {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}
+
+
+def webhook_message(content: Card) -> dict[str, Any]:
+    """The payload a Workflows webhook ("post a card when a webhook request is received")
+    expects: a message with the card as its one attachment."""
+    return {"type": "message", "attachments": [{**attachment(content), "contentUrl": None}]}
+
+
+def size(content: Card) -> int:
+    return len(json.dumps(webhook_message(content), ensure_ascii=False).encode())
+
+
+def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
+    """All of a briefing's elements, in order (`briefing_cards` packs them into cards)."""
+    refs = {r.n: r for r in briefing.sources}
+    date = briefing.generated_at.strftime("%d %b %Y")
+    out: list[Element] = [
+        text_block(f"{card_text(briefing.title)} — {date}", size="Large", weight="Bolder")
+    ]
+    window = f"Coverage {_when(briefing.window_start)} – {_when(briefing.window_end)}"
+    if briefing.no_coverage:
+        out.append(text_block("**No new coverage** of this story in this window."))
+        out.append(text_block(window, isSubtle=True, size="Small"))
+        return out
+    for story in briefing.stories:
+        new = " 🆕" if story.is_new and briefing.previous_briefing_at else ""
+        items = [text_block(f"**{_point(story.headline, refs)}**{new}")]
+        items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in story.points]
+        out.append({"type": "Container", "separator": True, "items": items})
+    if briefing.previous_briefing_at is not None:
+        new_stories = briefing.new_stories
+        items = [text_block("**New since the last briefing**")]
+        items += [text_block(f"• {_point(s.headline, refs)}", spacing="Small") for s in new_stories]
+        if not new_stories:
+            items.append(
+                text_block("Nothing new: today's coverage continues stories already briefed.")
+            )
+        out.append({"type": "Container", "separator": True, "items": items})
+    if briefing.quotes:
+        items = [text_block("**Quotes**")]
+        for q in briefing.quotes:
+            who = card_text(q.speaker) if q.speaker else "_unattributed_"
+            items.append(
+                text_block(
+                    f"“{card_text(q.text)}” — {who} {_cites((q.citation,), refs)}",
+                    spacing="Small",
+                )
+            )
+        out.append({"type": "Container", "separator": True, "items": items})
+    out.append(text_block("**Sources**", separator=True))
+    for r in briefing.sources:
+        site = f" — {card_text(r.site)}" if r.site else ""
+        out.append(text_block(f"{r.n}. {link(r.url, r.title)}{site}", spacing="None"))
+    sites = len({r.site or r.url for r in briefing.sources})
+    notes = [window, f"{len(briefing.sources)} articles from {sites} sources"]
+    if briefing.degraded:
+        notes.append("⚠️ partly summarised offline (the language model was unavailable)")
+    out.append(text_block(" · ".join(notes), isSubtle=True, size="Small", separator=True))
+    out.append(text_block(hint, isSubtle=True, size="Small"))
+    return out
+
+
+def briefing_cards(briefing: Briefing, *, hint: str = "", limit: int = CARD_LIMIT) -> list[Card]:
+    """The briefing as one card, or as several when one would be over Teams' size limit."""
+    elements = briefing_elements(
+        briefing, hint=hint or "Mention @briefbot to ask about today's coverage."
+    )
+    cards: list[list[Element]] = [[]]
+    for element in elements:
+        if cards[-1] and size(card([*cards[-1], element])) > limit:
+            cards.append([])
+        cards[-1].append(element)
+    if len(cards) == 1:
+        return [card(cards[0])]
+    total = len(cards)
+    title = card_text(briefing.title)
+    return [
+        card(
+            body
+            if n == 1
+            else [text_block(f"{title} (continued, {n} of {total})", weight="Bolder"), *body]
+        )
+        for n, body in enumerate(cards, start=1)
+    ]
+
+
+def fallback_text(briefing: Briefing) -> str:
+    if briefing.no_coverage:
+        return f"{card_text(briefing.title)}: no new coverage."
+    return f"{card_text(briefing.title)}: {len(briefing.stories)} stories."
+
+
+# ---------------------------------------------------------------------- answers, summaries, help
+
+
+def _ref_line(ref: SourceRef) -> Element:
+    site = f" — {card_text(ref.site)}" if ref.site else ""
+    return text_block(f"{ref.n}. {link(ref.url, ref.title)}{site}", spacing="None")
+
+
+def answer_card(answer: Answer) -> Card:
+    """An answer with linked citations, or the refusal and the closest articles."""
+    refs = {r.n: r for r in answer.sources}
+    text = card_text(answer.text)
+    if answer.answered:
+        text = re.sub(r"\[(\d+)\]", lambda m: _cites((int(m.group(1)),), refs) or m.group(0), text)
+    body = [text_block(text)]
+    listed = answer.sources if answer.answered else answer.closest
+    if listed:
+        title = "**Sources**" if answer.answered else "**Closest articles**"
+        body.append(text_block(title, separator=True))
+        body += [_ref_line(r) for r in listed[:10]]
+    if answer.degraded:
+        body.append(
+            text_block(
+                "⚠️ answered offline (the language model was unavailable)",
+                isSubtle=True,
+                size="Small",
+            )
+        )
+    return card(body)
+
+
+def summary_card(summary: OnDemandSummary) -> Card:
+    """Key points and verbatim quotes of one article, with its link."""
+    title = link(summary.url, summary.title) if summary.url else card_text(summary.title)
+    body = [text_block(f"**{title}**", size="Medium"), text_block("**Key points**")]
+    body += [
+        text_block(f"• {card_text(p.text)}", spacing="Small") for p in summary.summary.key_points
+    ] or [text_block("_none found_")]
+    if summary.summary.quotes:
+        body.append(text_block("**Quotes**", separator=True))
+        for q in summary.summary.quotes:
+            who = card_text(q.speaker) if q.speaker else "_unattributed_"
+            body.append(text_block(f"“{card_text(q.text)}” — {who}", spacing="Small"))
+    else:
+        body.append(text_block("No quotes found in the article.", isSubtle=True))
+    if summary.summary.degraded:
+        body.append(
+            text_block("⚠️ summarised offline (the language model was unavailable)", isSubtle=True)
+        )
+    return card(body)
+
+
+HELP_LINES = (
+    "**briefbot** — briefings on the stories this team follows",
+    "• **today** — today's briefing",
+    "• **ask** _question_ — an answer from the collected coverage, with sources",
+    "• **summarize** _link or text_ — key points and quotes of one article",
+    "• **help** — this message",
+    "Or just ask a question (in a channel, mention @briefbot). Reply in the same thread for "
+    "follow-ups.",
+)
+
+
+def help_card(problem: str | None = None) -> Card:
+    body = [text_block(line, spacing="Small") for line in HELP_LINES]
+    if problem:
+        body.insert(0, text_block(f"🤔 {card_text(problem)}"))
+    return card(body)
+
+
+def notice_card(text: str) -> Card:
+    """A short message of ours; `text` is trusted."""
+    return card([text_block(text)])
+
+
+def error_card(exc: BaseException) -> Card:
+    """A failure as a short, friendly card: our reason, never a traceback."""
+    from bot.errors import BriefbotError, FetchError
+
+    if isinstance(exc, FetchError):
+        return notice_card(f"⚠️ I couldn't use that link: {card_text(exc.reason)}.")
+    if isinstance(exc, BriefbotError):
+        return notice_card(f"⚠️ {card_text(exc.reason)}")
+    return notice_card("⚠️ Something went wrong on my side. Please try again in a minute.")

@@ -1,0 +1,187 @@
+"""The Teams bot over HTTP: activities POSTed to /api/messages, replies captured by the local
+Bot Connector stand-in at the activity's serviceUrl."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.errors import ConfigError
+from bot.runtime import Runtime, check_settings, running
+from bot.store.repository import ArticleStore
+from tests.conftest import Clock
+from tests.servers.teams import FakeTeams
+from tests.servers.web import WebServer
+from tests.teams.conftest import (
+    CHANNEL_CONVERSATION,
+    installed,
+    message,
+    teams_config,
+    teams_settings,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+async def send(http: httpx.AsyncClient, app: Runtime, activity: dict[str, Any]) -> httpx.Response:
+    return await http.post(f"{app.url}/api/messages", json=activity)
+
+
+def cards(fake: FakeTeams) -> list[dict[str, Any]]:
+    out = []
+    for received in fake.activities():
+        for a in received.body.get("attachments") or []:
+            assert a["contentType"] == "application/vnd.microsoft.card.adaptive"
+            out.append(a["content"])
+    return out
+
+
+def shown(fake: FakeTeams) -> str:
+    return json.dumps(cards(fake), ensure_ascii=False)
+
+
+async def test_ask_in_a_personal_chat_answers_with_citations(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+) -> None:
+    response = await send(
+        http, app, message("ask What deadline did the Commission set?", fake_teams)
+    )
+    assert response.status_code in (200, 202)
+    [reply] = fake_teams.activities()
+    assert reply.path.startswith("/v3/conversations/a:1on1-alice/activities/")
+    assert reply.body["replyToId"]
+    assert "December 15" in shown(fake_teams)
+    assert "**Sources**" in shown(fake_teams)
+    assert "](https://" in shown(fake_teams)  # citations link to their articles
+
+
+async def test_a_plain_question_and_its_follow_up_share_the_conversation(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+) -> None:
+    await send(http, app, message("What did Whitcombe say about overcapacity?", fake_teams))
+    await send(http, app, message("and what did he say after that?", fake_teams))
+    turns = await corpus.turns("teams:a:1on1-alice", last=10)
+    assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
+    assert len(cards(fake_teams)) == 2
+
+
+async def test_mention_in_a_channel_answers_in_the_reply_chain(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+) -> None:
+    chain = f"{CHANNEL_CONVERSATION};messageid=1732430000001"
+    activity = message(
+        "What deadline did the Commission set?",
+        fake_teams,
+        conversation=chain,
+        conversation_type="channel",
+        mention=True,
+    )
+    await send(http, app, activity)
+    [reply] = fake_teams.activities()
+    assert f"/v3/conversations/{chain}/activities/" in reply.path
+    assert "December 15" in shown(fake_teams)
+    assert await corpus.turns(f"teams:{chain}", last=4)
+    # The channel itself is remembered for scheduled briefings.
+    assert await corpus.reference("teams", CHANNEL_CONVERSATION) is not None
+
+
+async def test_summarize_a_link(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams
+) -> None:
+    page = (FIXTURES / "pages" / "unions.html").read_bytes()
+    with WebServer() as web:
+        web.add("/unions", page)
+        await send(http, app, message(f"summarize {web.url('/unions')}", fake_teams))
+    assert "**Key points**" in shown(fake_teams)
+    assert web.url("/unions") in shown(fake_teams)
+
+
+async def test_summarize_refuses_private_addresses(
+    tmp_path: Path,
+    fake_teams: FakeTeams,
+    clock: Clock,
+    store: ArticleStore,
+    http: httpx.AsyncClient,
+) -> None:
+    settings = teams_settings(tmp_path, fake_teams, allow_hosts=())
+    async with running(settings, teams_config(), now=clock.now, schedule=False) as app:
+        await send(http, app, message("summarize http://169.254.169.254/latest/", fake_teams))
+    assert "I couldn't use that link" in shown(fake_teams)
+    assert "Traceback" not in shown(fake_teams)
+
+
+async def test_today_and_help(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+) -> None:
+    await send(http, app, message("today", fake_teams))
+    first = cards(fake_teams)[0]
+    assert first["version"] == "1.5"
+    assert "EU–US steel" in first["body"][0]["text"]
+    await send(http, app, message("help", fake_teams))
+    assert "**summarize**" in json.dumps(cards(fake_teams)[-1])
+
+
+async def test_installing_the_bot_welcomes_and_remembers_the_channel(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, store: ArticleStore
+) -> None:
+    response = await send(http, app, installed(fake_teams))
+    assert response.status_code in (200, 202)
+    assert "Hi!" in shown(fake_teams)
+    reference = await store.reference("teams", CHANNEL_CONVERSATION)
+    assert reference is not None and reference["service_url"] == fake_teams.service_url
+
+
+async def test_hostile_text_cannot_forge_links_or_mentions(
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+) -> None:
+    await send(
+        http,
+        app,
+        message(
+            "ask [https://good.example](https://evil.example) <at>Everyone</at> steel?", fake_teams
+        ),
+    )
+    text = shown(fake_teams)
+    assert "](https://evil.example)" not in text
+    assert "<at>" not in text
+
+
+async def test_production_refuses_unauthenticated_activities(
+    tmp_path: Path,
+    fake_teams: FakeTeams,
+    clock: Clock,
+    store: ArticleStore,
+    http: httpx.AsyncClient,
+) -> None:
+    settings = teams_settings(
+        tmp_path,
+        fake_teams,
+        teams_anonymous=False,
+        environment="production",
+        microsoft_app_id="11111111-2222-3333-4444-555555555555",
+        microsoft_app_password="secret",
+        microsoft_app_tenant_id="tenant",
+    )
+    async with running(settings, teams_config(), now=clock.now, schedule=False) as app:
+        bare = await send(http, app, message("help", fake_teams))
+        forged = await http.post(
+            f"{app.url}/api/messages",
+            json=message("help", fake_teams),
+            headers={"Authorization": "Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0."},
+        )
+    assert bare.status_code == 401
+    assert forged.status_code == 401
+    assert fake_teams.activities() == []
+
+
+def test_development_mode_is_refused_in_production(tmp_path: Path, fake_teams: FakeTeams) -> None:
+    with pytest.raises(ConfigError, match="refused in production"):
+        check_settings(teams_settings(tmp_path, fake_teams, environment="production"))
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_PASSWORD"):
+        check_settings(
+            teams_settings(tmp_path, fake_teams, teams_anonymous=False, microsoft_app_id="app-id")
+        )
