@@ -153,6 +153,10 @@ class DeliveryService:
             log.warning("could not deliver %s: %s", key, exc)
             await self.store.fail_delivery(claim.id)
             return DeliveryResult(sub, date, "failed", error=str(exc))
+        except Exception:  # one channel's failure never stops the others' briefings
+            log.exception("could not deliver %s", key)
+            await self.store.fail_delivery(claim.id)
+            return DeliveryResult(sub, date, "failed", error="unexpected error (see the log)")
         await self.store.complete_delivery(
             claim.id, message_ref=ref, briefing_id=stored.id if stored else None, now=self.now()
         )

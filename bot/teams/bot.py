@@ -35,7 +35,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
-from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, JwtTokenValidator
 
 from bot.chat import ChatService, Intent, read_intent
 from bot.config import Settings
@@ -249,9 +249,13 @@ class TeamsBot:
         sent: list[str] = []
 
         async def post(context: TurnContext) -> None:
+            context.activity.id = None  # a new post in the channel, not a reply to anything
             sent.append(await self._send(context, card, text))
 
-        await self.adapter.continue_conversation(
-            self.app_id, reference.get_continuation_activity(), post
-        )
+        continuation = reference.get_continuation_activity()
+        if self.auth.ANONYMOUS_ALLOWED:  # development mode: no credentials to get a token with
+            identity = JwtTokenValidator(self.auth).get_anonymous_claims()
+            await self.adapter.continue_conversation_with_claims(identity, continuation, post)
+        else:
+            await self.adapter.continue_conversation(self.app_id, continuation, post)
         return sent[0] if sent else ""

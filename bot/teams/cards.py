@@ -50,9 +50,16 @@ def _cites(numbers: Sequence[int], refs: dict[int, SourceRef]) -> str:
     return " ".join(link(refs[n].url, f"{n}") for n in numbers if n in refs)
 
 
+MAX_TEXT = 2000  # characters of one point or quote, so any single element fits a card
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
     cites = _cites(point.citations, refs)
-    return f"{card_text(point.text)} {cites}".rstrip()
+    return f"{_clip(card_text(point.text))} {cites}".rstrip()
 
 
 def _when(value: datetime | None) -> str:
@@ -69,7 +76,6 @@ def card(body: Sequence[Element]) -> Card:
         "$schema": SCHEMA,
         "version": VERSION,
         "body": list(body),
-        "msteams": {"width": "Full"},
     }
 
 
@@ -84,7 +90,8 @@ def webhook_message(content: Card) -> dict[str, Any]:
 
 
 def size(content: Card) -> int:
-    return len(json.dumps(webhook_message(content), ensure_ascii=False).encode())
+    """Bytes of the message carrying the card, counted the large way (non-ASCII escaped)."""
+    return len(json.dumps(webhook_message(content)).encode())
 
 
 def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
@@ -142,9 +149,10 @@ def briefing_cards(briefing: Briefing, *, hint: str = "", limit: int = CARD_LIMI
     elements = briefing_elements(
         briefing, hint=hint or "Mention @briefbot to ask about today's coverage."
     )
+    room = limit - 600  # for the "(continued, n of N)" line a later card starts with
     cards: list[list[Element]] = [[]]
     for element in elements:
-        if cards[-1] and size(card([*cards[-1], element])) > limit:
+        if cards[-1] and size(card([*cards[-1], element])) > room:
             cards.append([])
         cards[-1].append(element)
     if len(cards) == 1:

@@ -1,0 +1,97 @@
+"""Adaptive Card rendering (pure): golden files, the 1.5 schema, hostile text made inert."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot.errors import BlockedURLError
+from bot.teams.cards import (
+    answer_card,
+    briefing_cards,
+    card_text,
+    error_card,
+    help_card,
+    link,
+    summary_card,
+    webhook_message,
+)
+from tests.briefing.test_compose import build, golden
+from tests.slack.test_render import NOW, _answer, _summary, hostile_briefing
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_briefing_card_golden() -> None:
+    from datetime import timedelta
+
+    [card] = briefing_cards(build(previous=NOW - timedelta(hours=24)))
+    golden("teams-briefing.json", dump(card))
+    [empty] = briefing_cards(build(empty=True))
+    golden("teams-briefing-empty.json", dump(empty))
+
+
+def test_answer_summary_help_golden() -> None:
+    golden("teams-answer.json", dump(answer_card(_answer())))
+    golden("teams-summary.json", dump(summary_card(_summary())))
+    golden("teams-help.json", dump(help_card("I don't know `frobnicate`.")))
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    path = importlib.resources.files("adaptive_cards") / "schemas" / "schema-1.5.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_cards_validate_against_the_adaptive_card_1_5_schema(schema: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    cards = [
+        *briefing_cards(build(previous=NOW - timedelta(hours=24))),
+        answer_card(_answer()),
+        summary_card(_summary()),
+        help_card("x"),
+        error_card(BlockedURLError("refused")),
+    ]
+    for card in cards:
+        jsonschema.validate(card, schema)
+    bad = {**cards[0], "body": [{"type": "TextBlock"}]}  # a TextBlock needs its text
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_hostile_text_cannot_forge_links_or_mentions() -> None:
+    shown = json.dumps(briefing_cards(hostile_briefing()), ensure_ascii=False)
+    assert "](https://evil" not in shown
+    assert "<at>" not in shown
+    assert card_text("[good](https://evil.example) <at>All</at>") == (
+        "[good]\u200b(https://evil.example) <\u200bat>All<\u200b/at>"
+    )
+    assert link("https://news.test/a b)(", "Title [x](y)") == (
+        "[Title (x)\u200b(y)](https://news.test/a%20b%29%28)"
+    )
+    assert link("javascript:alert(1)", "click") == "click"
+
+
+def test_webhook_payload_shape() -> None:
+    [card] = briefing_cards(build(empty=True))
+    message = webhook_message(card)
+    assert message["type"] == "message"
+    assert message["attachments"] == [
+        {
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": card,
+            "contentUrl": None,
+        }
+    ]
+
+
+def test_errors_never_show_raw_exception_text() -> None:
+    assert "secret" not in json.dumps(error_card(RuntimeError("secret Traceback")))
