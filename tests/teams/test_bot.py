@@ -10,12 +10,16 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.chat import Intent
 from bot.errors import ConfigError
 from bot.runtime import Runtime, check_settings, running
 from bot.store.repository import ArticleStore
+from bot.teams.bot import message_text, teams_intent
 from tests.conftest import Clock
+from tests.servers.slack_api import FakeSlack
 from tests.servers.teams import FakeTeams
 from tests.servers.web import WebServer
+from tests.slack.conftest import SECRET, SignedClient
 from tests.teams.conftest import (
     CHANNEL_CONVERSATION,
     installed,
@@ -185,3 +189,39 @@ def test_development_mode_is_refused_in_production(tmp_path: Path, fake_teams: F
         check_settings(
             teams_settings(tmp_path, fake_teams, teams_anonymous=False, microsoft_app_id="app-id")
         )
+
+
+def test_what_a_teams_message_asks_for() -> None:
+    assert message_text("<p>ask &lt;when&gt; do talks resume?</p>") == "ask <when> do talks resume?"
+    assert teams_intent("ask when?", personal=True) == Intent("ask", "when?")
+    assert teams_intent("summarize https://a.test", personal=False) == Intent(
+        "summarize", "https://a.test"
+    )
+    assert teams_intent("today", personal=False) == Intent("today")
+    assert teams_intent("ask", personal=True) == Intent("help")
+    assert teams_intent("help", personal=True) == Intent("help")
+    assert teams_intent("who said what?", personal=False) == Intent("ask", "who said what?")
+
+
+async def test_slack_and_teams_share_one_server(
+    tmp_path: Path,
+    fake_teams: FakeTeams,
+    clock: Clock,
+    store: ArticleStore,
+    http: httpx.AsyncClient,
+) -> None:
+    with FakeSlack() as slack:
+        settings = teams_settings(
+            tmp_path,
+            fake_teams,
+            slack_bot_token="xoxb-test",
+            slack_signing_secret=SECRET,
+            slack_api_url=slack.api_url,
+        )
+        async with running(settings, teams_config(), now=clock.now, schedule=False) as app:
+            assert app.mode == "http" and app.teams is not None
+            signed = SignedClient(app.url, slack)
+            assert (await signed.command("")).status_code == 200
+            await signed.close()
+            assert (await send(http, app, message("help", fake_teams))).status_code in (200, 202)
+    assert "**summarize**" in shown(fake_teams)
