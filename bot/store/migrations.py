@@ -29,6 +29,7 @@ _LATER = {
     "subscriptions",
     "event_claims",
     "conversation_refs",
+    "run_claims",
 }
 
 
@@ -117,6 +118,27 @@ def _conversation_refs(conn: Connection) -> None:
     schema.conversation_refs.create(conn, checkfirst=True)
 
 
+def _postgres_search(conn: Connection) -> None:
+    """On PostgreSQL, passages get a weighted tsvector (title A, text B) with a GIN index; the
+    'english' configuration stems like SQLite's porter tokenizer. SQLite uses FTS5 (above)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(
+        """ALTER TABLE passages ADD COLUMN IF NOT EXISTS search tsvector
+           GENERATED ALWAYS AS (
+               setweight(to_tsvector('english', coalesce(title, '')), 'A')
+               || setweight(to_tsvector('english', coalesce(text, '')), 'B')
+           ) STORED"""
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_passages_search ON passages USING gin (search)"
+    )
+
+
+def _run_claims(conn: Connection) -> None:
+    schema.run_claims.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
@@ -124,6 +146,8 @@ MIGRATIONS: list[Migration] = [
     (4, "passages for retrieval, conversations", _passages),
     (5, "chat subscriptions and handled events", _chat),
     (6, "conversation references for proactive posts", _conversation_refs),
+    (7, "PostgreSQL text search over passages", _postgres_search),
+    (8, "run claims shared by replicas", _run_claims),
 ]
 
 

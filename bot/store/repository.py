@@ -8,6 +8,7 @@ duplicate rows. Works on SQLite (default) and is kept to constructs PostgreSQL a
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -185,6 +186,13 @@ class ArticleStore:
         if self.dialect == "postgresql":
             return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+    def _raw_time(self, value: datetime) -> Any:
+        """A time as a raw SQL parameter: SQLite compares the stored text, PostgreSQL wants a
+        naive UTC datetime."""
+        if self.dialect == "postgresql":
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return _naive(value)
 
     # ------------------------------------------------------------------ schema
 
@@ -537,12 +545,14 @@ class ArticleStore:
             params["topic"] = topic
         if since is not None:
             conditions.append("p.at >= :since")
-            params["since"] = _naive(since)
+            params["since"] = self._raw_time(since)
         if until is not None:
             conditions.append("p.at <= :until")
-            params["until"] = _naive(until)
-        # Rank inside FTS5 first (it keeps only the best candidates), then filter: joining
-        # before ranking makes SQLite score every matching passage of every topic.
+            params["until"] = self._raw_time(until)
+        if self.dialect == "postgresql":
+            return await self._search_postgres(words, conditions, params)
+        # SQLite: rank inside FTS5 first (it keeps only the best candidates), then filter:
+        # joining before ranking makes SQLite score every matching passage of every topic.
         params["candidates"] = max(limit * 25, 500)
         sql = (
             "SELECT p.id, p.article_id, p.title, p.text, p.at, f.rank FROM ("
@@ -553,6 +563,44 @@ class ArticleStore:
         )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(sa.text(sql), params)).all()
+        return [PassageHit(r[0], r[1], r[2], r[3], _utc(r[4]), float(r[5])) for r in rows]
+
+    async def _search_postgres(
+        self, words: Sequence[str], conditions: list[str], params: dict[str, Any]
+    ) -> list[PassageHit]:
+        """BM25-like ranking on PostgreSQL: ts_rank per term (term frequency, title weighted
+        up) times the term's inverse document frequency, which ts_rank alone lacks, so a rare
+        word the question hinges on outweighs common ones."""
+        terms = list(dict.fromkeys(w.lower() for w in words))[:12]
+        queries = {f"q{i}": term for i, term in enumerate(terms)}
+        any_term = " OR ".join(f"p.search @@ to_tsquery('english', :{k})" for k in queries)
+        counts = ", ".join(
+            f"count(*) FILTER (WHERE p.search @@ to_tsquery('english', :{k}))" for k in queries
+        )
+        async with self.engine.connect() as conn:
+            total = (await conn.execute(sa.text("SELECT count(*) FROM passages"))).scalar_one()
+            frequencies = (
+                await conn.execute(
+                    sa.text(f"SELECT {counts} FROM passages p WHERE {any_term}"), queries
+                )
+            ).one()
+            weights = {
+                f"w{i}": math.log((total - df + 0.5) / (df + 0.5) + 1.0)
+                for i, df in enumerate(frequencies)
+            }
+            score = " + ".join(
+                f":w{i} * ts_rank(p.search, to_tsquery('english', :q{i}))"
+                for i in range(len(terms))
+            )
+            conditions = ["a.relevant" if c == "a.relevant = 1" else c for c in conditions]
+            sql = (
+                f"SELECT p.id, p.article_id, p.title, p.text, p.at, -10 * ({score}) AS rank "
+                "FROM passages p JOIN articles a ON a.id = p.article_id "
+                f"WHERE ({any_term}) AND {' AND '.join(conditions)} "
+                "ORDER BY rank, p.id LIMIT :limit"
+            )
+            values = {k: v for k, v in params.items() if k != "match"}
+            rows = (await conn.execute(sa.text(sql), {**values, **queries, **weights})).all()
         return [PassageHit(r[0], r[1], r[2], r[3], _utc(r[4]), float(r[5])) for r in rows]
 
     # ------------------------------------------------------------------ conversations
@@ -883,6 +931,46 @@ class ArticleStore:
                 )
             ).scalar()
         return dict(json.loads(raw)) if raw else None
+
+    # ------------------------------------------------------------------ run claims
+
+    async def claim_run(self, name: str, holder: str, *, now: datetime, lease: timedelta) -> bool:
+        """Claim a scheduled run for `lease` (one replica at a time): True when it is free,
+        never claimed, or its previous holder's lease (or rest period) has run out."""
+        t = schema.run_claims
+        async with self.engine.begin() as conn:
+            inserted = (
+                await conn.execute(
+                    self._insert_ignore(t, ["name"])
+                    .values(name=name, holder=holder, until=now + lease, started_at=now)
+                    .returning(t.c.name)
+                )
+            ).scalar()
+            if inserted is not None:
+                return True
+            taken = await conn.execute(
+                t.update()
+                .where(t.c.name == name, t.c.until <= now)
+                .values(holder=holder, until=now + lease, started_at=now, finished_at=None)
+            )
+            return bool(taken.rowcount == 1)
+
+    async def finish_run(
+        self, name: str, holder: str, *, now: datetime, next_after: timedelta
+    ) -> None:
+        """Mark a run done; nobody claims it again before `next_after` has passed."""
+        t = schema.run_claims
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                t.update()
+                .where(t.c.name == name, t.c.holder == holder)
+                .values(until=now + next_after, finished_at=now)
+            )
+
+    async def runs(self) -> list[dict[str, Any]]:
+        t = schema.run_claims
+        async with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in await conn.execute(sa.select(t).order_by(t.c.name))]
 
     # ------------------------------------------------------------------ chat events
 

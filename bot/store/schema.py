@@ -229,3 +229,15 @@ conversation_refs = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("platform", "conversation", name="uq_conversation_refs"),
 )
+
+# Scheduled runs (a topic's collection) claimed by one replica at a time; a claim is a lease
+# that another replica may take over once it expires (its holder died).
+run_claims = sa.Table(
+    "run_claims",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("holder", sa.String(100), nullable=False),
+    sa.Column("until", UTCDateTime, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime),
+)

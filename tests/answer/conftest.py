@@ -3,6 +3,8 @@ demo story), stored through the real store with relevance decided by the demo's 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from bot.demo.server import data_dir, render
 from bot.models import ExtractedArticle
 from bot.store.repository import ArticleStore, NewArticle
 from tests.conftest import Clock
+from tests.databases import BACKENDS, open_store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 QUERY = relevance.Query(
@@ -36,7 +39,7 @@ async def _add(
             title=article.title,
             text=article.text,
             fetched_at=when,
-            content_hash=article.url,
+            content_hash=hashlib.sha256(article.url.encode()).hexdigest(),
             signature="",
             terms=(),
             relevance=rel.score,
@@ -49,6 +52,13 @@ async def _add(
         ),
         new_story=rel.relevant,
     )
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ArticleStore]:
+    """Retrieval runs on both backends (tests elsewhere import `corpus` on plain SQLite)."""
+    async with open_store(request.param, tmp_path) as s:
+        yield s
 
 
 @pytest.fixture

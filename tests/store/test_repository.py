@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.models import KeyPoint, Quote, Summary
@@ -41,8 +42,14 @@ async def test_migrations_apply_once_and_match_schema(store: ArticleStore) -> No
     assert await store.schema_version() == migrations.latest_version()
     async with store.engine.connect() as conn:
         names = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names()))
+        columns = await conn.run_sync(
+            lambda c: {col["name"] for col in sa.inspect(c).get_columns("passages")}
+        )
     assert set(schema.metadata.tables) <= names
-    assert "article_fts" in names
+    if store.dialect == "sqlite":
+        assert {"article_fts", "passage_fts"} <= names
+    else:
+        assert "search" in columns  # the tsvector PostgreSQL searches
 
 
 async def test_reopening_an_existing_file_keeps_data(tmp_path: Path) -> None:
@@ -162,6 +169,8 @@ async def test_source_state_keeps_validators_on_not_modified(store: ArticleStore
 
 
 async def test_full_text_index_follows_articles(store: ArticleStore) -> None:
+    if store.dialect != "sqlite":
+        pytest.skip("the article-level FTS5 index is SQLite's; PostgreSQL searches passages")
     await store.add_article(
         article(1, text="Kovalenko spoke about aluminium quotas."), new_story=True
     )
@@ -241,7 +250,7 @@ async def test_migration_backfills_passages_for_existing_articles(tmp_path: Path
                 relevance_reason="",
             )
         )
-    assert await old.migrate() == [4, 5, 6]
+    assert await old.migrate() == [4, 5, 6, 7, 8]
     hits = await old.search_passages("steel", ["whitcombe"])
     assert [h.title for h in hits] == ["Old article"]
     async with old.engine.connect() as conn:
@@ -258,3 +267,53 @@ async def test_conversation_turns_keep_the_last_ones(store: ArticleStore) -> Non
     assert [t.text for t in turns] == ["question 3", "question 4"]
     assert turns[-1].citations == (4,)
     assert await store.turns("other", last=5) == []
+
+
+# ---------------------------------------------------------------------- chat state, both backends
+
+
+async def test_delivery_claims(store: ArticleStore) -> None:
+    lease = timedelta(minutes=10)
+    args = {"topic": "t", "platform": "slack", "channel": "C1", "delivery_date": "2026-11-24"}
+    first = await store.claim_delivery(**args, now=T0, lease=lease)
+    assert first.state == "new"
+    assert (await store.claim_delivery(**args, now=T0, lease=lease)).state == "busy"
+    later = T0 + timedelta(minutes=11)
+    taken = await store.claim_delivery(**args, now=later, lease=lease)
+    assert (taken.state, taken.attempts) == ("resumed", 2)
+    assert (await store.claim_delivery(**args, now=later, lease=lease)).state == "busy"
+    await store.complete_delivery(taken.id, message_ref="1.2", briefing_id=None, now=later)
+    done = await store.claim_delivery(**args, now=later + lease * 3, lease=lease)
+    assert (done.state, done.message_ref) == ("done", "1.2")
+    assert await store.delivery_topic("slack", "C1", "1.2") == "t"
+
+
+async def test_event_claims_subscriptions_and_references(store: ArticleStore) -> None:
+    from bot.models import Subscription
+
+    assert await store.claim_event("Ev1", T0) is True
+    assert await store.claim_event("Ev1", T0) is False
+    assert await store.forget_events(T0 + timedelta(seconds=1)) == 1
+    sub = Subscription("t", "slack", "C1", "08:00", "UTC", origin="chat")
+    assert await store.subscribe(sub, now=T0, by="U1") is True
+    assert await store.subscribe(replace(sub, at="09:00"), now=T0, by="U1") is False
+    assert [s.at for s in await store.subscriptions("slack")] == ["09:00"]
+    assert await store.unsubscribe("slack", "C1") == ["t"]
+    await store.save_reference("teams", "19:x", {"service_url": "a"}, T0)
+    await store.save_reference("teams", "19:x", {"service_url": "b"}, T0)
+    assert await store.reference("teams", "19:x") == {"service_url": "b"}
+
+
+async def test_run_claims_are_leases(store: ArticleStore) -> None:
+    lease = timedelta(minutes=5)
+    assert await store.claim_run("collect:t", "a", now=T0, lease=lease) is True
+    assert await store.claim_run("collect:t", "b", now=T0, lease=lease) is False
+    await store.finish_run("collect:t", "a", now=T0, next_after=timedelta(minutes=30))
+    assert (
+        await store.claim_run("collect:t", "b", now=T0 + timedelta(minutes=1), lease=lease) is False
+    )
+    assert await store.claim_run("collect:t", "b", now=T0 + timedelta(minutes=31), lease=lease)
+    # A holder that dies is taken over once its lease runs out.
+    later = T0 + timedelta(minutes=31)
+    assert await store.claim_run("collect:t", "c", now=later + lease / 2, lease=lease) is False
+    assert await store.claim_run("collect:t", "c", now=later + lease * 2, lease=lease) is True
