@@ -125,8 +125,13 @@ class Settings(BaseSettings):
     # `briefbot run`: where it listens (/slack/events in HTTP mode, /healthz always).
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
-    # Minutes between collections.
+    # Minutes between collections (one replica collects each topic per period).
     collect_every: int = Field(default=30, ge=1, le=1440)
+    # Seconds between checks for due briefings.
+    deliver_every: int = Field(default=60, ge=1, le=3600)
+    # Seconds a claimed run or delivery stays with its replica before another may take it over
+    # (the holder died); longer than a slow briefing takes to compose and post.
+    claim_lease: int = Field(default=600, ge=5, le=86400)
 
     @property
     def llm_configured(self) -> bool:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 from aiohttp import web
@@ -97,6 +99,11 @@ def build_web_app(
     return web_app
 
 
+def instance_id() -> str:
+    """Who this process is, in claims, logs and the User-Agent (host and pid)."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
 @dataclass
 class Runtime:
     services: Services
@@ -123,6 +130,8 @@ async def running(
     """Start the app (and the scheduler); stop everything on the way out."""
     slack_mode = check_settings(settings)
     mode = slack_mode or "teams"
+    instance = instance_id()
+    lease = timedelta(seconds=settings.claim_lease)
     async with (
         open_services(settings, now=now) as services,
         httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
@@ -136,7 +145,7 @@ async def running(
             now=now,
         )
         platforms: dict[str, ChatPlatform] = {}
-        client = build_web_client(settings) if slack_mode else None
+        client = build_web_client(settings, instance=instance) if slack_mode else None
         bolt = None
         if client is not None:
             bolt = build_app(settings, chat, services.store, client, now=now)
@@ -149,13 +158,18 @@ async def running(
         if teams is not None or settings.teams_webhooks:
             webhooks = {k: v.get_secret_value() for k, v in settings.teams_webhooks.items()}
             platforms["teams"] = TeamsDelivery(webhook_http, webhooks, bot=teams)
-        deliveries = DeliveryService(services.store, services.briefings, config, platforms, now=now)
+        deliveries = DeliveryService(
+            services.store, services.briefings, config, platforms, now=now, lease=lease
+        )
         jobs = Jobs(
             collector=services.collector,
             deliveries=deliveries,
             store=services.store,
             config=config,
             now=now,
+            instance=instance,
+            collect_every=timedelta(minutes=settings.collect_every),
+            lease=lease,
         )
         runner = web.AppRunner(
             build_web_app(bolt if mode == "http" else None, services.store, mode, teams),
@@ -174,7 +188,7 @@ async def running(
                 socket = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
                 await socket.connect_async()  # type: ignore[no-untyped-call]
             if schedule:
-                scheduler = build_scheduler(jobs, collect_every=settings.collect_every)
+                scheduler = build_scheduler(jobs, deliver_every=settings.deliver_every)
                 scheduler.start()
             yield Runtime(services, chat, bolt, teams, jobs, mode, port)
         finally:

@@ -1,12 +1,15 @@
 """The jobs `briefbot run` schedules (APScheduler 3, in the running asyncio loop).
 
-    collect   every BRIEFBOT_COLLECT_EVERY minutes (and once at start-up)
-    deliver   every minute: each subscription whose local time has come gets its briefing
+    collect   every minute, each topic whose collection is due (every BRIEFBOT_COLLECT_EVERY
+              minutes) and not claimed by another replica
+    deliver   every BRIEFBOT_DELIVER_EVERY seconds: each subscription whose local time has
+              come gets its briefing (claimed per topic, channel and date)
     tidy      every few hours: forget handled chat event ids
 
 Jobs never raise: one failing topic is logged and the rest carry on. APScheduler's own job
-store is in memory on purpose: it must not be shared between processes, and exactly-once
-delivery comes from the claims in our database (see bot.deliver), not from the scheduler.
+store is in memory on purpose: it must not be shared between processes (APScheduler 3 runs
+jobs twice when it is). Any number of replicas may run these jobs: what makes each run happen
+once is the claim in our database (a lease another replica takes over if its holder dies).
 """
 
 from __future__ import annotations
@@ -41,16 +44,28 @@ class Jobs:
         store: ArticleStore,
         config: BriefbotConfig,
         now: Callable[[], datetime],
+        instance: str = "local",
+        collect_every: timedelta = timedelta(minutes=30),
+        lease: timedelta = timedelta(minutes=10),
     ) -> None:
         self.collector = collector
         self.deliveries = deliveries
         self.store = store
         self.config = config
         self.now = now
+        self.instance = instance
+        self.collect_every = collect_every
+        self.lease = lease
 
     async def collect(self) -> list[SourceOutcome]:
+        """Collect every topic that is due and not being collected by another replica."""
         outcomes: list[SourceOutcome] = []
         for topic in self.config.topics:
+            name = f"collect:{topic.name}"
+            if not await self.store.claim_run(
+                name, self.instance, now=self.now(), lease=self.lease
+            ):
+                continue
             try:
                 done = await self.collector.collect(topic)
             except BriefbotError as exc:
@@ -59,6 +74,10 @@ class Jobs:
             except Exception:
                 log.exception("collection of %s failed", topic.name)
                 continue
+            finally:
+                await self.store.finish_run(
+                    name, self.instance, now=self.now(), next_after=self.collect_every
+                )
             outcomes += done
             failed = [o for o in done if not o.ok]
             log.info(
@@ -90,7 +109,7 @@ class Jobs:
 
 
 def build_scheduler(
-    jobs: Jobs, *, collect_every: int, now: datetime | None = None
+    jobs: Jobs, *, deliver_every: int = 60, now: datetime | None = None
 ) -> AsyncIOScheduler:
     """The scheduler with its three jobs (start it inside the running loop)."""
     start = now or datetime.now(UTC)
@@ -98,16 +117,16 @@ def build_scheduler(
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
     scheduler.add_job(
         jobs.collect,
-        IntervalTrigger(minutes=collect_every),
+        IntervalTrigger(minutes=1),
         id="collect",
         next_run_time=start,
         **common,
     )
     scheduler.add_job(
         jobs.deliver,
-        IntervalTrigger(seconds=60),
+        IntervalTrigger(seconds=deliver_every),
         id="deliver",
-        next_run_time=start + timedelta(seconds=5),
+        next_run_time=start + timedelta(seconds=min(5, deliver_every)),
         **common,
     )
     scheduler.add_job(jobs.tidy, IntervalTrigger(hours=6), id="tidy", **common)

@@ -34,16 +34,18 @@ def socket_mode(settings: Settings) -> bool:
     return bool(settings.slack_app_token.get_secret_value())
 
 
-def build_web_client(settings: Settings) -> AsyncWebClient:
+def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClient:
     """The Web API client: Slack's URL (or BRIEFBOT_SLACK_API_URL), 429s retried after
-    Retry-After by slack_sdk's handler."""
+    Retry-After by slack_sdk's handler; the User-Agent names the replica."""
     base = (
         settings.slack_api_url
         if settings.slack_api_url.endswith("/")
         else settings.slack_api_url + "/"
     )
     client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value() or None, base_url=base
+        token=settings.slack_bot_token.get_secret_value() or None,
+        base_url=base,
+        user_agent_suffix=f"briefbot-instance/{instance}" if instance else None,
     )
     client.retry_handlers.append(
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
