@@ -45,6 +45,7 @@ from bot.config import (
 from bot.errors import BriefbotError
 from bot.llm.usage import UsageRow, usage_report
 from bot.models import Briefing, SourceOutcome
+from bot.observe import instance_id, setup_logging
 from bot.summarise.ondemand import OnDemandSummariser
 from bot.wiring import Services, open_services
 
@@ -127,16 +128,11 @@ def _main(
         bool, typer.Option("--verbose", "-v", help="Log progress and details.")
     ] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not verbose:
-        # Library chatter (trafilatura, httpx) is not for users unless they ask.
-        for name in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-    ctx.obj = _guard(load_settings)
+    settings = _guard(load_settings)
+    # Library chatter (trafilatura, httpx) is not for users unless they ask; secrets are
+    # redacted from every record whatever the format.
+    setup_logging(settings, verbose=verbose, instance=instance_id())
+    ctx.obj = settings
 
 
 # ------------------------------------------------------------------------------- init
@@ -482,6 +478,30 @@ def demo(
         err.print(
             "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"
         )
+
+
+@app.command()
+def migrate(ctx: typer.Context) -> None:
+    """Apply pending database migrations (a deploy step before replicas start)."""
+    from bot.store.migrations import latest_version
+    from bot.store.repository import ArticleStore
+
+    settings = _settings(ctx)
+
+    async def go() -> list[int]:
+        store = ArticleStore.from_url(settings.resolved_database_url())
+        try:
+            return await store.migrate()
+        finally:
+            await store.close()
+
+    applied = _run(go)
+    if applied:
+        out.print(
+            f"Applied migrations {', '.join(map(str, applied))}; schema is at {latest_version()}."
+        )
+    else:
+        out.print(f"Nothing to do: the schema is at version {latest_version()}.")
 
 
 @app.command()

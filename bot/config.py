@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="where the SQLite file lives")
     database_url: str = Field(default="", description="empty: SQLite in data_dir")
     log_level: str = "WARNING"
+    # Logs as JSON lines (one object per record, with run and request ids) or as text.
+    log_format: Literal["text", "json"] = "text"
+    # Apply pending database migrations at start-up; false: refuse to start on an old schema
+    # (run `briefbot migrate` first, e.g. as a deploy step before the replicas roll).
+    migrate: bool = True
     fetch_max_bytes: int = Field(default=5_000_000, gt=0)
     fetch_timeout: float = Field(default=10.0, gt=0)
     fetch_total_timeout: float = Field(default=30.0, gt=0)

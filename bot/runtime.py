@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from aiohttp import web
+from prometheus_client.core import Metric
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,9 +28,11 @@ from bot.chat import ChatService
 from bot.config import BriefbotConfig, Settings
 from bot.deliver import ChatPlatform, DeliveryService
 from bot.errors import ConfigError
+from bot.observe import Metrics, instance_id, store_metrics
 from bot.schedule import Jobs, build_scheduler
 from bot.slack.app import build_app, build_web_client, socket_mode
 from bot.slack.delivery import SlackDelivery
+from bot.store.migrations import latest_version
 from bot.store.repository import ArticleStore
 from bot.summarise.ondemand import OnDemandSummariser
 from bot.teams.bot import TeamsBot, teams_auth
@@ -74,9 +75,14 @@ def check_slack_settings(settings: Settings) -> str:
 
 
 def build_web_app(
-    bolt: AsyncApp | None, store: ArticleStore, mode: str, teams: TeamsBot | None = None
+    bolt: AsyncApp | None,
+    store: ArticleStore,
+    mode: str,
+    teams: TeamsBot | None = None,
+    metrics: Metrics | None = None,
 ) -> web.Application:
-    """/healthz, /slack/events (Slack's HTTP mode) and /api/messages (the Teams bot)."""
+    """/healthz (up), /readyz (database reachable, schema current), /metrics, /slack/events
+    (Slack's HTTP mode) and /api/messages (the Teams bot)."""
 
     async def events(request: web.Request) -> web.Response:
         assert bolt is not None
@@ -84,24 +90,36 @@ def build_web_app(
         return await to_aiohttp_response(response)
 
     async def health(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "mode": mode})
+
+    async def ready(_request: web.Request) -> web.Response:
         try:
             version = await store.schema_version()
         except (SQLAlchemyError, OSError):
             return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+        if version < latest_version():
+            body = {"status": "unavailable", "schema": version, "needs": latest_version()}
+            return web.json_response(body, status=503)
         return web.json_response({"status": "ok", "mode": mode, "schema": version})
 
-    web_app = web.Application()
+    async def scrape(_request: web.Request) -> web.Response:
+        assert metrics is not None
+        try:
+            body = await metrics.exposition()
+        except (SQLAlchemyError, OSError):
+            return web.Response(status=503, text="database unavailable\n")
+        return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+    web_app = web.Application(middlewares=[metrics.middleware()] if metrics else [])
     web_app.router.add_get("/healthz", health)
+    web_app.router.add_get("/readyz", ready)
+    if metrics is not None:
+        web_app.router.add_get("/metrics", scrape)
     if bolt is not None:
         web_app.router.add_post("/slack/events", events)
     if teams is not None:
         teams.configure(web_app)
     return web_app
-
-
-def instance_id() -> str:
-    """Who this process is, in claims, logs and the User-Agent (host and pid)."""
-    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 @dataclass
@@ -171,8 +189,14 @@ async def running(
             collect_every=timedelta(minutes=settings.collect_every),
             lease=lease,
         )
+        store = services.store
+
+        async def figures() -> list[Metric]:
+            return store_metrics(await store.figures())
+
+        metrics = Metrics(figures)
         runner = web.AppRunner(
-            build_web_app(bolt if mode == "http" else None, services.store, mode, teams),
+            build_web_app(bolt if mode == "http" else None, store, mode, teams, metrics),
             access_log=None,
         )
         await runner.setup()

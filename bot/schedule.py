@@ -26,6 +26,7 @@ from bot.config import BriefbotConfig
 from bot.deliver import DeliveryResult, DeliveryService
 from bot.errors import BriefbotError
 from bot.models import SourceOutcome
+from bot.observe import run_context
 from bot.store.repository import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ class Jobs:
 
     async def collect(self) -> list[SourceOutcome]:
         """Collect every topic that is due and not being collected by another replica."""
+        with run_context("collect"):
+            return await self._collect()
+
+    async def _collect(self) -> list[SourceOutcome]:
         outcomes: list[SourceOutcome] = []
         for topic in self.config.topics:
             name = f"collect:{topic.name}"
@@ -89,6 +94,10 @@ class Jobs:
         return outcomes
 
     async def deliver(self) -> list[DeliveryResult]:
+        with run_context("deliver"):
+            return await self._deliver()
+
+    async def _deliver(self) -> list[DeliveryResult]:
         try:
             results = await self.deliveries.deliver_due()
         except Exception:

@@ -22,9 +22,11 @@ from bot.briefing.synthesis import BriefingSynthesiser
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import Settings
+from bot.errors import StoreError
 from bot.llm import LLM
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog
+from bot.store.migrations import latest_version
 from bot.store.repository import ArticleStore
 from bot.summarise import OfflineSummariser, Summariser
 from bot.summarise.cached import CachedSummaries
@@ -83,6 +85,19 @@ def _reranker(settings: Settings) -> Reranker | None:
     return Reranker(loader=load_embedder)
 
 
+async def prepare_store(store: ArticleStore, settings: Settings) -> None:
+    """Migrate at start-up, or (BRIEFBOT_MIGRATE=false) check the schema is current."""
+    if settings.migrate:
+        await store.migrate()
+        return
+    current, needed = await store.schema_version(), latest_version()
+    if current < needed:
+        raise StoreError(
+            f"the database schema is at version {current} and this briefbot needs {needed}: "
+            "run `briefbot migrate` first"
+        )
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -106,7 +121,7 @@ async def open_services(
     client = build_http_client(policy)
     llm: OpenAICompatibleLLM | None = None
     try:
-        await store.migrate()
+        await prepare_store(store, settings)
         fetcher = Fetcher(client, policy)
         llm = build_llm(settings)
         usage = UsageLog(store, now=now)

@@ -158,8 +158,16 @@ def applied_versions(conn: Connection) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
+MIGRATION_LOCK = 7_402_117  # any constant that no other application uses for its lock
+
+
 def migrate(conn: Connection) -> list[int]:
-    """Apply every pending migration in order; returns the versions applied now."""
+    """Apply every pending migration in order; returns the versions applied now.
+
+    Replicas starting together take turns: PostgreSQL holds an advisory lock for the
+    transaction; SQLite's write lock does the same once the first statement writes."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     done = applied_versions(conn)
     applied = []
     for version, name, apply in MIGRATIONS:

@@ -932,6 +932,39 @@ class ArticleStore:
             ).scalar()
         return dict(json.loads(raw)) if raw else None
 
+    # ------------------------------------------------------------------ figures
+
+    async def figures(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Counts for monitoring, grouped (the last value of each row is the number)."""
+        a, src, sm = schema.articles, schema.sources, schema.summaries
+        d, llm = schema.deliveries, schema.llm_calls
+        queries = {
+            "articles": sa.select(a.c.topic, a.c.source, sa.func.count()).group_by(
+                a.c.topic, a.c.source
+            ),
+            "sources_failing": sa.select(src.c.topic, sa.func.count())
+            .where(src.c.last_error.is_not(None))
+            .group_by(src.c.topic),
+            "summaries": sa.select(sm.c.summariser, sa.func.count()).group_by(sm.c.summariser),
+            "deliveries": sa.select(d.c.platform, d.c.status, sa.func.count()).group_by(
+                d.c.platform, d.c.status
+            ),
+            "delivery_retries": sa.select(d.c.platform, sa.func.sum(d.c.attempts - 1)).group_by(
+                d.c.platform
+            ),
+            "llm_prompt_tokens": sa.select(
+                llm.c.purpose, sa.func.sum(llm.c.prompt_tokens)
+            ).group_by(llm.c.purpose),
+            "llm_completion_tokens": sa.select(
+                llm.c.purpose, sa.func.sum(llm.c.completion_tokens)
+            ).group_by(llm.c.purpose),
+        }
+        async with self.engine.connect() as conn:
+            return {
+                name: [tuple(row) for row in await conn.execute(query)]
+                for name, query in queries.items()
+            }
+
     # ------------------------------------------------------------------ run claims
 
     async def claim_run(self, name: str, holder: str, *, now: datetime, lease: timedelta) -> bool:
