@@ -71,6 +71,7 @@ class Format(StrEnum):
 
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_UNEXPECTED = 70
 
 
@@ -478,6 +479,168 @@ def demo(
         err.print(
             "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"
         )
+
+
+# ------------------------------------------------------------------------------- operations
+
+
+def _when_cell(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, datetime) else "—"
+
+
+async def _open_store(settings: Settings) -> Any:
+    from bot.store.repository import ArticleStore
+    from bot.wiring import prepare_store
+
+    store = ArticleStore.from_url(settings.resolved_database_url())
+    try:
+        await prepare_store(store, settings.model_copy(update={"migrate": False}))
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+def deliveries_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table(title=title)
+    for column in ("id", "date", "topic", "where", "status", "attempts", "message", "done at"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["delivery_date"],
+            escape(r["topic"]),
+            escape(f"{r['platform']} {r['channel']}"),
+            r["status"],
+            str(r["attempts"]),
+            escape(r["message_ref"] or "—"),
+            _when_cell(r["completed_at"]),
+        )
+    return table
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Sources (last fetch, errors), the next runs, and the last deliveries."""
+    from bot.deliver.service import merge_subscriptions, next_due
+
+    settings = _settings(ctx)
+    config = _config(settings)
+
+    async def go() -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        store = await _open_store(settings)
+        try:
+            subs = merge_subscriptions(config, await store.subscriptions())
+            return (
+                await store.list_sources(),
+                await store.runs(),
+                subs,
+                await store.deliveries(last=10),
+            )
+        finally:
+            await store.close()
+
+    sources, runs, subs, recent = _run(go)
+    now = datetime.now(UTC)
+    table = Table(title="Sources")
+    for column in ("topic", "source", "last checked", "last ok", "new", "problem"):
+        table.add_column(column)
+    for r in sources:
+        table.add_row(
+            escape(r["topic"]),
+            escape(r["name"]),
+            _when_cell(r["last_checked_at"]),
+            _when_cell(r["last_ok_at"]),
+            str(r["last_new"]),
+            escape(r["last_error"] or ""),
+        )
+    out.print(table)
+    upcoming = Table(title="Next runs")
+    for column in ("run", "next", "note"):
+        upcoming.add_column(column)
+    claimed = {r["name"]: r for r in runs}
+    for topic in config.topics:
+        run = claimed.get(f"collect:{topic.name}")
+        if run is None:
+            upcoming.add_row(f"collect {escape(topic.name)}", "at start-up", "never collected")
+        elif run["finished_at"] is None and run["until"] > now:
+            upcoming.add_row(
+                f"collect {escape(topic.name)}",
+                "running",
+                escape(f"on {run['holder']} since {_when_cell(run['started_at'])}"),
+            )
+        else:
+            upcoming.add_row(f"collect {escape(topic.name)}", _when_cell(run["until"]), "")
+    for sub in subs:
+        upcoming.add_row(
+            escape(f"briefing {sub.topic} → {sub.platform} {sub.channel}"),
+            _when_cell(next_due(sub, now).astimezone(UTC)),
+            escape(f"{sub.at} {sub.timezone} ({sub.origin})"),
+        )
+    out.print(upcoming)
+    out.print(deliveries_table("Last deliveries", recent))
+
+
+@app.command()
+def deliveries(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None, typer.Option("--date", help="The channels' local date (default: today, UTC).")
+    ] = None,
+    fmt: FormatOption = Format.md,
+) -> None:
+    """What was posted where on a date (and what failed or is still claimed)."""
+    settings = _settings(ctx)
+    day = on or datetime.now(UTC).date().isoformat()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        err.print(f"[bold red]error:[/] {escape(day)} is not a date; use YYYY-MM-DD")
+        raise typer.Exit(EXIT_USAGE) from None
+
+    async def go() -> list[dict[str, Any]]:
+        store = await _open_store(settings)
+        try:
+            return list(await store.deliveries(date=day))
+        finally:
+            await store.close()
+
+    rows = _run(go)
+    if fmt is Format.json:
+        out.print_json(json.dumps(rows, default=str))
+    elif rows:
+        out.print(deliveries_table(f"Deliveries on {day}", rows))
+    else:
+        out.print(f"No deliveries on {day}.")
+
+
+@app.command("retry-delivery")
+def retry_delivery(
+    ctx: typer.Context, delivery_id: Annotated[int, typer.Argument(help="From `deliveries`.")]
+) -> None:
+    """Post a failed or stuck delivery again now (never one that was posted)."""
+    from bot.runtime import assembled
+
+    settings = _settings(ctx)
+    config = _config(settings)
+
+    async def go() -> Any:
+        async with assembled(settings, config) as parts:
+            return await parts.deliveries.retry(delivery_id)
+
+    result = _run(go)
+    if result.outcome == "skipped":
+        out.print(
+            f"Delivery {delivery_id} was already posted ({escape(result.message_ref or '')})."
+        )
+    elif result.outcome == "failed":
+        err.print(
+            f"[bold red]error:[/] delivery {delivery_id} failed again: {escape(result.error or '')}"
+        )
+        raise typer.Exit(EXIT_ERROR)
+    else:
+        verb = "was found already in the channel" if result.outcome == "found" else "is posted"
+        out.print(f"Delivery {delivery_id} {verb} ({escape(result.message_ref or '')}).")
 
 
 @app.command()

@@ -106,6 +106,18 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def setup_logging(
     settings: Settings, *, verbose: bool = False, stream: Any = None, instance: str = ""
 ) -> logging.Handler:
@@ -115,7 +127,9 @@ def setup_logging(
         if settings.log_format == "json"
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else _StderrHandler()
+    )
     handler.setFormatter(RedactingFormatter(inner, secrets_of(settings)))
     root = logging.getLogger()
     for old in list(root.handlers):

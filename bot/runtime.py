@@ -137,25 +137,35 @@ class Runtime:
         return f"http://127.0.0.1:{self.port}"
 
 
+@dataclass
+class Assembly:
+    """Everything `briefbot run` is made of, before it listens or schedules anything."""
+
+    services: Services
+    chat: ChatService
+    bolt: AsyncApp | None
+    teams: TeamsBot | None
+    deliveries: DeliveryService
+    jobs: Jobs
+    metrics: Metrics
+    mode: str
+
+
 @asynccontextmanager
-async def running(
-    settings: Settings,
-    config: BriefbotConfig,
-    *,
-    now: Callable[[], datetime] = utc_now,
-    schedule: bool = True,
-) -> AsyncIterator[Runtime]:
-    """Start the app (and the scheduler); stop everything on the way out."""
+async def assembled(
+    settings: Settings, config: BriefbotConfig, *, now: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Assembly]:
+    """Build the services, the chat apps and the delivery platforms from settings."""
     slack_mode = check_settings(settings)
-    mode = slack_mode or "teams"
     instance = instance_id()
     lease = timedelta(seconds=settings.claim_lease)
     async with (
         open_services(settings, now=now) as services,
         httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
     ):
+        store = services.store
         chat = ChatService(
-            services.store,
+            store,
             config,
             services.briefings,
             services.questions,
@@ -166,37 +176,64 @@ async def running(
         client = build_web_client(settings, instance=instance) if slack_mode else None
         bolt = None
         if client is not None:
-            bolt = build_app(settings, chat, services.store, client, now=now)
+            bolt = build_app(settings, chat, store, client, now=now)
             platforms["slack"] = SlackDelivery(client)
-        teams = (
-            TeamsBot(settings, chat, services.store, now=now)
-            if settings.teams_bot_enabled
-            else None
-        )
+        teams = TeamsBot(settings, chat, store, now=now) if settings.teams_bot_enabled else None
         if teams is not None or settings.teams_webhooks:
             webhooks = {k: v.get_secret_value() for k, v in settings.teams_webhooks.items()}
             platforms["teams"] = TeamsDelivery(webhook_http, webhooks, bot=teams)
         deliveries = DeliveryService(
-            services.store, services.briefings, config, platforms, now=now, lease=lease
+            store, services.briefings, config, platforms, now=now, lease=lease
         )
         jobs = Jobs(
             collector=services.collector,
             deliveries=deliveries,
-            store=services.store,
+            store=store,
             config=config,
             now=now,
             instance=instance,
             collect_every=timedelta(minutes=settings.collect_every),
             lease=lease,
         )
-        store = services.store
 
         async def figures() -> list[Metric]:
             return store_metrics(await store.figures())
 
-        metrics = Metrics(figures)
+        try:
+            yield Assembly(
+                services,
+                chat,
+                bolt,
+                teams,
+                deliveries,
+                jobs,
+                Metrics(figures),
+                slack_mode or "teams",
+            )
+        finally:
+            if client is not None and client.session is not None:
+                await client.session.close()
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings,
+    config: BriefbotConfig,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    schedule: bool = True,
+) -> AsyncIterator[Runtime]:
+    """Start the app (and the scheduler); stop everything on the way out."""
+    async with assembled(settings, config, now=now) as parts:
+        mode, bolt = parts.mode, parts.bolt
         runner = web.AppRunner(
-            build_web_app(bolt if mode == "http" else None, store, mode, teams, metrics),
+            build_web_app(
+                bolt if mode == "http" else None,
+                parts.services.store,
+                mode,
+                parts.teams,
+                parts.metrics,
+            ),
             access_log=None,
         )
         await runner.setup()
@@ -212,17 +249,15 @@ async def running(
                 socket = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
                 await socket.connect_async()  # type: ignore[no-untyped-call]
             if schedule:
-                scheduler = build_scheduler(jobs, deliver_every=settings.deliver_every)
+                scheduler = build_scheduler(parts.jobs, deliver_every=settings.deliver_every)
                 scheduler.start()
-            yield Runtime(services, chat, bolt, teams, jobs, mode, port)
+            yield Runtime(parts.services, parts.chat, bolt, parts.teams, parts.jobs, mode, port)
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
-            if client is not None and client.session is not None:
-                await client.session.close()
 
 
 async def serve(settings: Settings, config: BriefbotConfig) -> None:

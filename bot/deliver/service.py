@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing.compose import BriefingService
 from bot.config import BriefbotConfig
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, RequestError
 from bot.models import Briefing, Subscription
 from bot.store.repository import ArticleStore
 
@@ -71,6 +71,17 @@ def due_date(
     return local.date().isoformat()
 
 
+def next_due(subscription: Subscription, now: datetime) -> datetime:
+    """When this channel's next briefing is due (pure; today's if its time has not come)."""
+    zone = ZoneInfo(subscription.timezone)
+    local = now.astimezone(zone)
+    at = time.fromisoformat(subscription.at)
+    scheduled = datetime.combine(local.date(), at, zone)
+    if scheduled <= local:
+        scheduled = datetime.combine(local.date() + timedelta(days=1), at, zone)
+    return scheduled
+
+
 def merge_subscriptions(config: BriefbotConfig, stored: list[Subscription]) -> list[Subscription]:
     """briefbot.toml's channels plus those subscribed from chat (chat settings win)."""
     merged: dict[tuple[str, str, str], Subscription] = {}
@@ -120,6 +131,27 @@ class DeliveryService:
                 continue
             results.append(await self.deliver(sub, date))
         return results
+
+    async def retry(self, delivery_id: int) -> DeliveryResult:
+        """An operator's retry of one delivery: released, then delivered now (a platform that
+        can tell is asked first whether it was posted after all)."""
+        row = await self.store.delivery(delivery_id)
+        if row is None:
+            raise RequestError(f"there is no delivery {delivery_id}")
+        sub = next(
+            (
+                s
+                for s in await self.subscriptions()
+                if s.key == (row["topic"], row["platform"], row["channel"])
+            ),
+            Subscription(row["topic"], row["platform"], row["channel"], "00:00", "UTC"),
+        )
+        if row["status"] == "posted":
+            return DeliveryResult(sub, row["delivery_date"], "skipped", row["message_ref"])
+        if sub.platform not in self.platforms:
+            raise RequestError(f"{sub.platform} is not configured here, so it cannot be retried")
+        await self.store.release_delivery(delivery_id, now=self.now(), lease=self.lease)
+        return await self.deliver(sub, row["delivery_date"])
 
     async def deliver(self, sub: Subscription, date: str) -> DeliveryResult:
         """Deliver one channel's briefing for a date, at most once."""

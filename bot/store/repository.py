@@ -822,13 +822,39 @@ class ArticleStore:
                 t.update().where(t.c.id == claim_id, t.c.status != "posted").values(status="failed")
             )
 
-    async def deliveries(self, *, topic: str | None = None) -> list[dict[str, Any]]:
+    async def deliveries(
+        self, *, topic: str | None = None, date: str | None = None, last: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Deliveries (of a topic, of a local date, or the last few), oldest first."""
         t = schema.deliveries
         query = sa.select(t).order_by(t.c.id)
         if topic is not None:
             query = query.where(t.c.topic == topic)
+        if date is not None:
+            query = query.where(t.c.delivery_date == date)
+        if last is not None:
+            query = sa.select(t).order_by(t.c.id.desc()).limit(last).subquery().select()
+            query = query.order_by(query.selected_columns.id)
         async with self.engine.connect() as conn:
             return [dict(r._mapping) for r in await conn.execute(query)]
+
+    async def delivery(self, delivery_id: int) -> dict[str, Any] | None:
+        t = schema.deliveries
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(t).where(t.c.id == delivery_id))).first()
+        return dict(row._mapping) if row else None
+
+    async def release_delivery(self, delivery_id: int, *, now: datetime, lease: timedelta) -> bool:
+        """Make an unfinished delivery claimable at once (an operator's retry); False when it
+        was already posted."""
+        t = schema.deliveries
+        async with self.engine.begin() as conn:
+            done = await conn.execute(
+                t.update()
+                .where(t.c.id == delivery_id, t.c.status != "posted")
+                .values(status="failed", claimed_at=now - lease - timedelta(seconds=1))
+            )
+        return bool(done.rowcount)
 
     async def delivery_topic(self, platform: str, channel: str, message_ref: str) -> str | None:
         """The topic of a briefing posted as `message_ref` in a channel (for thread replies)."""
