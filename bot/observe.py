@@ -36,7 +36,15 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # Libraries whose chatter is not for users unless they ask (-v): extraction noise is dropped,
 # network libraries keep their warnings.
 SILENT = ("trafilatura", "htmldate", "charset_normalizer")
-QUIET = ("httpx", "httpcore", "aiosqlite", "slack_bolt", "slack_sdk", "microsoft_agents")
+QUIET = (
+    "httpx",
+    "httpcore",
+    "aiosqlite",
+    "apscheduler",
+    "slack_bolt",
+    "slack_sdk",
+    "microsoft_agents",
+)
 
 
 def instance_id() -> str:

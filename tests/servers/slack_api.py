@@ -74,6 +74,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._failures: dict[str, list[Failure]] = {}
         self._holds: dict[str, tuple[bool, threading.Event]] = {}
+        self._slow: dict[str, float] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -117,6 +118,10 @@ class FakeSlack:
         event = threading.Event()
         self._holds[method] = (after, event)
         return event
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Calls to `method` take effect at once but answer only after `seconds`."""
+        self._slow[method] = seconds
 
     def release(self, method: str) -> None:
         after_event = self._holds.pop(method, None)
@@ -263,6 +268,8 @@ class FakeSlack:
                 if hold:
                     hold[1].wait(30)
                     return
+                if method in fake._slow:
+                    time.sleep(fake._slow[method])
                 self._send(200, body, {})
 
             do_POST = _serve
