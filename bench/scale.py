@@ -1,0 +1,175 @@
+"""Benchmark: the two store backends at scale.
+
+For SQLite and PostgreSQL (BRIEFBOT_BENCH_POSTGRES_DSN, default the local test server):
+1. retrieval p50/p95 over 200 questions on a 100k-article store (bulk-loaded with the real
+   schema and migrations; the same synthetic corpus as bench/retrieval.py, whose 40-word
+   vocabulary makes almost every term common: a worst case for ranking);
+2. a day of 1,000 new articles stored through the real repository (passages, stories), then
+   the briefing run over them (offline summaries of every article, grouping, composition).
+
+    python bench/scale.py [--articles 100000] [--day 1000] [--questions 200] [--only sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg
+
+from bench.retrieval import article, build, pct, questions
+from bot.answer import QuestionEngine
+from bot.answer.engine import content_terms
+from bot.answer.when import scope_of
+from bot.briefing.compose import BriefingService
+from bot.config import TopicConfig, async_database_url
+from bot.store.passages import chunk_passages
+from bot.store.repository import ArticleStore, NewArticle
+from bot.summarise import OfflineSummariser
+from bot.summarise.cached import CachedSummaries
+
+PG = os.environ.get("BRIEFBOT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    name = f"briefbot_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(PG)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    try:
+        yield f"{PG.rpartition('/')[0]}/{name}"
+    finally:
+        admin = await asyncpg.connect(PG)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def build_postgres(dsn: str, n: int) -> None:
+    """The same corpus as bench/retrieval.build, COPY-loaded (tsvectors computed by PG)."""
+    store = ArticleStore.from_url(async_database_url(dsn))
+    await store.migrate()
+    await store.close()
+    rng = random.Random(n)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn = await asyncpg.connect(dsn)
+    articles, passages = [], []
+    for i in range(1, n + 1):
+        title, text = article(rng, i)
+        at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 30))
+        articles.append(
+            (i, "bench", f"https://b.test/{i}", f"https://b.test/{i}", "bench", title, text,
+             at, at, f"h{i}", "", "", 0.8, True, "")
+        )  # fmt: skip
+        for seq, chunk in enumerate(chunk_passages(text)):
+            passages.append((i, "bench", seq, title, chunk, at))
+        if i % 5000 == 0 or i == n:
+            await conn.copy_records_to_table(
+                "articles",
+                records=articles,
+                columns=["id", "topic", "url", "canonical_url", "source", "title", "text",
+                         "published_at", "fetched_at", "content_hash", "signature", "terms",
+                         "relevance", "relevant", "relevance_reason"],
+            )  # fmt: skip
+            await conn.copy_records_to_table(
+                "passages",
+                records=passages,
+                columns=["article_id", "topic", "seq", "title", "text", "at"],
+            )
+            articles, passages = [], []
+    await conn.execute("SELECT setval('articles_id_seq', (SELECT max(id) FROM articles))")
+    await conn.execute("ANALYZE")
+    await conn.close()
+
+
+async def retrieval(store: ArticleStore, asked: list[str]) -> list[float]:
+    engine = QuestionEngine(store, now=lambda: datetime.now(UTC))
+    timings = []
+    for q in asked:
+        start = time.perf_counter()
+        await engine._retrieve("bench", content_terms(q), scope_of(q, datetime.now(UTC)))
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+async def briefing_day(store: ArticleStore, count: int) -> tuple[float, float, int]:
+    """Store a day of `count` articles (stories of ~3), then time the day's briefing."""
+    rng = random.Random(count)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    story_of: dict[int, int] = {}
+    for i in range(count):
+        title, text = article(rng, 1_000_000 + i)
+        group = i // 3
+        stored = await store.add_article(
+            NewArticle(
+                topic="day", url=f"https://d.test/{i}", canonical_url=f"https://d.test/{i}",
+                source="bench", title=title, text=text,
+                fetched_at=now - timedelta(minutes=rng.randint(1, 600)),
+                content_hash=f"d{i}", signature="", terms=(), relevance=0.9, relevant=True,
+                relevance_reason="", story_id=story_of.get(group), duplicate_of=None,
+            ),
+            new_story=group not in story_of,
+        )  # fmt: skip
+        if stored and stored[1] is not None:
+            story_of.setdefault(group, stored[1])
+    stored_in = time.perf_counter() - started
+    summaries = CachedSummaries(store, OfflineSummariser(), now=lambda: now)
+    service = BriefingService(store, summaries, now=lambda: now + timedelta(minutes=1))
+    started = time.perf_counter()
+    briefing = await service.brief(TopicConfig(name="day", title="A busy day"))
+    return stored_in, time.perf_counter() - started, len(briefing.stories)
+
+
+async def run_backend(
+    name: str, url: str, path: Path | None, n: int, day: int, asked: list[str]
+) -> None:
+    started = time.perf_counter()
+    if path is not None:
+        await asyncio.to_thread(build, path, n)
+    else:
+        await build_postgres(url, n)
+    built = time.perf_counter() - started
+    store = ArticleStore.from_url(async_database_url(url))
+    timings = await retrieval(store, asked)
+    stored_in, briefed_in, stories = await briefing_day(store, day)
+    await store.close()
+    print(
+        f"{name:<10} {n:,} articles (loaded in {built:5.1f} s): retrieval p50 "
+        f"{pct(timings, 50) * 1000:6.1f} ms, p95 {pct(timings, 95) * 1000:6.1f} ms | "
+        f"{day:,} new articles: stored in {stored_in:5.1f} s, briefing run {briefed_in:5.1f} s "
+        f"({stories} stories shown)"
+    )
+
+
+async def main(n: int, day: int, count: int, only: str | None) -> None:
+    asked = questions(count)
+    if only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bench.db"
+            await run_backend("SQLite", f"sqlite:///{path}", path, n, day, asked)
+    if only in (None, "postgresql"):
+        async with postgres_database() as dsn:
+            await run_backend("PostgreSQL", dsn, None, n, day, asked)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--day", type=int, default=1_000)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    asyncio.run(main(args.articles, args.day, args.questions, args.only))
