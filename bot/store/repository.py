@@ -120,6 +120,12 @@ class DeliveryClaim:
     message_ref: str | None = None
 
 
+# PostgreSQL retrieval: a term in fewer passages than RARE picks candidates; at most
+# CANDIDATES passages are ranked per question.
+RARE = 2000
+CANDIDATES = 5000
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for the URL (SQLite files get their folder created)."""
     if url.startswith("sqlite"):
@@ -570,37 +576,60 @@ class ArticleStore:
     ) -> list[PassageHit]:
         """BM25-like ranking on PostgreSQL: ts_rank per term (term frequency, title weighted
         up) times the term's inverse document frequency, which ts_rank alone lacks, so a rare
-        word the question hinges on outweighs common ones."""
+        word the question hinges on outweighs common ones.
+
+        Only candidates are ranked, as FTS5 does on SQLite: passages with one of the rare
+        terms when the question has any, else passages with all of its (common) terms.
+        Document frequencies are counted up to RARE only, which is all the decision needs."""
         terms = list(dict.fromkeys(w.lower() for w in words))[:12]
         queries = {f"q{i}": term for i, term in enumerate(terms)}
-        any_term = " OR ".join(f"p.search @@ to_tsquery('english', :{k})" for k in queries)
+        matches = {k: f"p.search @@ to_tsquery('english', :{k})" for k in queries}
         counts = ", ".join(
-            f"count(*) FILTER (WHERE p.search @@ to_tsquery('english', :{k}))" for k in queries
+            f"(SELECT count(*) FROM (SELECT 1 FROM passages p WHERE {m} LIMIT {RARE}) s)"
+            for m in matches.values()
         )
+        conditions = ["a.relevant" if c == "a.relevant = 1" else c for c in conditions]
+        values = {k: v for k, v in params.items() if k != "match"}
         async with self.engine.connect() as conn:
-            total = (await conn.execute(sa.text("SELECT count(*) FROM passages"))).scalar_one()
-            frequencies = (
+            total = (
                 await conn.execute(
-                    sa.text(f"SELECT {counts} FROM passages p WHERE {any_term}"), queries
+                    sa.text(
+                        "SELECT greatest(reltuples::bigint, 1) FROM pg_class "
+                        "WHERE oid = 'passages'::regclass"
+                    )
                 )
-            ).one()
+            ).scalar_one()
+            frequencies = (await conn.execute(sa.text(f"SELECT {counts}"), queries)).one()
+            if total <= 1:
+                total = (await conn.execute(sa.text("SELECT count(*) FROM passages"))).scalar()
+            total = max(int(total or 1), max(frequencies, default=1))
             weights = {
                 f"w{i}": math.log((total - df + 0.5) / (df + 0.5) + 1.0)
                 for i, df in enumerate(frequencies)
             }
+            rare = [matches[f"q{i}"] for i, df in enumerate(frequencies) if df < RARE]
             score = " + ".join(
                 f":w{i} * ts_rank(p.search, to_tsquery('english', :q{i}))"
                 for i in range(len(terms))
             )
-            conditions = ["a.relevant" if c == "a.relevant = 1" else c for c in conditions]
-            sql = (
-                f"SELECT p.id, p.article_id, p.title, p.text, p.at, -10 * ({score}) AS rank "
-                "FROM passages p JOIN articles a ON a.id = p.article_id "
-                f"WHERE ({any_term}) AND {' AND '.join(conditions)} "
-                "ORDER BY rank, p.id LIMIT :limit"
-            )
-            values = {k: v for k, v in params.items() if k != "match"}
-            rows = (await conn.execute(sa.text(sql), {**values, **queries, **weights})).all()
+
+            async def ranked(candidates: str) -> list[Any]:
+                sql = (
+                    f"SELECT p.id, p.article_id, p.title, p.text, p.at, -10 * ({score}) AS rank "
+                    f"FROM (SELECT * FROM passages p WHERE {candidates} LIMIT {CANDIDATES}) p "
+                    f"JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(conditions)} "
+                    "ORDER BY rank, p.id LIMIT :limit"
+                )
+                return list(
+                    (await conn.execute(sa.text(sql), {**values, **queries, **weights})).all()
+                )
+
+            if rare:
+                rows = await ranked("(" + " OR ".join(rare) + ")")
+            else:
+                rows = await ranked("(" + " AND ".join(matches.values()) + ")")
+                if len(rows) < int(params["limit"]):
+                    rows = await ranked("(" + " OR ".join(matches.values()) + ")")
         return [PassageHit(r[0], r[1], r[2], r[3], _utc(r[4]), float(r[5])) for r in rows]
 
     # ------------------------------------------------------------------ conversations
