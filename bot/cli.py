@@ -51,7 +51,8 @@ from bot.wiring import Services, open_services
 
 log = logging.getLogger("bot")
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Messages on stderr are never wrapped: they end up in journald and container logs whole.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     name="briefbot",

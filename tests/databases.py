@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,3 +63,33 @@ async def open_store(backend: str, tmp_path: Path) -> AsyncIterator[ArticleStore
             yield store
         finally:
             await store.close()
+
+
+@contextmanager
+def database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL for `briefbot` processes (PostgreSQL: a database of its own)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    name = f"briefbot_proc_{uuid.uuid4().hex[:10]}"
+    base, _, _ = PG_DSN.rpartition("/")
+    _psql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _psql(statement: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def go() -> None:
+        conn = await asyncpg.connect(PG_DSN)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())

@@ -10,9 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,41 +17,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import LLM_VARS
-from tests.databases import PG_DSN
+from tests.databases import PG_DSN, database
 from tests.servers.slack_api import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNELS = ("C0STEEL", "C0TRADE")
-
-
-@contextmanager
-def database(backend: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh database URL for the processes (PostgreSQL: a database of its own)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shared.db'}"
-        return
-    name = f"briefbot_replicas_{uuid.uuid4().hex[:10]}"
-    base, _, _ = PG_DSN.rpartition("/")
-    _psql(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _psql(statement: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def go() -> None:
-        conn = await asyncpg.connect(PG_DSN)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
 
 
 def config_text(folder: Path, at: str) -> str:
