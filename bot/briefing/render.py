@@ -147,6 +147,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         "sources": [
             {
                 "n": r.n,
+                "article_id": r.article_id,
                 "title": r.title,
                 "url": r.url,
                 "site": r.site,

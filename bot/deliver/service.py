@@ -5,7 +5,8 @@ imports neither. A delivery is claimed in the store (unique per topic, platform,
 local date) before anything is posted, and completed with the message's reference after. A
 claim that never completed (a crash, a timeout, an error) is taken over once its lease runs
 out, and the platform is asked first whether the briefing is already in the channel (Slack
-message metadata), so an attempt that posted but died before completing is not repeated.
+message metadata), so an attempt that posted but died before completing is not repeated; if
+it died between the parts of a long briefing, only the missing parts are posted.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ class ChatPlatform(Protocol):
 
     async def find_briefing(self, channel: str, *, key: str, since: datetime) -> str | None:
         """The reference of a briefing marked `key` posted since a time, if there is one."""
+        ...
+
+    async def finish_briefing(
+        self, channel: str, ref: str, briefing: Briefing, *, key: str
+    ) -> None:
+        """Post whatever is missing of a briefing whose first message (`ref`) is posted
+        (the rest of a thread a dead attempt had started)."""
         ...
 
 
@@ -173,6 +181,9 @@ class DeliveryService:
                 ref = await platform.find_briefing(sub.channel, key=key, since=since)
                 if ref is not None:
                     log.info("briefing %s was already posted (%s); completing", key, ref)
+                    # The day's briefing as composed for that post (kept in the store).
+                    posted = await self.briefings.latest(self.config.topic(sub.topic)[0])
+                    await platform.finish_briefing(sub.channel, ref, posted, key=key)
                     await self.store.complete_delivery(
                         claim.id, message_ref=ref, briefing_id=None, now=self.now()
                     )

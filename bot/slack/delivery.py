@@ -2,18 +2,22 @@
 
 A briefing is posted as one message (split into its thread when it is longer than Slack
 allows) carrying message metadata (`briefbot_briefing` with the delivery key), which is how an
-interrupted delivery finds out, from the channel's history, that it already posted.
+interrupted delivery finds out, from the channel's history, that it already posted. Each
+thread part carries `briefbot_briefing_part` metadata with its number, so a delivery that died
+between parts posts only the parts still missing.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.errors import DeliveryError
 from bot.models import Briefing
@@ -22,6 +26,7 @@ from bot.slack.render import briefing_blocks, fallback_text, split_messages
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "briefbot_briefing"
+PART_EVENT_TYPE = "briefbot_briefing_part"
 HISTORY_PAGES = 5
 
 
@@ -49,7 +54,7 @@ class SlackDelivery:
         text = fallback_text(briefing)
         metadata = {
             "event_type": EVENT_TYPE,
-            "event_payload": {"key": key, "topic": briefing.topic},
+            "event_payload": {"key": key, "topic": briefing.topic, "parts": len(parts)},
         }
         try:
             first = await self.client.chat_postMessage(
@@ -60,41 +65,92 @@ class SlackDelivery:
                 unfurl_links=False,
                 unfurl_media=False,
             )
-            ts = str(first["ts"])
+        except SLACK_ERRORS as exc:
+            raise slack_failure(exc) from exc
+        ts = str(first["ts"])
+        await self._post_parts(channel, ts, text, parts, key=key, skip=set())
+        return ts
+
+    async def finish_briefing(
+        self, channel: str, ref: str, briefing: Briefing, *, key: str
+    ) -> None:
+        parts = split_messages(briefing_blocks(briefing))
+        if len(parts) < 2:
+            return
+        found = await self._marked(
+            self.client.conversations_replies, {"channel": channel, "ts": ref}, PART_EVENT_TYPE, key
+        )
+        posted = {int(payload.get("part") or 0) for _, payload in found}
+        if len(posted) < len(parts) - 1:
+            log.info(
+                "briefing %s: posting %d missing thread part(s)", key, len(parts) - 1 - len(posted)
+            )
+        await self._post_parts(channel, ref, fallback_text(briefing), parts, key=key, skip=posted)
+
+    async def _post_parts(
+        self,
+        channel: str,
+        ts: str,
+        text: str,
+        parts: list[list[dict[str, Any]]],
+        *,
+        key: str,
+        skip: set[int],
+    ) -> None:
+        """Parts 2… of a briefing into the first message's thread, but those in `skip`."""
+        try:
             for n, part in enumerate(parts[1:], start=2):
+                if n in skip:
+                    continue
                 await self.client.chat_postMessage(
                     channel=channel,
                     thread_ts=ts,
                     text=f"{text} (part {n} of {len(parts)})",
                     blocks=part,
+                    metadata={
+                        "event_type": PART_EVENT_TYPE,
+                        "event_payload": {"key": key, "part": n},
+                    },
                     unfurl_links=False,
                     unfurl_media=False,
                 )
         except SLACK_ERRORS as exc:
             raise slack_failure(exc) from exc
-        return ts
 
     async def find_briefing(self, channel: str, *, key: str, since: datetime) -> str | None:
+        args = {"channel": channel, "oldest": f"{since.timestamp():.6f}"}
+        found = await self._marked(
+            self.client.conversations_history, args, EVENT_TYPE, key, first=True
+        )
+        return str(found[0][0]["ts"]) if found else None
+
+    async def _marked(
+        self,
+        method: Callable[..., Awaitable[AsyncSlackResponse]],
+        args: dict[str, Any],
+        event_type: str,
+        key: str,
+        *,
+        first: bool = False,
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(message, metadata payload) of the messages a history method returns that carry
+        our metadata for this delivery key; pages through at most HISTORY_PAGES pages."""
+        found: list[tuple[dict[str, Any], dict[str, Any]]] = []
         cursor: str | None = None
         try:
             for _ in range(HISTORY_PAGES):
-                args: dict[str, Any] = {
-                    "channel": channel,
-                    "oldest": f"{since.timestamp():.6f}",
-                    "include_all_metadata": True,
-                    "limit": 200,
-                }
-                if cursor:
-                    args["cursor"] = cursor
-                page = await self.client.conversations_history(**args)
+                extra = {"cursor": cursor} if cursor else {}
+                page = await method(**args, **extra, include_all_metadata=True, limit=200)
                 for message in page.get("messages") or []:
                     meta = message.get("metadata") or {}
                     payload = meta.get("event_payload") or {}
-                    if meta.get("event_type") == EVENT_TYPE and payload.get("key") == key:
-                        return str(message["ts"])
+                    if meta.get("event_type") == event_type and payload.get("key") == key:
+                        found.append((message, payload))
+                        if first:
+                            return found
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:
                     break
         except SLACK_ERRORS as exc:
             raise slack_failure(exc) from exc
-        return None
+        return found

@@ -68,6 +68,11 @@ class TeamsDelivery:
     async def find_briefing(self, channel: str, *, key: str, since: datetime) -> str | None:
         return None  # see the module docstring
 
+    async def finish_briefing(
+        self, channel: str, ref: str, briefing: Briefing, *, key: str
+    ) -> None:
+        return None  # never called: find_briefing finds nothing to finish
+
     async def _post_webhook(self, name: str, payload: dict[str, object]) -> None:
         url = self.webhooks[name]
         for attempt in range(1, MAX_ATTEMPTS + 1):

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.briefing.compose import StoryInput, compose, pick_quotes
-from bot.briefing.render import briefing_to_dict, md_escape, to_json, to_markdown
+from bot.briefing.render import (
+    briefing_from_dict,
+    briefing_to_dict,
+    md_escape,
+    to_json,
+    to_markdown,
+)
 from bot.config import TopicConfig
 from bot.models import Article, BriefingQuote, KeyPoint, Quote, Summary
 
@@ -194,3 +200,8 @@ def test_answer_markdown_keeps_citations_and_escapes_the_rest() -> None:
 
     md = answer_to_markdown(Answer("q", "Jobs are at risk [1]. See [evil](http://x) [2]", True, ()))
     assert md.startswith("Jobs are at risk [1]. See \\[evil\\](http://x) [2]")
+
+
+def test_a_stored_briefing_reads_back_exactly() -> None:
+    briefing = build(previous=NOW - timedelta(hours=24))
+    assert briefing_from_dict(json.loads(to_json(briefing))) == briefing

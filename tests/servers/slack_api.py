@@ -9,6 +9,7 @@ return them (with their metadata), and records every call so tests assert on wha
         ...
         slack.calls_to("chat.postMessage")           # [Call(method, params, headers), …]
         slack.fail("chat.postMessage", ratelimited(retry_after=1))   # next call answers 429
+        slack.fail("chat.postMessage", None, error("internal_error"))  # the second call fails
         slack.hold("chat.postMessage", after=True)   # post it, then never answer (a crash)
         slack.response_url("abc")                    # a URL whose posts are recorded as calls
 """
@@ -72,7 +73,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._failures: dict[str, list[Failure]] = {}
+        self._failures: dict[str, list[Failure | None]] = {}
         self._holds: dict[str, tuple[bool, threading.Event]] = {}
         self._slow: dict[str, float] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -107,8 +108,9 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ scripting
 
-    def fail(self, method: str, *failures: Failure) -> None:
-        """The next calls to `method` get these answers, in order."""
+    def fail(self, method: str, *failures: Failure | None) -> None:
+        """The next calls to `method` get these answers, in order (None: that call goes
+        through as usual)."""
         with self._lock:
             self._failures.setdefault(method, []).extend(failures)
 

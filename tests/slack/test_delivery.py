@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deliver import due_date
+from bot.deliver import DeliveryService, due_date
+from bot.errors import DeliveryError
 from bot.models import Briefing, BriefingPoint, BriefingStory, SourceRef, Subscription
 from bot.runtime import running
 from bot.slack.delivery import SlackDelivery
@@ -63,7 +64,11 @@ async def test_the_due_briefing_is_posted_once_with_metadata(
     [post] = briefing_posts(fake_slack)
     assert post["metadata"] == {
         "event_type": "briefbot_briefing",
-        "event_payload": {"key": f"eu-us-steel/{CHANNEL}/2026-11-24", "topic": "eu-us-steel"},
+        "event_payload": {
+            "key": f"eu-us-steel/{CHANNEL}/2026-11-24",
+            "topic": "eu-us-steel",
+            "parts": 1,
+        },
     }
     assert post["blocks"][0]["type"] == "header"
     assert post["text"]  # the plain-text fallback
@@ -224,9 +229,54 @@ async def test_a_hundred_article_day_fits_slacks_limits(
     assert "&lt;!channel&gt;" in everything
 
 
-async def test_a_briefing_longer_than_a_message_continues_in_its_thread(
-    fake_slack: FakeSlack,
+class RecordingPlatform:
+    """A chat platform whose first post dies after the first message is out."""
+
+    name = "slack"
+
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, Briefing]] = []
+        self.finished: list[tuple[str, Briefing]] = []
+
+    async def post_briefing(self, channel: str, briefing: Briefing, *, key: str) -> str:
+        self.posted.append((key, briefing))
+        raise DeliveryError("Slack could not be reached")
+
+    async def find_briefing(self, channel: str, *, key: str, since: datetime) -> str | None:
+        return "1700000000.000001" if self.posted else None
+
+    async def finish_briefing(
+        self, channel: str, ref: str, briefing: Briefing, *, key: str
+    ) -> None:
+        self.finished.append((ref, briefing))
+
+
+async def test_a_resumed_delivery_finishes_the_briefing_it_had_composed(
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
 ) -> None:
+    clock.advance(minutes=31)
+    platform = RecordingPlatform()
+    async with running(
+        slack_settings(tmp_path, fake_slack), slack_config(), now=clock.now, schedule=False
+    ) as app:
+        delivery = DeliveryService(
+            app.services.store,
+            app.services.briefings,
+            slack_config(),
+            {"slack": platform},
+            now=clock.now,
+        )
+        [failed] = await delivery.deliver_due()
+        clock.advance(minutes=11)  # the failed attempt's lease has run out
+        [found] = await delivery.deliver_due()
+    assert (failed.outcome, found.outcome) == ("failed", "found")
+    [(_, composed)] = platform.posted
+    # The thread is finished from the briefing that was being posted, not a new one.
+    assert platform.finished == [("1700000000.000001", composed)]
+
+
+def long_briefing(count: int = 70) -> Briefing:
+    """`count` stories of 20 points: several messages' worth."""
     now = datetime(2026, 11, 24, 8, tzinfo=UTC)
     sources = tuple(
         SourceRef(n, n, f"Article {n}", f"https://news.test/{n}", "news.test", now)
@@ -241,9 +291,15 @@ async def test_a_briefing_longer_than_a_message_continues_in_its_thread(
             True,
             now,
         )
-        for n in range(1, 71)
+        for n in range(1, count + 1)
     )
-    briefing = Briefing("t", "A long day", now, now, now, stories, (), sources)
+    return Briefing("t", "A long day", now, now, now, stories, (), sources)
+
+
+async def test_a_briefing_longer_than_a_message_continues_in_its_thread(
+    fake_slack: FakeSlack,
+) -> None:
+    briefing = long_briefing()
     client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
     ts = await SlackDelivery(client).post_briefing(CHANNEL, briefing, key="t/C/d")
     messages = fake_slack.posted(CHANNEL)
@@ -259,3 +315,27 @@ async def test_a_briefing_longer_than_a_message_continues_in_its_thread(
                 assert len(block["text"]["text"]) <= MAX_SECTION
     shown = " ".join(json.dumps(m["blocks"]) for m in messages)
     assert all(f"Story {n} headline" in shown for n in range(1, 71))
+
+
+async def test_finishing_a_briefing_posts_the_missing_parts_in_order_and_no_others(
+    fake_slack: FakeSlack,
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    delivery = SlackDelivery(client)
+    # The first message and part 2 are posted; part 3 fails (the attempt stops there).
+    fake_slack.fail("chat.postMessage", None, None, error("internal_error"))
+    with pytest.raises(DeliveryError):
+        await delivery.post_briefing(CHANNEL, long_briefing(250), key="t/C/d")
+    head, part2 = fake_slack.posted(CHANNEL)
+    fake_slack.add_message(CHANNEL, text="a reply from someone", thread_ts=head["ts"], user="U1")
+    total = head["metadata"]["event_payload"]["parts"]
+    assert total >= 4
+
+    await delivery.finish_briefing(CHANNEL, head["ts"], long_briefing(250), key="t/C/d")
+    await delivery.finish_briefing(CHANNEL, head["ts"], long_briefing(250), key="t/C/d")  # no-op
+
+    thread = [m for m in fake_slack.posted(CHANNEL) if m.get("bot_id") and m["thread_ts"]]
+    assert [m["metadata"]["event_payload"]["part"] for m in thread] == list(range(2, total + 1))
+    assert thread[0] is part2
+    replies = fake_slack.calls_to("conversations.replies")
+    assert len(replies) == 2 and replies[0].params["ts"] == head["ts"]

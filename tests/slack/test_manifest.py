@@ -17,6 +17,7 @@ SCOPES = {
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
     "conversations_history": "channels:history",
+    "conversations_replies": "channels:history",
     "assistant_threads_setStatus": "assistant:write",
     "assistant_threads_setSuggestedPrompts": "assistant:write",
 }
