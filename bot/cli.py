@@ -45,7 +45,7 @@ from bot.config import (
 from bot.errors import BriefbotError
 from bot.llm.usage import UsageRow, usage_report
 from bot.models import Briefing, SourceOutcome
-from bot.observe import instance_id, setup_logging
+from bot.observe import instance_id, logs_as_json, setup_logging
 from bot.summarise.ondemand import OnDemandSummariser
 from bot.wiring import Services, open_services
 
@@ -81,18 +81,26 @@ def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
         return asyncio.run(make())
     except BriefbotError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.reason)}")
+        _error(exc.reason)
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
     except Exception:
         log.exception("unexpected error")
-        err.print(
-            "[bold red]error:[/] briefbot hit an unexpected problem. "
-            "Run again with --verbose to see the details in the log."
-        )
+        if not logs_as_json():  # the record above already says it, as JSON
+            err.print(
+                "[bold red]error:[/] briefbot hit an unexpected problem. "
+                "Run again with --verbose to see the details in the log."
+            )
         raise typer.Exit(EXIT_UNEXPECTED) from None
+
+
+def _error(reason: str) -> None:
+    if logs_as_json():
+        log.error(reason)
+    else:
+        err.print(f"[bold red]error:[/] {escape(reason)}")
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -106,9 +114,13 @@ def _say_summariser(settings: Settings) -> None:
     if settings.llm_configured:
         where = settings.azure_openai_endpoint or settings.llm_base_url or "OpenAI"
         model = settings.azure_openai_deployment or settings.llm_model
-        err.print(f"[dim]Summarising with {escape(model)} at {escape(where)}.[/]", soft_wrap=True)
+        note = f"Summarising with {model} at {where}."
     else:
-        err.print("[dim]No LLM configured: summarising offline.[/]", soft_wrap=True)
+        note = "No LLM configured: summarising offline."
+    if logs_as_json():
+        log.warning(note)
+    else:
+        err.print(f"[dim]{escape(note)}[/]")
 
 
 def _config(settings: Settings) -> BriefbotConfig:
@@ -119,7 +131,7 @@ def _guard(call: Callable[[], T]) -> T:
     try:
         return call()
     except BriefbotError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.reason)}")
+        _error(exc.reason)
         raise typer.Exit(EXIT_ERROR) from None
 
 

@@ -151,6 +151,15 @@ def setup_logging(
     return handler
 
 
+def logs_as_json() -> bool:
+    """Whether `setup_logging` set up JSON lines (the CLI then sends its notes and errors
+    through the log, so a container's stderr is JSON from its first line)."""
+    return any(
+        isinstance(h.formatter, RedactingFormatter) and isinstance(h.formatter.inner, JsonFormatter)
+        for h in logging.getLogger().handlers
+    )
+
+
 @contextmanager
 def run_context(kind: str) -> Iterator[str]:
     """A run id for everything logged inside (a collection, a delivery round)."""

@@ -362,10 +362,13 @@ def test_k8s_pod_commands_and_probes_and_the_image_health_check_work(
                 timeout=120,
             )
 
-        # Without the init container, a replica refuses the empty database and says why.
+        # Without the init container, a replica refuses the empty database and says why,
+        # in the JSON lines the ConfigMap asks for (every line of stderr is one).
         early = briefbot(*container["args"])
         assert early.returncode != 0
-        assert "run `briefbot migrate` first" in early.stderr
+        records = [json.loads(line) for line in early.stderr.splitlines() if line.strip()]
+        [refusal] = [r for r in records if r["level"] == "error"]
+        assert refusal["message"].endswith("run `briefbot migrate` first")
         assert "Traceback" not in early.stderr
 
         migrated = briefbot(*init["args"])
@@ -397,4 +400,6 @@ def test_k8s_pod_commands_and_probes_and_the_image_health_check_work(
                 proc.kill()
                 proc.wait()
         assert healthcheck(port).returncode != 0, "the health check fails once it is down"
-        assert "xoxb-deploy-test" not in log.read_text(errors="replace")
+        lines = log.read_text(errors="replace").splitlines()
+        assert all(json.loads(line) for line in lines if line.strip())
+        assert "xoxb-deploy-test" not in "\n".join(lines)
