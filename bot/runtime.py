@@ -40,6 +40,9 @@ from bot.teams.delivery import TeamsDelivery
 from bot.wiring import Services, open_services, utc_now
 
 log = logging.getLogger(__name__)
+# How long a stopping process waits for Teams answers still on their way (Kubernetes and
+# systemd allow 30 s between SIGTERM and SIGKILL).
+DRAIN_SECONDS = 20.0
 
 
 def check_settings(settings: Settings) -> str | None:
@@ -255,6 +258,8 @@ async def running(
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            if parts.teams is not None:  # answers on their way (within a stop's grace period)
+                await parts.teams.drain(timeout=DRAIN_SECONDS)
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()

@@ -7,6 +7,9 @@ Messages (1:1, or an @mention in a channel) are parsed (`ask …`, `summarize �
 `help`, or a plain question), answered through one `ChatService` call and rendered as Adaptive
 Cards. The conversation id (in a channel, the reply chain) is the conversation for follow-ups.
 Every conversation the bot hears from is remembered so the scheduler can post briefings to it.
+Teams gives a bot about 15 seconds to answer its request, and an answer from a slow model can
+take longer: the turn only shows "typing…", and the answer is sent after the request, into
+the same reply chain (`drain()` waits for answers still on their way).
 
 Incoming tokens are validated with the Azure bot registration (MICROSOFT_APP_ID…); the
 credential-less development mode (BRIEFBOT_TEAMS_ANONYMOUS) is refused in production.
@@ -14,10 +17,11 @@ credential-less development mode (BRIEFBOT_TEAMS_ANONYMOUS) is refused in produc
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiohttp import web
@@ -139,6 +143,7 @@ class TeamsBot:
         )
         self.agent.activity(ActivityTypes.message)(self._on_message)
         self.agent.conversation_update("membersAdded")(self._on_members_added)
+        self._answering: set[asyncio.Task[None]] = set()
 
     def configure(self, web_app: web.Application) -> None:
         """Mount POST /api/messages (token-checked) on the web server."""
@@ -191,7 +196,18 @@ class TeamsBot:
         activity = context.activity
         personal = (activity.conversation.conversation_type or "personal") == "personal"
         intent = teams_intent(message_text(activity.text), personal=personal)
-        conversation = activity.conversation.id
+        if intent.kind == "help":
+            await self._send(context, help_card(), "How to use briefbot")
+            return
+        await context.send_activity(Activity(type=ActivityTypes.typing))
+        reference = activity.get_conversation_reference()
+        task = asyncio.create_task(self._answer(reference, intent))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(self, reference: ConversationReference, intent: Intent) -> None:
+        """Work out the answer and send it as a reply to the message (after its request)."""
+        conversation = reference.conversation.id
         try:
             cards = await self._cards(intent, conversation)
         except Exception as exc:  # a user sees a short reason, never a traceback
@@ -200,8 +216,28 @@ class TeamsBot:
             else:
                 log.exception("Teams request failed")
             cards = [(error_card(exc), "briefbot could not do that")]
-        for card, text in cards:
-            await self._send(context, card, text)
+
+        async def reply(context: TurnContext) -> None:
+            context.activity.id = reference.activity_id  # a reply to the message asked
+            for card, text in cards:
+                await self._send(context, card, text)
+
+        try:
+            await self._continue(reference, reply)
+        except Exception:  # the user's message stays unanswered; the log says why
+            log.exception("could not send a Teams answer")
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for the answers still being worked out or sent; after `timeout` seconds,
+        give up on those left (shutting down)."""
+        if not self._answering:
+            return
+        _, late = await asyncio.wait(set(self._answering), timeout=timeout)
+        for task in late:
+            task.cancel()
+        if late:
+            log.warning("stopped with %d Teams answer(s) unsent", len(late))
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _cards(self, intent: Intent, conversation: str) -> list[tuple[Card, str]]:
         """The one service call for a request, rendered."""
@@ -252,10 +288,16 @@ class TeamsBot:
             context.activity.id = None  # a new post in the channel, not a reply to anything
             sent.append(await self._send(context, card, text))
 
+        await self._continue(reference, post)
+        return sent[0] if sent else ""
+
+    async def _continue(
+        self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]
+    ) -> None:
+        """Run `callback` in a turn of its own in the referenced conversation."""
         continuation = reference.get_continuation_activity()
         if self.auth.ANONYMOUS_ALLOWED:  # development mode: no credentials to get a token with
             identity = JwtTokenValidator(self.auth).get_anonymous_claims()
-            await self.adapter.continue_conversation_with_claims(identity, continuation, post)
+            await self.adapter.continue_conversation_with_claims(identity, continuation, callback)
         else:
-            await self.adapter.continue_conversation(self.app_id, continuation, post)
-        return sent[0] if sent else ""
+            await self.adapter.continue_conversation(self.app_id, continuation, callback)

@@ -3,7 +3,9 @@ Bot Connector stand-in at the activity's serviceUrl."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from bot.runtime import Runtime, check_settings, running
 from bot.store.repository import ArticleStore
 from bot.teams.bot import message_text, teams_intent
 from tests.conftest import Clock
+from tests.servers.openai_server import Answer, FakeOpenAI, status
 from tests.servers.slack_api import FakeSlack
 from tests.servers.teams import FakeTeams
 from tests.servers.web import WebServer
@@ -32,7 +35,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 async def send(http: httpx.AsyncClient, app: Runtime, activity: dict[str, Any]) -> httpx.Response:
-    return await http.post(f"{app.url}/api/messages", json=activity)
+    """POST an activity, then wait for its answer (sent after the request) to go out."""
+    response = await http.post(f"{app.url}/api/messages", json=activity)
+    assert app.teams is not None
+    await app.teams.drain()
+    return response
 
 
 def cards(fake: FakeTeams) -> list[dict[str, Any]]:
@@ -91,6 +98,50 @@ async def test_mention_in_a_channel_answers_in_the_reply_chain(
     assert await corpus.turns(f"teams:{chain}", last=4)
     # The channel itself is remembered for scheduled briefings.
     assert await corpus.reference("teams", CHANNEL_CONVERSATION) is not None
+
+
+async def test_a_slow_answer_is_sent_after_the_request_as_a_reply(
+    tmp_path: Path,
+    fake_teams: FakeTeams,
+    clock: Clock,
+    corpus: ArticleStore,
+    http: httpx.AsyncClient,
+) -> None:
+    thinking, release = threading.Event(), threading.Event()
+
+    def slow_model(_request: dict[str, Any]) -> Answer:
+        thinking.set()
+        release.wait(30)
+        return status(500)  # and then it fails: the offline answer, marked degraded
+
+    with FakeOpenAI() as llm:
+        llm.script(slow_model)
+        settings = teams_settings(
+            tmp_path, fake_teams, llm_base_url=llm.base_url, llm_api_key="k", llm_max_retries=0
+        )
+        async with running(settings, teams_config(), now=clock.now, schedule=False) as app:
+            assert app.teams is not None
+            chain = f"{CHANNEL_CONVERSATION};messageid=1732430000001"
+            activity = message(
+                "What deadline did the Commission set?",
+                fake_teams,
+                conversation=chain,
+                conversation_type="channel",
+                mention=True,
+            )
+            response = await http.post(f"{app.url}/api/messages", json=activity)
+            assert response.status_code in (200, 202)
+            assert await asyncio.to_thread(thinking.wait, 30)
+            # Teams has its answer to the request while the model is still thinking.
+            assert fake_teams.activities() == []
+            [typing] = fake_teams.activities("typing")
+            assert typing.path.startswith(f"/v3/conversations/{chain}/activities")
+            release.set()
+            await app.teams.drain()
+    [reply] = fake_teams.activities()
+    assert reply.path == f"/v3/conversations/{chain}/activities/{activity['id']}"
+    assert reply.body["replyToId"] == activity["id"]
+    assert "December 15" in shown(fake_teams)
 
 
 async def test_summarize_a_link(
