@@ -55,6 +55,17 @@ def shown(fake: FakeTeams) -> str:
     return json.dumps(cards(fake), ensure_ascii=False)
 
 
+def deadline_question_in_a_channel(fake: FakeTeams) -> dict[str, Any]:
+    """An @mention in a channel's reply chain, asking what the corpus answers."""
+    return message(
+        "What deadline did the Commission set?",
+        fake,
+        conversation=f"{CHANNEL_CONVERSATION};messageid=1732430000001",
+        conversation_type="channel",
+        mention=True,
+    )
+
+
 async def test_ask_in_a_personal_chat_answers_with_citations(
     app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
 ) -> None:
@@ -83,14 +94,8 @@ async def test_a_plain_question_and_its_follow_up_share_the_conversation(
 async def test_mention_in_a_channel_answers_in_the_reply_chain(
     app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
 ) -> None:
-    chain = f"{CHANNEL_CONVERSATION};messageid=1732430000001"
-    activity = message(
-        "What deadline did the Commission set?",
-        fake_teams,
-        conversation=chain,
-        conversation_type="channel",
-        mention=True,
-    )
+    activity = deadline_question_in_a_channel(fake_teams)
+    chain = activity["conversation"]["id"]
     await send(http, app, activity)
     [reply] = fake_teams.activities()
     assert f"/v3/conversations/{chain}/activities/" in reply.path
@@ -121,14 +126,8 @@ async def test_a_slow_answer_is_sent_after_the_request_as_a_reply(
         )
         async with running(settings, teams_config(), now=clock.now, schedule=False) as app:
             assert app.teams is not None
-            chain = f"{CHANNEL_CONVERSATION};messageid=1732430000001"
-            activity = message(
-                "What deadline did the Commission set?",
-                fake_teams,
-                conversation=chain,
-                conversation_type="channel",
-                mention=True,
-            )
+            activity = deadline_question_in_a_channel(fake_teams)
+            chain = activity["conversation"]["id"]
             response = await http.post(f"{app.url}/api/messages", json=activity)
             assert response.status_code in (200, 202)
             assert await asyncio.to_thread(thinking.wait, 30)
