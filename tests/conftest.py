@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.store.repository import ArticleStore
 
 # Variables that would switch an LLM on; CLI tests clear them unless they set their own.
@@ -18,6 +19,16 @@ LLM_VARS = (
     "AZURE_OPENAI_ENDPOINT",
     "BRIEFBOT_AZURE_OPENAI_ENDPOINT",
 )
+
+
+def setting_names() -> set[str]:
+    """The environment variable of every setting (its alias where it has one)."""
+    names = set()
+    for name, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        first = alias.choices[0] if alias is not None else None  # type: ignore[union-attr]
+        names.add(str(first) if first else f"BRIEFBOT_{name.upper()}")
+    return names
 
 
 class Clock:

@@ -17,6 +17,7 @@ from bot.config import (
     parse_config,
 )
 from bot.errors import ConfigError
+from tests.conftest import setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,12 +42,7 @@ timezone = "Europe/Brussels"
 
 def test_env_example_lists_every_setting_with_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
     values = dotenv_values(ROOT / ".env.example")
-    names = set()
-    for name, info in Settings.model_fields.items():
-        alias = info.validation_alias
-        first = alias.choices[0] if alias is not None else None  # type: ignore[union-attr]
-        names.add(str(first) if first else f"BRIEFBOT_{name.upper()}")
-    assert names == set(values), "every setting (and nothing else) is in .env.example"
+    assert setting_names() == set(values), "every setting (and nothing else) is in .env.example"
     from_example = Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert from_example == defaults

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from bot.config import Settings, parse_config
-from tests.conftest import LLM_VARS
+from tests.conftest import LLM_VARS, setting_names
 from tests.databases import PG_DSN, database
 from tests.servers.slack_api import FakeSlack
 
@@ -34,15 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 # Environment names the files set for Python or the OS rather than for briefbot.
 NOT_SETTINGS = {"PATH", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "HOME"}
-
-
-def setting_names() -> set[str]:
-    names = set()
-    for name, info in Settings.model_fields.items():
-        alias = info.validation_alias
-        first = alias.choices[0] if alias is not None else None  # type: ignore[union-attr]
-        names.add(str(first) if first else f"BRIEFBOT_{name.upper()}")
-    return names
 
 
 # ------------------------------------------------------------------------------ Dockerfile
