@@ -6,15 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of an article; ``start``/``end`` are offsets into the article text."""
-
-    id: int
-    text: str
-    start: int
-    end: int
+# Sentences belong to the text layer (every stage splits text); re-exported for convenience.
+from bot.text.sentences import Sentence as Sentence
 
 
 @dataclass(frozen=True, slots=True)

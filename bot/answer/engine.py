@@ -29,9 +29,9 @@ from bot.llm.prompts import Prompt, load_prompt, untrusted
 from bot.llm.usage import UsageLog
 from bot.models import SourceRef
 from bot.store.repository import ArticleStore, PassageHit, Turn
-from bot.summarise.quotes import quoted_regions
-from bot.summarise.sentences import split_sentences
-from bot.summarise.verify import is_verbatim
+from bot.text.match import is_verbatim
+from bot.text.quotes import quoted_regions
+from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 

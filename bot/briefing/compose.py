@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.briefing.render import briefing_from_dict, briefing_to_dict
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
-from bot.collect.dedupe import display_url
 from bot.config import TopicConfig
 from bot.llm.usage import briefing_run
 from bot.models import (
@@ -29,6 +28,7 @@ from bot.models import (
 )
 from bot.store.repository import ArticleStore
 from bot.summarise.cached import CachedSummaries
+from bot.text.urls import display_url
 
 DEFAULT_WINDOW = timedelta(hours=24)
 MAX_STORIES = 12

@@ -23,17 +23,11 @@ import zlib
 from collections.abc import Sequence
 from urllib.parse import SplitResult, quote, unquote_plus, urlsplit
 
+from bot.text.urls import display_url as display_url
+from bot.text.urls import is_tracking as _is_tracking
+
 # -- canonical URLs ------------------------------------------------------------------------
 
-_TRACKING_NAMES = frozenset(
-    {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga",
-        "_gl", "ref", "ref_src", "cmpid", "ocid", "icid", "cmp", "src", "at_medium",
-        "at_campaign", "smid", "sh", "taid", "s_cid", "ito", "amp", "guccounter", "spm",
-        "share", "__twitter_impression", "usqp",
-    }
-)  # fmt: skip
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "amp_")
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _HEX = frozenset(string.hexdigits)
@@ -43,13 +37,6 @@ _PATH_SAFE = frozenset("!$&'()*+,;=:@")
 _QUERY_SAFE = frozenset("!$'()*+,;=:@/?")
 _AMP_CACHE = re.compile(r"^/(?:[a-z]{1,2}/)*(s/)?(.+)$")
 _GOOGLE_HOST = re.compile(r"^(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
-
-
-def _is_tracking(name: str, value: str) -> bool:
-    key = name.casefold()
-    if key == "outputtype":
-        return value.casefold() == "amp"
-    return key in _TRACKING_NAMES or key.startswith(_TRACKING_PREFIXES)
 
 
 def _normalise_escapes(part: str, safe: frozenset[str]) -> str:
@@ -177,24 +164,6 @@ def canonical_url(url: str) -> str:
         return f"https://{netloc}{_canonical_path(parts.path)}" + (f"?{query}" if query else "")
     except ValueError:  # urlsplit and .port reject some garbage (UnicodeError is a ValueError)
         return url
-
-
-def display_url(url: str) -> str:
-    """The URL to show and link: tracking parameters and fragment removed, nothing else
-    changed (unlike `canonical_url`, the scheme, host and parameter order stay as fetched)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url
-    if parts.scheme.lower() not in ("http", "https"):
-        return url
-    kept = [
-        piece
-        for piece in parts.query.split("&")
-        if piece and not _is_tracking(*map(unquote_plus, piece.partition("=")[::2]))
-    ]
-    query = "&".join(kept)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 # -- exact and near-duplicate content ------------------------------------------------------

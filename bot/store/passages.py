@@ -3,7 +3,7 @@ title, for full-text retrieval. Pure; the store writes what `chunk_passages` ret
 
 from __future__ import annotations
 
-from bot.summarise.sentences import split_sentences
+from bot.text.sentences import split_sentences
 
 TARGET_WORDS = 90
 OVERLAP_SENTENCES = 1

@@ -17,8 +17,8 @@ from bot.summarise.offline import (
     summarise_text,
 )
 from bot.summarise.quotes import extract_quotes
-from bot.summarise.sentences import split_sentences
 from bot.summarise.verify import is_verbatim, normalise_for_match, verify_quotes
+from bot.text.sentences import split_sentences
 
 
 class Summariser(Protocol):

@@ -25,8 +25,8 @@ from bot.llm.usage import UsageLog
 from bot.models import KeyPoint, Quote, Sentence, Summary
 from bot.summarise.offline import OfflineSummariser, summarise_text
 from bot.summarise.quotes import quoted_regions
-from bot.summarise.sentences import split_sentences
 from bot.summarise.verify import normalise_for_match, verify_quotes
+from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 

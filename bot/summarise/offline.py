@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from bot.models import KeyPoint, Sentence, Summary
 from bot.summarise.quotes import extract_quotes, quotation_spans
-from bot.summarise.sentences import split_sentences
 from bot.summarise.verify import verify_quotes
+from bot.text.sentences import split_sentences
 
 OFFLINE_VERSION = "offline-1"
 

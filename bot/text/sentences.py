@@ -14,8 +14,18 @@ stay linear on any input, since articles come from the open web.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bot.models import Sentence
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article; ``start``/``end`` are offsets into the article text."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+
 
 # A title before a name never ends a sentence ("Dr. Jones", "Gov. Reyes").
 _NEVER_FINAL = frozenset(
