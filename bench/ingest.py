@@ -177,7 +177,7 @@ async def pipeline(base: str, feeds: int, data_dir: Path) -> tuple[float, int, i
             f"{time.perf_counter() - collected:.2f} s",
             file=sys.stderr,
         )
-        stored = await services.store.count("articles")
+        stored = await services.store.db.count("articles")
         summarised = services.summaries.computed
     elapsed = time.perf_counter() - start
     failed = [o for o in outcomes if not o.ok]

@@ -17,6 +17,7 @@ import asyncio
 import re
 import sys
 import tempfile
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,21 +52,20 @@ async def run(base: str, llm_url: str, feeds: int, data_dir: Path) -> list[dict[
     topic = config.topics[0]
     async with open_services(settings) as services:
         await services.collector.collect(topic)
-        stored = await services.store.articles_in_window(
+        stored = await services.store.articles.articles_in_window(
             "bench", datetime.now(UTC) - timedelta(days=1), datetime.now(UTC)
         )
         started = datetime.now(UTC)
         await services.briefings.brief(topic)
         middle = datetime.now(UTC)
         await services.briefings.brief(topic)
-        calls = await services.store.llm_usage(started - timedelta(seconds=1))
-    for call in calls:
-        call["run"] = 1 if call["at"] < middle else 2
+        calls = await services.store.ops.llm_usage(started - timedelta(seconds=1))
+    rows = [{**asdict(c), "run": 1 if c.at < middle else 2} for c in calls]
     print(
         f"articles collected:         {len(stored)} "
         f"({sum(1 for a in stored if a.duplicate_of)} syndicated copies)"
     )
-    return calls
+    return rows
 
 
 def main() -> None:

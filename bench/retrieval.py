@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.answer import QuestionEngine
 from bot.answer.engine import content_terms
 from bot.answer.when import scope_of
+from bot.store import Store
 from bot.store.passages import chunk_passages
-from bot.store.repository import ArticleStore
 
 WORDS = (
     "tariff steel aluminium quota commission talks industry exports market ministers "
@@ -72,8 +72,8 @@ def article(rng: random.Random, i: int) -> tuple[str, str]:
 
 
 def build(path: Path, n: int) -> None:
-    store = ArticleStore.from_url(f"sqlite+aiosqlite:///{path}")
-    asyncio.run(store.migrate())
+    store = Store.from_url(f"sqlite+aiosqlite:///{path}")
+    asyncio.run(store.db.migrate())
     asyncio.run(store.close())
     rng = random.Random(n)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -147,8 +147,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def measure(path: Path, asked: list[str]) -> tuple[list[float], list[float]]:
-    store = ArticleStore.from_url(f"sqlite+aiosqlite:///{path}")
-    engine = QuestionEngine(store, now=lambda: datetime.now(UTC))
+    store = Store.from_url(f"sqlite+aiosqlite:///{path}")
+    engine = QuestionEngine(store.articles, store.search, store.chat, now=lambda: datetime.now(UTC))
     retrieval, whole = [], []
     for q in asked:
         start = time.perf_counter()

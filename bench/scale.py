@@ -35,8 +35,9 @@ from bot.answer.engine import content_terms
 from bot.answer.when import scope_of
 from bot.briefing.compose import BriefingService
 from bot.config import TopicConfig, async_database_url
+from bot.store import Store
+from bot.store.articles import NewArticle
 from bot.store.passages import chunk_passages
-from bot.store.repository import ArticleStore, NewArticle
 from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
 
@@ -59,8 +60,8 @@ async def postgres_database() -> AsyncIterator[str]:
 
 async def build_postgres(dsn: str, n: int) -> None:
     """The same corpus as bench/retrieval.build, COPY-loaded (tsvectors computed by PG)."""
-    store = ArticleStore.from_url(async_database_url(dsn))
-    await store.migrate()
+    store = Store.from_url(async_database_url(dsn))
+    await store.db.migrate()
     await store.close()
     rng = random.Random(n)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -94,8 +95,8 @@ async def build_postgres(dsn: str, n: int) -> None:
     await conn.close()
 
 
-async def retrieval(store: ArticleStore, asked: list[str]) -> list[float]:
-    engine = QuestionEngine(store, now=lambda: datetime.now(UTC))
+async def retrieval(store: Store, asked: list[str]) -> list[float]:
+    engine = QuestionEngine(store.articles, store.search, store.chat, now=lambda: datetime.now(UTC))
     timings = []
     for q in asked:
         start = time.perf_counter()
@@ -104,7 +105,7 @@ async def retrieval(store: ArticleStore, asked: list[str]) -> list[float]:
     return timings
 
 
-async def briefing_day(store: ArticleStore, count: int) -> tuple[float, float, int]:
+async def briefing_day(store: Store, count: int) -> tuple[float, float, int]:
     """Store a day of `count` articles (stories of ~3), then time the day's briefing."""
     rng = random.Random(count)
     now = datetime.now(UTC)
@@ -113,7 +114,7 @@ async def briefing_day(store: ArticleStore, count: int) -> tuple[float, float, i
     for i in range(count):
         title, text = article(rng, 1_000_000 + i)
         group = i // 3
-        stored = await store.add_article(
+        stored = await store.articles.add_article(
             NewArticle(
                 topic="day", url=f"https://d.test/{i}", canonical_url=f"https://d.test/{i}",
                 source="bench", title=title, text=text,
@@ -126,8 +127,10 @@ async def briefing_day(store: ArticleStore, count: int) -> tuple[float, float, i
         if stored and stored[1] is not None:
             story_of.setdefault(group, stored[1])
     stored_in = time.perf_counter() - started
-    summaries = CachedSummaries(store, OfflineSummariser(), now=lambda: now)
-    service = BriefingService(store, summaries, now=lambda: now + timedelta(minutes=1))
+    summaries = CachedSummaries(store.articles, OfflineSummariser(), now=lambda: now)
+    service = BriefingService(
+        store.articles, store.deliveries, summaries, now=lambda: now + timedelta(minutes=1)
+    )
     started = time.perf_counter()
     briefing = await service.brief(TopicConfig(name="day", title="A busy day"))
     return stored_in, time.perf_counter() - started, len(briefing.stories)
@@ -142,7 +145,7 @@ async def run_backend(
     else:
         await build_postgres(url, n)
     built = time.perf_counter() - started
-    store = ArticleStore.from_url(async_database_url(url))
+    store = Store.from_url(async_database_url(url))
     timings = await retrieval(store, asked)
     stored_in, briefed_in, stories = await briefing_day(store, day)
     await store.close()

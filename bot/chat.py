@@ -17,7 +17,8 @@ from bot.config import BriefbotConfig, TopicConfig, source_label
 from bot.deliver.service import merge_subscriptions
 from bot.errors import RequestError
 from bot.models import Briefing, Subscription
-from bot.store.repository import ArticleStore
+from bot.store.articles import Articles, SourceRow
+from bot.store.deliveries import Deliveries
 from bot.summarise.ondemand import OnDemandSummariser, OnDemandSummary
 
 LONG_TEXT = 400  # characters: a DM longer than this is an article to summarise, not a question
@@ -79,7 +80,8 @@ class ChatService:
 
     def __init__(
         self,
-        store: ArticleStore,
+        articles: Articles,
+        deliveries: Deliveries,
         config: BriefbotConfig,
         briefings: BriefingService,
         questions: QuestionEngine,
@@ -87,7 +89,8 @@ class ChatService:
         *,
         now: Callable[[], datetime],
     ) -> None:
-        self.store = store
+        self.articles = articles
+        self.deliveries = deliveries
         self.config = config
         self.briefings = briefings
         self.questions = questions
@@ -105,7 +108,7 @@ class ChatService:
 
     async def channel_topics(self, platform: str, channel: str) -> list[TopicConfig]:
         """The topics a channel is subscribed to, else every topic."""
-        subs = merge_subscriptions(self.config, await self.store.subscriptions(platform))
+        subs = merge_subscriptions(self.config, await self.deliveries.subscriptions(platform))
         names = [s.topic for s in subs if s.platform == platform and s.channel == channel]
         if names:
             return [self._named(n) for n in dict.fromkeys(names)]
@@ -150,9 +153,9 @@ class ChatService:
         return await self.ondemand.summarise_untrusted(value)
 
     async def sources(self) -> list[TopicSources]:
-        rows = await self.store.list_sources()
-        state = {(r["topic"], r["key"]): r for r in rows}
-        subs = merge_subscriptions(self.config, await self.store.subscriptions())
+        rows = await self.articles.list_sources()
+        state = {(r.topic, r.key): r for r in rows}
+        subs = merge_subscriptions(self.config, await self.deliveries.subscriptions())
         listed = []
         for topic in self.config.topics:
             lines = []
@@ -185,7 +188,7 @@ class ChatService:
             raise RequestError(f"Which topic? Try `/brief subscribe <topic>`. Topics: {known}.")
         current = [
             s
-            for s in merge_subscriptions(self.config, await self.store.subscriptions(platform))
+            for s in merge_subscriptions(self.config, await self.deliveries.subscriptions(platform))
             if s.key == (chosen.name, platform, channel)
         ]
         base = current[0] if current else None
@@ -197,14 +200,14 @@ class ChatService:
             timezone or (base.timezone if base else chosen.timezone),
             origin="chat",
         )
-        new = await self.store.subscribe(sub, now=self.now(), by=by)
+        new = await self.deliveries.subscribe(sub, now=self.now(), by=by)
         return Subscribed(sub, new and base is None)
 
     async def unsubscribe(self, *, platform: str, channel: str, topic: str | None) -> list[str]:
         """Stop a channel's chat subscriptions; those in briefbot.toml stay (and say so)."""
         if topic:
             self._named(topic)
-        removed = await self.store.unsubscribe(platform, channel, topic)
+        removed = await self.deliveries.unsubscribe(platform, channel, topic)
         if removed:
             return removed
         in_file = [
@@ -223,13 +226,13 @@ class ChatService:
 
     async def thread_topic(self, platform: str, channel: str, thread: str) -> str | None:
         """The topic of the briefing that started a thread, if it was one of ours."""
-        return await self.store.delivery_topic(platform, channel, thread)
+        return await self.deliveries.delivery_topic(platform, channel, thread)
 
 
-def _status(row: dict[str, object] | None) -> str:
+def _status(row: SourceRow | None) -> str:
     if row is None:
         return "not fetched yet"
-    if row.get("last_error"):
+    if row.last_error:
         return "failing"
-    ok = row.get("last_ok_at")
-    return f"ok, last fetched {ok:%d %b %H:%M} UTC" if isinstance(ok, datetime) else "ok"
+    ok = row.last_ok_at
+    return f"ok, last fetched {ok:%d %b %H:%M} UTC" if ok is not None else "ok"

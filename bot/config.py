@@ -167,6 +167,11 @@ class Settings(BaseSettings):
     def teams_bot_enabled(self) -> bool:
         return bool(self.microsoft_app_id or self.teams_anonymous)
 
+    @property
+    def slack_socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is set, else HTTP (Events API)."""
+        return bool(self.slack_app_token.get_secret_value())
+
     @field_validator("allow_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: Any) -> Any:
@@ -209,6 +214,55 @@ def load_settings(**overrides: Any) -> Settings:
 # --------------------------------------------------------------------------- topics file
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def check_settings(settings: Settings) -> str | None:
+    """Slack's transport ("http", "socket", or None when Slack is not set up); a ConfigError
+    when no chat platform is set up at all, or one is set up halfway."""
+    teams = settings.teams_bot_enabled or bool(settings.teams_webhooks)
+    if teams and not settings.slack_bot_token.get_secret_value():
+        if settings.teams_bot_enabled:
+            check_teams_settings(settings)
+        return None
+    mode = check_slack_settings(settings)
+    if settings.teams_bot_enabled:
+        check_teams_settings(settings)
+    return mode
+
+
+def check_slack_settings(settings: Settings) -> str:
+    """The transport to use ("http" or "socket"), or a ConfigError saying what to set."""
+    if not settings.slack_bot_token.get_secret_value():
+        raise ConfigError(
+            "no chat platform is set up: for Slack, create the app from "
+            "deploy/slack-manifest.yaml and set SLACK_BOT_TOKEN (xoxb-…); for Teams, see "
+            "deploy/teams/README.md (MICROSOFT_APP_ID or BRIEFBOT_TEAMS_WEBHOOKS)"
+        )
+    if settings.slack_socket_mode:
+        return "socket"
+    if not settings.slack_signing_secret.get_secret_value():
+        raise ConfigError(
+            "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode); "
+            "both are on the Slack app's Basic Information page"
+        )
+    return "http"
+
+
+def check_teams_settings(settings: Settings) -> None:
+    """A ConfigError when the Teams bot's settings are unsafe or incomplete."""
+    if settings.teams_anonymous:
+        if settings.environment == "production":
+            raise ConfigError(
+                "BRIEFBOT_TEAMS_ANONYMOUS accepts unauthenticated Teams activities and is "
+                "refused in production; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead "
+                "(or BRIEFBOT_ENVIRONMENT=development on a developer machine)"
+            )
+        return
+    if not settings.microsoft_app_password.get_secret_value():
+        raise ConfigError(
+            "MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not: copy the client secret "
+            "of the Azure bot registration into .env"
+        )
 
 
 class _Strict(BaseModel):

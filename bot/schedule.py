@@ -15,7 +15,8 @@ once is the claim in our database (a lease another replica takes over if its hol
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,10 +25,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.collect.pipeline import Collector
 from bot.config import BriefbotConfig
 from bot.deliver import DeliveryResult, DeliveryService
+from bot.deliver.service import next_due
 from bot.errors import BriefbotError
-from bot.models import SourceOutcome
+from bot.models import SourceOutcome, Subscription
 from bot.observe import run_context
-from bot.store.repository import ArticleStore
+from bot.store.chat import Conversations
+from bot.store.ops import Operations, RunClaim
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,8 @@ class Jobs:
         *,
         collector: Collector,
         deliveries: DeliveryService,
-        store: ArticleStore,
+        ops: Operations,
+        conversations: Conversations,
         config: BriefbotConfig,
         now: Callable[[], datetime],
         instance: str = "local",
@@ -51,7 +55,8 @@ class Jobs:
     ) -> None:
         self.collector = collector
         self.deliveries = deliveries
-        self.store = store
+        self.ops = ops
+        self.conversations = conversations
         self.config = config
         self.now = now
         self.instance = instance
@@ -67,9 +72,7 @@ class Jobs:
         outcomes: list[SourceOutcome] = []
         for topic in self.config.topics:
             name = f"collect:{topic.name}"
-            if not await self.store.claim_run(
-                name, self.instance, now=self.now(), lease=self.lease
-            ):
+            if not await self.ops.claim_run(name, self.instance, now=self.now(), lease=self.lease):
                 continue
             try:
                 done = await self.collector.collect(topic)
@@ -80,7 +83,7 @@ class Jobs:
                 log.exception("collection of %s failed", topic.name)
                 continue
             finally:
-                await self.store.finish_run(
+                await self.ops.finish_run(
                     name, self.instance, now=self.now(), next_after=self.collect_every
                 )
             outcomes += done
@@ -112,7 +115,7 @@ class Jobs:
 
     async def tidy(self) -> None:
         try:
-            await self.store.forget_events(self.now() - EVENT_MEMORY)
+            await self.conversations.forget_events(self.now() - EVENT_MEMORY)
         except Exception:
             log.exception("tidying failed")
 
@@ -140,3 +143,42 @@ def build_scheduler(
     )
     scheduler.add_job(jobs.tidy, IntervalTrigger(hours=6), id="tidy", **common)
     return scheduler
+
+
+@dataclass(frozen=True, slots=True)
+class NextRun:
+    """One line of "what runs next": a topic's collection or a channel's briefing."""
+
+    run: str
+    when: datetime | None  # None: see `state`
+    state: str  # "", "at start-up" (never collected) or "running"
+    note: str
+
+
+def next_runs(
+    config: BriefbotConfig,
+    claims: Sequence[RunClaim],
+    subscriptions: Sequence[Subscription],
+    now: datetime,
+) -> list[NextRun]:
+    """When each topic is collected next (from its run claim) and each channel briefed next."""
+    claimed = {c.name: c for c in claims}
+    upcoming: list[NextRun] = []
+    for topic in config.topics:
+        run, claim = f"collect {topic.name}", claimed.get(f"collect:{topic.name}")
+        if claim is None:
+            upcoming.append(NextRun(run, None, "at start-up", "never collected"))
+        elif claim.finished_at is None and claim.until > now:
+            upcoming.append(NextRun(run, claim.started_at, "running", f"on {claim.holder}"))
+        else:
+            upcoming.append(NextRun(run, claim.until, "", ""))
+    for sub in subscriptions:
+        upcoming.append(
+            NextRun(
+                f"briefing {sub.topic} → {sub.platform} {sub.channel}",
+                next_due(sub, now).astimezone(UTC),
+                "",
+                f"{sub.at} {sub.timezone} ({sub.origin})",
+            )
+        )
+    return upcoming

@@ -1,36 +1,58 @@
 """Builds the real clients and services once, from Settings. The only place that does.
 
-Everything is an async context manager so clients are closed on the way out; tests build the
-same services with their own store, clock or fetch policy instead of patching anything.
+Everything is an async context manager so clients are closed on the way out. Time (`now`,
+`sleep`), HTTP clients and retry counts are parameters: tests build the very same services
+with their own clock, a sleep that does not wait, or a stand-in's client, instead of patching.
+
+- `open_store`: the database alone (operations commands, migrations);
+- `open_services`: the store, fetcher, LLM and the content services (collect, summarise,
+  brief, answer, on-demand summaries) for the CLI;
+- `open_app`: those plus the chat apps, delivery platforms, scheduled jobs and metrics for
+  `briefbot run` (the lifecycle lives in `runtime.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import openai
+from prometheus_client.core import Metric
+from slack_bolt.async_app import AsyncApp
 
 from bot.answer import QuestionEngine
 from bot.answer.rerank import Reranker, load_embedder
 from bot.briefing.compose import BriefingService
 from bot.briefing.synthesis import BriefingSynthesiser
+from bot.chat import ChatService
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
-from bot.config import Settings
+from bot.config import BriefbotConfig, Settings, check_settings
+from bot.deliver import ChatPlatform, DeliveryService
 from bot.errors import StoreError
 from bot.llm import LLM
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog
+from bot.observe import Metrics, instance_id, store_metrics
+from bot.schedule import Jobs
+from bot.slack.app import build_app, build_web_client
+from bot.slack.delivery import SlackDelivery
+from bot.store import Store
 from bot.store.migrations import latest_version
-from bot.store.repository import ArticleStore
 from bot.summarise import OfflineSummariser, Summariser
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
+from bot.summarise.ondemand import OnDemandSummariser
+from bot.teams.bot import TeamsBot
+from bot.teams.delivery import TeamsDelivery
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 def utc_now() -> datetime:
@@ -51,13 +73,13 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
-def build_llm(settings: Settings) -> OpenAICompatibleLLM | None:
+def build_llm(settings: Settings, *, max_retries: int | None = None) -> OpenAICompatibleLLM | None:
     """The configured language model, or None (offline) when nothing is configured."""
     if not settings.llm_configured:
         return None
     common: dict[str, Any] = {
         "timeout": settings.llm_timeout,
-        "max_retries": settings.llm_max_retries,
+        "max_retries": settings.llm_max_retries if max_retries is None else max_retries,
     }
     if settings.azure_openai_endpoint:
         client: openai.AsyncOpenAI = openai.AsyncAzureOpenAI(
@@ -85,12 +107,12 @@ def _reranker(settings: Settings) -> Reranker | None:
     return Reranker(loader=load_embedder)
 
 
-async def prepare_store(store: ArticleStore, settings: Settings) -> None:
-    """Migrate at start-up, or (BRIEFBOT_MIGRATE=false) check the schema is current."""
-    if settings.migrate:
-        await store.migrate()
+async def prepare_store(store: Store, *, migrate: bool) -> None:
+    """Migrate, or (BRIEFBOT_MIGRATE=false, operations commands) check the schema is current."""
+    if migrate:
+        await store.db.migrate()
         return
-    current, needed = await store.schema_version(), latest_version()
+    current, needed = await store.db.schema_version(), latest_version()
     if current < needed:
         raise StoreError(
             f"the database schema is at version {current} and this briefbot needs {needed}: "
@@ -98,10 +120,22 @@ async def prepare_store(store: ArticleStore, settings: Settings) -> None:
         )
 
 
+@asynccontextmanager
+async def open_store(settings: Settings, *, migrate: bool | None = None) -> AsyncIterator[Store]:
+    """The store of the configured database; migrated as settings say unless `migrate` is
+    given (False: only check the schema is current)."""
+    store = Store.from_url(settings.resolved_database_url())
+    try:
+        await prepare_store(store, migrate=settings.migrate if migrate is None else migrate)
+        yield store
+    finally:
+        await store.close()
+
+
 @dataclass
 class Services:
     settings: Settings
-    store: ArticleStore
+    store: Store
     fetcher: Fetcher
     llm: LLM | None
     summariser: Summariser
@@ -109,59 +143,149 @@ class Services:
     collector: Collector
     briefings: BriefingService
     questions: QuestionEngine
+    ondemand: OnDemandSummariser
 
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, *, now: Callable[[], datetime] = utc_now
+    settings: Settings,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    llm_retries: int | None = None,
 ) -> AsyncIterator[Services]:
     """Open the store (migrating it), the HTTP client and the services built on them."""
-    store = ArticleStore.from_url(settings.resolved_database_url())
     policy = fetch_policy(settings)
-    client = build_http_client(policy)
     llm: OpenAICompatibleLLM | None = None
-    try:
-        await prepare_store(store, settings)
-        fetcher = Fetcher(client, policy)
-        llm = build_llm(settings)
-        usage = UsageLog(store, now=now)
-        summariser: Summariser = (
-            OfflineSummariser() if llm is None else LLMSummariser(llm, usage=usage)
-        )
-        summaries = CachedSummaries(store, summariser, now=now)
-        yield Services(
-            settings=settings,
-            store=store,
-            fetcher=fetcher,
-            llm=llm,
-            summariser=summariser,
-            summaries=summaries,
-            collector=Collector(
-                store,
-                fetcher,
-                now=now,
-                max_items_per_source=settings.max_items_per_source,
-                concurrency=settings.fetch_concurrency,
-            ),
-            questions=QuestionEngine(
-                store,
-                now=now,
-                llm=llm,
-                usage=usage,
-                max_turns=settings.conversation_turns,
-                reranker=_reranker(settings),
-            ),
-            briefings=BriefingService(
-                store,
-                summaries,
-                now=now,
-                synthesiser=None
+    async with open_store(settings) as store, build_http_client(policy) as client:
+        try:
+            fetcher = Fetcher(client, policy)
+            llm = build_llm(settings, max_retries=llm_retries)
+            usage = UsageLog(store.ops, now=now)
+            summariser: Summariser = (
+                OfflineSummariser() if llm is None else LLMSummariser(llm, usage=usage)
+            )
+            summaries = CachedSummaries(store.articles, summariser, now=now)
+            synthesiser = (
+                None
                 if llm is None
-                else BriefingSynthesiser(llm, usage=usage, token_budget=settings.llm_token_budget),
-            ),
+                else BriefingSynthesiser(llm, usage=usage, token_budget=settings.llm_token_budget)
+            )
+            yield Services(
+                settings=settings,
+                store=store,
+                fetcher=fetcher,
+                llm=llm,
+                summariser=summariser,
+                summaries=summaries,
+                collector=Collector(
+                    store.articles,
+                    fetcher,
+                    now=now,
+                    max_items_per_source=settings.max_items_per_source,
+                    concurrency=settings.fetch_concurrency,
+                ),
+                questions=QuestionEngine(
+                    store.articles,
+                    store.search,
+                    store.chat,
+                    now=now,
+                    llm=llm,
+                    usage=usage,
+                    max_turns=settings.conversation_turns,
+                    reranker=_reranker(settings),
+                ),
+                briefings=BriefingService(
+                    store.articles, store.deliveries, summaries, now=now, synthesiser=synthesiser
+                ),
+                ondemand=OnDemandSummariser(fetcher, summariser),
+            )
+        finally:
+            if llm is not None:
+                await llm.close()
+
+
+@dataclass
+class App:
+    """Everything `briefbot run` is made of, before it listens or schedules anything."""
+
+    services: Services
+    chat: ChatService
+    bolt: AsyncApp | None
+    teams: TeamsBot | None
+    deliveries: DeliveryService
+    jobs: Jobs
+    metrics: Metrics
+    mode: str  # "http" or "socket" (Slack's transport), or "teams" when Slack is not set up
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings,
+    config: BriefbotConfig,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    sleep: Sleep = asyncio.sleep,
+    llm_retries: int | None = None,
+) -> AsyncIterator[App]:
+    """Build the services, the chat apps and the delivery platforms from settings."""
+    slack_mode = check_settings(settings)
+    instance = instance_id()
+    lease = timedelta(seconds=settings.claim_lease)
+    async with (
+        open_services(settings, now=now, llm_retries=llm_retries) as services,
+        httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
+    ):
+        store = services.store
+        chat = ChatService(
+            store.articles,
+            store.deliveries,
+            config,
+            services.briefings,
+            services.questions,
+            services.ondemand,
+            now=now,
         )
-    finally:
-        await client.aclose()
-        await store.close()
-        if llm is not None:
-            await llm.close()
+        platforms: dict[str, ChatPlatform] = {}
+        client = build_web_client(settings, instance=instance) if slack_mode else None
+        bolt = None
+        if client is not None:
+            bolt = build_app(settings, chat, store.chat, client, now=now)
+            platforms["slack"] = SlackDelivery(client)
+        teams = (
+            TeamsBot(settings, chat, store.chat, now=now) if settings.teams_bot_enabled else None
+        )
+        if teams is not None or settings.teams_webhooks:
+            webhooks = {k: v.get_secret_value() for k, v in settings.teams_webhooks.items()}
+            platforms["teams"] = TeamsDelivery(webhook_http, webhooks, bot=teams, sleep=sleep)
+        deliveries = DeliveryService(
+            store.deliveries, services.briefings, config, platforms, now=now, lease=lease
+        )
+        jobs = Jobs(
+            collector=services.collector,
+            deliveries=deliveries,
+            ops=store.ops,
+            conversations=store.chat,
+            config=config,
+            now=now,
+            instance=instance,
+            collect_every=timedelta(minutes=settings.collect_every),
+            lease=lease,
+        )
+
+        async def figures() -> list[Metric]:
+            return store_metrics(await store.ops.figures())
+
+        try:
+            yield App(
+                services,
+                chat,
+                bolt,
+                teams,
+                deliveries,
+                jobs,
+                Metrics(figures),
+                slack_mode or "teams",
+            )
+        finally:
+            if client is not None and client.session is not None:
+                await client.session.close()

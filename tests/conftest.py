@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.store.repository import ArticleStore
+from bot.store import Store
 
 # Variables that would switch an LLM on; CLI tests clear them unless they set their own.
 LLM_VARS = (
@@ -50,8 +50,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[ArticleStore]:
-    s = ArticleStore.from_url(f"sqlite+aiosqlite:///{tmp_path / 'briefbot.db'}")
-    await s.migrate()
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    s = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / 'briefbot.db'}")
+    await s.db.migrate()
     yield s
     await s.close()

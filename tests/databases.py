@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import async_database_url
-from bot.store.repository import ArticleStore
+from bot.store import Database, Store
 
 PG_DSN = os.environ.get("BRIEFBOT_TEST_POSTGRES_DSN", "")
 BACKENDS = [
@@ -46,10 +46,10 @@ async def postgres_schema() -> AsyncIterator[tuple[str, str]]:
 
 
 @asynccontextmanager
-async def open_store(backend: str, tmp_path: Path) -> AsyncIterator[ArticleStore]:
+async def open_store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
     if backend == "sqlite":
-        store = ArticleStore.from_url(f"sqlite+aiosqlite:///{tmp_path / 'briefbot.db'}")
-        await store.migrate()
+        store = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / 'briefbot.db'}")
+        await store.db.migrate()
         try:
             yield store
         finally:
@@ -57,8 +57,8 @@ async def open_store(backend: str, tmp_path: Path) -> AsyncIterator[ArticleStore
         return
     async with postgres_schema() as (url, name):
         engine = create_async_engine(url, connect_args={"server_settings": {"search_path": name}})
-        store = ArticleStore(engine)
-        await store.migrate()
+        store = Store.over(Database(engine))
+        await store.db.migrate()
         try:
             yield store
         finally:

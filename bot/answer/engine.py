@@ -28,7 +28,9 @@ from bot.llm import LLM, Completion
 from bot.llm.prompts import Prompt, load_prompt, untrusted
 from bot.llm.usage import UsageLog
 from bot.models import SourceRef
-from bot.store.repository import ArticleStore, PassageHit, Turn
+from bot.store.articles import Articles
+from bot.store.chat import Conversations, Turn
+from bot.store.search import PassageHit, PassageSearch
 from bot.text.match import is_verbatim
 from bot.text.quotes import quoted_regions
 from bot.text.sentences import split_sentences
@@ -119,7 +121,9 @@ class QuestionEngine:
 
     def __init__(
         self,
-        store: ArticleStore,
+        articles: Articles,
+        search: PassageSearch,
+        conversations: Conversations,
         *,
         now: Callable[[], datetime],
         llm: LLM | None = None,
@@ -129,7 +133,9 @@ class QuestionEngine:
         reranker: Reranker | None = None,
     ) -> None:
         self.reranker = reranker
-        self.store = store
+        self.articles = articles
+        self.search = search
+        self.conversations = conversations
         self.now = now
         self.llm = llm
         self.usage = usage
@@ -146,7 +152,11 @@ class QuestionEngine:
         conversation: str | None = None,
     ) -> Answer:
         """Answer a question (remembering it in the conversation, if one is named)."""
-        history = await self.store.turns(conversation, last=self.max_turns) if conversation else []
+        history = (
+            await self.conversations.turns(conversation, last=self.max_turns)
+            if conversation
+            else []
+        )
         own = content_terms(question)
         context: list[str] = []
         if _FOLLOW_UP.search(question) or not own:
@@ -166,8 +176,8 @@ class QuestionEngine:
         answer = replace(answer, conversation=conversation)
         if conversation:
             at = self.now()
-            await self.store.add_turn(conversation, "user", question, at)
-            await self.store.add_turn(
+            await self.conversations.add_turn(conversation, "user", question, at)
+            await self.conversations.add_turn(
                 conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
             )
         return answer
@@ -175,7 +185,7 @@ class QuestionEngine:
     async def _retrieve(
         self, topic: str | None, terms: list[str], scope: Scope
     ) -> list[PassageHit]:
-        hits = await self.store.search_passages(
+        hits = await self.search.search_passages(
             topic, terms, since=scope.since, until=scope.until, limit=40
         )
         if scope.recent and hits:
@@ -202,7 +212,7 @@ class QuestionEngine:
 
     async def _refs(self, hits: Sequence[PassageHit]) -> _Numbered:
         numbered = _Numbered(list(hits))
-        articles = await self.store.articles_by_id(h.article_id for h in hits)
+        articles = await self.articles.articles_by_id(h.article_id for h in hits)
         by_article: dict[int, int] = {}
         for hit in hits:
             article = articles[hit.article_id]
@@ -308,7 +318,7 @@ class QuestionEngine:
         """Keep only citations to passages given; drop sentences whose quotes are not verbatim;
         renumber citations to the articles they come from."""
         passage_refs = {i: numbered.ref_of_hit[h.id] for i, h in enumerate(numbered.hits, 1)}
-        articles = await self.store.articles_by_id(s.article_id for s in numbered.refs.values())
+        articles = await self.articles.articles_by_id(s.article_id for s in numbered.refs.values())
         texts = [a.text for a in articles.values()]
         kept: list[str] = []
         used: set[int] = set()

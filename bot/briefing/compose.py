@@ -26,7 +26,8 @@ from bot.models import (
     SourceRef,
     Summary,
 )
-from bot.store.repository import ArticleStore
+from bot.store.articles import Articles
+from bot.store.deliveries import Deliveries
 from bot.summarise.cached import CachedSummaries
 from bot.text.urls import display_url
 
@@ -187,13 +188,15 @@ class BriefingService:
 
     def __init__(
         self,
-        store: ArticleStore,
+        articles: Articles,
+        deliveries: Deliveries,
         summaries: CachedSummaries,
         *,
         now: Callable[[], datetime],
         synthesiser: BriefingSynthesiser | None = None,
     ) -> None:
-        self.store = store
+        self.articles = articles
+        self.deliveries = deliveries
         self.summaries = summaries
         self.now = now
         self.synthesiser = synthesiser
@@ -205,18 +208,18 @@ class BriefingService:
         briefing, else 24 h back. Re-running the same day replaces the day's briefing."""
         now = self.now()
         today = now.date().isoformat()
-        previous = await self.store.last_briefing(topic.name, before_date=today)
+        previous = await self.deliveries.last_briefing(topic.name, before_date=today)
         previous_at = previous.created_at if previous else None
         start = since or previous_at or now - DEFAULT_WINDOW
-        articles = await self.store.articles_in_window(topic.name, start, now)
+        articles = await self.articles.articles_in_window(topic.name, start, now)
         by_story: dict[int, list[Article]] = {}
         for article in articles:
             if article.story_id is not None:
                 by_story.setdefault(article.story_id, []).append(article)
-        first_seen = await self.store.story_first_seen(by_story)
+        first_seen = await self.articles.story_first_seen(by_story)
         originals = {a.id: a for a in articles if a.duplicate_of is None}
         missing = {a.duplicate_of for a in articles if a.duplicate_of} - set(originals)
-        originals.update(await self.store.articles_by_id(i for i in missing if i))
+        originals.update(await self.articles.articles_by_id(i for i in missing if i))
         roots = {_root(a) for a in articles}
         with briefing_run(topic.name, today):
             summaries = await self.summaries.get_many(originals[r] for r in roots if r in originals)
@@ -238,7 +241,7 @@ class BriefingService:
         if synthesis is not None:
             payload["synthesis"] = synthesis
         if save:
-            await self.store.save_briefing(
+            await self.deliveries.save_briefing(
                 topic=topic.name,
                 briefing_date=today,
                 created_at=now,
@@ -252,7 +255,7 @@ class BriefingService:
 
     async def latest(self, topic: TopicConfig) -> Briefing:
         """Today's briefing as already composed, else composed (and kept) now."""
-        stored = await self.store.briefing_of(topic.name, self.now().date().isoformat())
+        stored = await self.deliveries.briefing_of(topic.name, self.now().date().isoformat())
         if stored is not None:
             return briefing_from_dict(stored.payload)
         return await self.brief(topic)
@@ -264,7 +267,7 @@ class BriefingService:
         if self.synthesiser is None or briefing.no_coverage:
             return briefing, None
         key = self.synthesiser.key(briefing)
-        stored = await self.store.briefing_of(topic.name, today)
+        stored = await self.deliveries.briefing_of(topic.name, today)
         cached = stored.payload.get("synthesis") if stored else None
         reuse = cached["reply"] if cached and cached.get("key") == key else None
         result = await self.synthesiser.synthesise(briefing, reuse=reuse)

@@ -24,7 +24,7 @@ from bot.collect.sources import Candidate, discover
 from bot.config import FolderSource, SourceConfig, TopicConfig, source_label
 from bot.errors import BriefbotError
 from bot.models import ExtractedArticle, SourceOutcome
-from bot.store.repository import ArticleStore, NewArticle, RecentArticle
+from bot.store.articles import Articles, NewArticle, RecentArticle
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class Collector:
 
     def __init__(
         self,
-        store: ArticleStore,
+        articles: Articles,
         fetcher: Fetcher,
         *,
         now: Callable[[], datetime],
@@ -130,7 +130,7 @@ class Collector:
         concurrency: int = 8,
         recent_window: timedelta = timedelta(days=3),
     ) -> None:
-        self.store = store
+        self.articles = articles
         self.fetcher = fetcher
         self.now = now
         self.max_items = max_items_per_source
@@ -168,12 +168,12 @@ class _TopicRun:
 
     async def load_recent(self) -> None:
         since = self.started - self.c.recent_window
-        self.recent = RecentIndex(await self.c.store.recent_articles(self.topic.name, since))
+        self.recent = RecentIndex(await self.c.articles.recent_articles(self.topic.name, since))
 
     async def collect_source(self, source: SourceConfig) -> SourceOutcome:
         label = source_label(source)
         outcome = SourceOutcome(source=label, kind=source.kind, ok=True)
-        state = await self.c.store.source_state(self.topic.name, source.key)
+        state = await self.c.articles.source_state(self.topic.name, source.key)
         try:
             async with self.slots:
                 discovery = await discover(
@@ -199,7 +199,7 @@ class _TopicRun:
             elif error:
                 outcome.failed_items += 1
                 outcome.item_errors.append(error)
-        await self.c.store.record_source(
+        await self.c.articles.record_source(
             topic=self.topic.name,
             key=source.key,
             kind=source.kind,
@@ -218,7 +218,7 @@ class _TopicRun:
     ) -> SourceOutcome:
         outcome.ok = False
         outcome.error = reason
-        await self.c.store.record_source(
+        await self.c.articles.record_source(
             topic=self.topic.name,
             key=source.key,
             kind=source.kind,
@@ -233,7 +233,7 @@ class _TopicRun:
         by_url: dict[str, Candidate] = {}
         for candidate in candidates:
             by_url.setdefault(dedupe.canonical_url(candidate.url), candidate)
-        known = await self.c.store.known_urls(self.topic.name, by_url)
+        known = await self.c.articles.known_urls(self.topic.name, by_url)
         return [c for url, c in by_url.items() if url not in known]
 
     async def _collect_item(self, source: SourceConfig, candidate: Candidate) -> str | None:
@@ -286,7 +286,7 @@ class _TopicRun:
             fetched_at = self.c.now()
             story_id = placement.story_id if rel.relevant else None
             new_story = rel.relevant and story_id is None
-            added = await self.c.store.add_article(
+            added = await self.c.articles.add_article(
                 NewArticle(
                     topic=self.topic.name,
                     url=art.url,

@@ -22,7 +22,7 @@ from bot.briefing.compose import BriefingService
 from bot.config import BriefbotConfig
 from bot.errors import BriefbotError, RequestError
 from bot.models import Briefing, Subscription
-from bot.store.repository import ArticleStore
+from bot.store.deliveries import Deliveries
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class DeliveryService:
 
     def __init__(
         self,
-        store: ArticleStore,
+        records: Deliveries,
         briefings: BriefingService,
         config: BriefbotConfig,
         platforms: Mapping[str, ChatPlatform],
@@ -119,7 +119,7 @@ class DeliveryService:
         now: Callable[[], datetime],
         lease: timedelta = LEASE,
     ) -> None:
-        self.store = store
+        self.records = records
         self.briefings = briefings
         self.config = config
         self.platforms = platforms
@@ -127,7 +127,7 @@ class DeliveryService:
         self.lease = lease
 
     async def subscriptions(self) -> list[Subscription]:
-        return merge_subscriptions(self.config, await self.store.subscriptions())
+        return merge_subscriptions(self.config, await self.records.subscriptions())
 
     async def deliver_due(self) -> list[DeliveryResult]:
         """Deliver every briefing that is due now and not delivered yet."""
@@ -143,29 +143,29 @@ class DeliveryService:
     async def retry(self, delivery_id: int) -> DeliveryResult:
         """An operator's retry of one delivery: released, then delivered now (a platform that
         can tell is asked first whether it was posted after all)."""
-        row = await self.store.delivery(delivery_id)
+        row = await self.records.delivery(delivery_id)
         if row is None:
             raise RequestError(f"there is no delivery {delivery_id}")
         sub = next(
             (
                 s
                 for s in await self.subscriptions()
-                if s.key == (row["topic"], row["platform"], row["channel"])
+                if s.key == (row.topic, row.platform, row.channel)
             ),
-            Subscription(row["topic"], row["platform"], row["channel"], "00:00", "UTC"),
+            Subscription(row.topic, row.platform, row.channel, "00:00", "UTC"),
         )
-        if row["status"] == "posted":
-            return DeliveryResult(sub, row["delivery_date"], "skipped", row["message_ref"])
+        if row.status == "posted":
+            return DeliveryResult(sub, row.delivery_date, "skipped", row.message_ref)
         if sub.platform not in self.platforms:
             raise RequestError(f"{sub.platform} is not configured here, so it cannot be retried")
-        await self.store.release_delivery(delivery_id, now=self.now(), lease=self.lease)
-        return await self.deliver(sub, row["delivery_date"])
+        await self.records.release_delivery(delivery_id, now=self.now(), lease=self.lease)
+        return await self.deliver(sub, row.delivery_date)
 
     async def deliver(self, sub: Subscription, date: str) -> DeliveryResult:
         """Deliver one channel's briefing for a date, at most once."""
         platform = self.platforms[sub.platform]
         key = delivery_key(sub, date)
-        claim = await self.store.claim_delivery(
+        claim = await self.records.claim_delivery(
             topic=sub.topic,
             platform=sub.platform,
             channel=sub.channel,
@@ -184,23 +184,23 @@ class DeliveryService:
                     # The day's briefing as composed for that post (kept in the store).
                     posted = await self.briefings.latest(self.config.topic(sub.topic)[0])
                     await platform.finish_briefing(sub.channel, ref, posted, key=key)
-                    await self.store.complete_delivery(
+                    await self.records.complete_delivery(
                         claim.id, message_ref=ref, briefing_id=None, now=self.now()
                     )
                     return DeliveryResult(sub, date, "found", ref)
             topic = self.config.topic(sub.topic)[0]
             briefing = await self.briefings.brief(topic)
-            stored = await self.store.last_briefing(sub.topic)
+            stored = await self.records.last_briefing(sub.topic)
             ref = await platform.post_briefing(sub.channel, briefing, key=key)
         except BriefbotError as exc:
             log.warning("could not deliver %s: %s", key, exc)
-            await self.store.fail_delivery(claim.id)
+            await self.records.fail_delivery(claim.id)
             return DeliveryResult(sub, date, "failed", error=str(exc))
         except Exception:  # one channel's failure never stops the others' briefings
             log.exception("could not deliver %s", key)
-            await self.store.fail_delivery(claim.id)
+            await self.records.fail_delivery(claim.id)
             return DeliveryResult(sub, date, "failed", error="unexpected error (see the log)")
-        await self.store.complete_delivery(
+        await self.records.complete_delivery(
             claim.id, message_ref=ref, briefing_id=stored.id if stored else None, now=self.now()
         )
         return DeliveryResult(sub, date, "posted", ref)

@@ -5,15 +5,14 @@ report tokens and estimated cost per briefing and per day."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.llm import Completion
-from bot.store.repository import ArticleStore
+from bot.store.ops import LLMCall, Operations
 
 _RUN: ContextVar[tuple[str | None, str | None]] = ContextVar("briefbot_run", default=(None, None))
 
@@ -31,15 +30,15 @@ def briefing_run(topic: str, briefing_date: str) -> Iterator[None]:
 class UsageLog:
     """Writes one row per LLM call to the store."""
 
-    def __init__(self, store: ArticleStore, *, now: Callable[[], datetime]) -> None:
-        self.store = store
+    def __init__(self, ops: Operations, *, now: Callable[[], datetime]) -> None:
+        self.ops = ops
         self.now = now
 
     async def record(
         self, purpose: str, prompt: str, model: str, completion: Completion | None
     ) -> None:
         topic, briefing_date = _RUN.get()
-        await self.store.record_llm_call(
+        await self.ops.record_llm_call(
             at=self.now(),
             purpose=purpose,
             model=completion.model if completion else model,
@@ -65,21 +64,21 @@ class UsageRow:
 
 
 def usage_report(
-    calls: Iterable[Mapping[str, Any]], *, price_prompt: float, price_completion: float
+    calls: Iterable[LLMCall], *, price_prompt: float, price_completion: float
 ) -> tuple[list[UsageRow], list[UsageRow]]:
     """(per day, per briefing) totals of recorded calls; prices are dollars per 1M tokens."""
-    days: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    runs: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    days: dict[str, list[LLMCall]] = defaultdict(list)
+    runs: dict[str, list[LLMCall]] = defaultdict(list)
     for call in calls:
-        days[call["at"].date().isoformat()].append(call)
-        if call.get("topic") and call.get("briefing_date"):
-            runs[f"{call['topic']} {call['briefing_date']}"].append(call)
+        days[call.at.date().isoformat()].append(call)
+        if call.topic and call.briefing_date:
+            runs[f"{call.topic} {call.briefing_date}"].append(call)
 
-    def row(label: str, group: list[Mapping[str, Any]]) -> UsageRow:
-        prompt = sum(int(c["prompt_tokens"]) for c in group)
-        completion = sum(int(c["completion_tokens"]) for c in group)
+    def row(label: str, group: list[LLMCall]) -> UsageRow:
+        prompt = sum(c.prompt_tokens for c in group)
+        completion = sum(c.completion_tokens for c in group)
         cost = (prompt * price_prompt + completion * price_completion) / 1_000_000
-        failed = sum(1 for c in group if not c["ok"])
+        failed = sum(1 for c in group if not c.ok)
         return UsageRow(label, len(group), failed, prompt, completion, cost)
 
     return (

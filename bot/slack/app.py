@@ -1,7 +1,7 @@
 """The Slack app, built from settings by functions (nothing is created at import time).
 
     client = build_web_client(settings)          # Web API client, 429s retried
-    app = build_app(settings, chat, store, client, now=...)
+    app = build_app(settings, chat, conversations, client, now=...)
 
 Events are claimed by id in the store before any listener sees them, so Slack's retries
 (`X-Slack-Retry-Num`) and replicas never answer one event twice.
@@ -22,16 +22,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat import ChatService
 from bot.config import Settings
 from bot.slack.listeners import register_all
-from bot.store.repository import ArticleStore
+from bot.store.chat import Conversations
 
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
-
-
-def socket_mode(settings: Settings) -> bool:
-    """Socket Mode when an app-level token is set, else HTTP (Events API)."""
-    return bool(settings.slack_app_token.get_secret_value())
 
 
 def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClient:
@@ -56,13 +51,13 @@ def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClien
 def build_app(
     settings: Settings,
     chat: ChatService,
-    store: ArticleStore,
+    conversations: Conversations,
     client: AsyncWebClient,
     *,
     now: Callable[[], datetime],
 ) -> AsyncApp:
     """The Bolt app with every listener registered."""
-    over_socket = socket_mode(settings)
+    over_socket = settings.slack_socket_mode
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value() or "",
@@ -76,7 +71,7 @@ def build_app(
         body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await store.claim_event(str(event_id), now()):
+        if event_id and not await conversations.claim_event(str(event_id), now()):
             log.info("event %s already handled (Slack retry)", event_id)
             return BoltResponse(status=200, body="")
         await next()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.models import Article, Summary
-from bot.store.repository import ArticleStore
+from bot.store.articles import Articles
 
 if TYPE_CHECKING:
     from bot.summarise import Summariser
@@ -17,7 +17,7 @@ class CachedSummaries:
     """Looks a summary up in the store before asking the summariser, and stores new ones."""
 
     def __init__(
-        self, store: ArticleStore, summariser: Summariser, *, now: Callable[[], datetime]
+        self, store: Articles, summariser: Summariser, *, now: Callable[[], datetime]
     ) -> None:
         self.store = store
         self.summariser = summariser

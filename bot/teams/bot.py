@@ -42,9 +42,9 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, JwtTokenValidator
 
 from bot.chat import ChatService, Intent, read_intent
-from bot.config import Settings
-from bot.errors import BriefbotError, ConfigError, DeliveryError
-from bot.store.repository import ArticleStore
+from bot.config import Settings, check_teams_settings
+from bot.errors import BriefbotError, DeliveryError
+from bot.store.chat import Conversations
 from bot.teams.cards import (
     Card,
     answer_card,
@@ -68,19 +68,9 @@ VERBS = {"ask", "summarize", "summarise", "today", "help"}
 
 def teams_auth(settings: Settings) -> AgentAuthConfiguration:
     """The bot's authentication, or a ConfigError when the settings are unsafe or incomplete."""
+    check_teams_settings(settings)
     if settings.teams_anonymous:
-        if settings.environment == "production":
-            raise ConfigError(
-                "BRIEFBOT_TEAMS_ANONYMOUS accepts unauthenticated Teams activities and is "
-                "refused in production; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead "
-                "(or BRIEFBOT_ENVIRONMENT=development on a developer machine)"
-            )
         return AgentAuthConfiguration(anonymous_allowed=True)
-    if not settings.microsoft_app_password.get_secret_value():
-        raise ConfigError(
-            "MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not: copy the client secret "
-            "of the Azure bot registration into .env"
-        )
     return AgentAuthConfiguration(
         client_id=settings.microsoft_app_id,
         client_secret=settings.microsoft_app_password.get_secret_value(),
@@ -119,12 +109,12 @@ class TeamsBot:
         self,
         settings: Settings,
         chat: ChatService,
-        store: ArticleStore,
+        conversations: Conversations,
         *,
         now: Callable[[], datetime],
     ) -> None:
         self.chat = chat
-        self.store = store
+        self.conversations = conversations
         self.now = now
         self.app_id = settings.microsoft_app_id
         auth = teams_auth(settings)
@@ -180,7 +170,7 @@ class TeamsBot:
         conversation = channel_of(activity.conversation.id)
         reference.conversation.id = conversation
         reference.activity_id = None
-        await self.store.save_reference(
+        await self.conversations.save_reference(
             "teams", conversation, reference.model_dump(mode="json", exclude_none=True), self.now()
         )
 
@@ -275,7 +265,7 @@ class TeamsBot:
 
     async def send_card(self, conversation: str, card: Card, text: str) -> str:
         """Post a card to a conversation the bot was installed in (for scheduled briefings)."""
-        stored = await self.store.reference("teams", conversation)
+        stored = await self.conversations.reference("teams", conversation)
         if stored is None:
             raise DeliveryError(
                 f"briefbot is not installed in the Teams conversation {conversation!r}; "

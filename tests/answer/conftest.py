@@ -14,7 +14,8 @@ from bot.collect import relevance
 from bot.collect.extract import extract_html, extract_text
 from bot.demo.server import data_dir, render
 from bot.models import ExtractedArticle
-from bot.store.repository import ArticleStore, NewArticle
+from bot.store import Store
+from bot.store.articles import NewArticle
 from tests.conftest import Clock
 from tests.databases import BACKENDS, open_store
 
@@ -25,12 +26,10 @@ QUERY = relevance.Query(
 )
 
 
-async def _add(
-    store: ArticleStore, article: ExtractedArticle, clock: Clock, age: timedelta
-) -> None:
+async def _add(store: Store, article: ExtractedArticle, clock: Clock, age: timedelta) -> None:
     rel = relevance.score(QUERY, article.title, article.text)
     when = clock.now() - age
-    await store.add_article(
+    await store.articles.add_article(
         NewArticle(
             topic="eu-us-steel",
             url=article.url,
@@ -55,14 +54,14 @@ async def _add(
 
 
 @pytest.fixture(params=BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ArticleStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Retrieval runs on both backends (tests elsewhere import `corpus` on plain SQLite)."""
     async with open_store(request.param, tmp_path) as s:
         yield s
 
 
 @pytest.fixture
-async def corpus(store: ArticleStore, clock: Clock) -> ArticleStore:
+async def corpus(store: Store, clock: Clock) -> Store:
     count = 0
     for path in sorted((FIXTURES / "articles").glob("*.txt")):
         a = extract_text(path.read_text(encoding="utf-8"), f"https://fixtures.test/{path.stem}")

@@ -12,7 +12,7 @@ import pytest
 from bot.answer import QuestionEngine
 from bot.answer.when import scope_of
 from bot.llm.openai_compat import OpenAICompatibleLLM
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.openai_server import FakeOpenAI, reply_json, status
 
@@ -22,8 +22,8 @@ def clock() -> Clock:
     return Clock(datetime.now(UTC).replace(microsecond=0))  # the demo's dates follow the clock
 
 
-def engine(store: ArticleStore, clock: Clock, **kwargs: object) -> QuestionEngine:
-    return QuestionEngine(store, now=clock.now, **kwargs)  # type: ignore[arg-type]
+def engine(store: Store, clock: Clock, **kwargs: object) -> QuestionEngine:
+    return QuestionEngine(store.articles, store.search, store.chat, now=clock.now, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def engine(store: ArticleStore, clock: Clock, **kwargs: object) -> QuestionEngin
     ],
 )
 async def test_factual_questions_cite_the_right_article(
-    corpus: ArticleStore, clock: Clock, question: str, title_has: str, text_has: str
+    corpus: Store, clock: Clock, question: str, title_has: str, text_has: str
 ) -> None:
     answer = await engine(corpus, clock).ask(question, topic="eu-us-steel")
     assert answer.answered, answer
@@ -48,7 +48,7 @@ async def test_factual_questions_cite_the_right_article(
     assert cited and cited <= numbers
 
 
-async def test_follow_up_through_the_conversation(corpus: ArticleStore, clock: Clock) -> None:
+async def test_follow_up_through_the_conversation(corpus: Store, clock: Clock) -> None:
     questions = engine(corpus, clock)
     first = await questions.ask(
         "What did Daniel Whitcombe say about overcapacity?",
@@ -61,29 +61,29 @@ async def test_follow_up_through_the_conversation(corpus: ArticleStore, clock: C
     )
     assert follow.answered and "calendar" in follow.text
     assert any("Whitcombe" in s.title for s in follow.sources)
-    turns = await corpus.turns("thread-1", last=10)
+    turns = await corpus.chat.turns("thread-1", last=10)
     assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
 
 
-async def test_unrelated_question_is_refused(corpus: ArticleStore, clock: Clock) -> None:
+async def test_unrelated_question_is_refused(corpus: Store, clock: Clock) -> None:
     answer = await engine(corpus, clock).ask("What is the capital of Peru?", topic="eu-us-steel")
     assert not answer.answered and answer.sources == ()
     assert "does not say" in answer.text
 
 
-async def test_refusal_shows_the_closest_articles(corpus: ArticleStore, clock: Clock) -> None:
+async def test_refusal_shows_the_closest_articles(corpus: Store, clock: Clock) -> None:
     answer = await engine(corpus, clock).ask(
         "What did the Japanese steel ministry decide about quotas for Korea?", topic="eu-us-steel"
     )
     assert not answer.answered and answer.closest
 
 
-async def test_off_topic_articles_are_never_cited(corpus: ArticleStore, clock: Clock) -> None:
+async def test_off_topic_articles_are_never_cited(corpus: Store, clock: Clock) -> None:
     answer = await engine(corpus, clock).ask("Who scored for Harbour City?", topic="eu-us-steel")
     assert not answer.answered
 
 
-async def test_today_means_today_in_the_channel_zone(corpus: ArticleStore, clock: Clock) -> None:
+async def test_today_means_today_in_the_channel_zone(corpus: Store, clock: Clock) -> None:
     answer = await engine(corpus, clock).ask(
         "What did Kovalenko say today?", topic="eu-us-steel", zone="Europe/Brussels"
     )
@@ -129,7 +129,7 @@ async def llm(fake_llm: FakeOpenAI) -> AsyncIterator[OpenAICompatibleLLM]:
 
 
 async def test_llm_answer_checked(
-    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+    corpus: Store, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
 ) -> None:
     fake_llm.script(
         reply_json(
@@ -158,7 +158,7 @@ async def test_llm_answer_checked(
 
 
 async def test_llm_says_it_does_not_know(
-    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+    corpus: Store, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
 ) -> None:
     fake_llm.script(reply_json({"answered": False, "answer": "", "citations": []}))
     answer = await engine(corpus, clock, llm=llm).ask(
@@ -168,7 +168,7 @@ async def test_llm_says_it_does_not_know(
 
 
 async def test_llm_down_answers_offline(
-    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+    corpus: Store, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
 ) -> None:
     fake_llm.default = status(500)
     answer = await engine(corpus, clock, llm=llm).ask(
@@ -178,7 +178,7 @@ async def test_llm_down_answers_offline(
 
 
 async def test_old_turns_are_dropped_from_the_prompt(
-    corpus: ArticleStore, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+    corpus: Store, clock: Clock, llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
 ) -> None:
     fake_llm.default = reply_json({"answered": False, "answer": "", "citations": []})
     questions = engine(corpus, clock, llm=llm, max_turns=2)

@@ -10,7 +10,8 @@ from bot.briefing.compose import BriefingService
 from bot.collect.extract import extract_text
 from bot.config import TopicConfig
 from bot.models import Summary
-from bot.store.repository import ArticleStore, NewArticle
+from bot.store import Store
+from bot.store.articles import NewArticle
 from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
 from tests.conftest import Clock
@@ -33,7 +34,7 @@ class RecordingSummariser:
 
 
 async def add(
-    store: ArticleStore,
+    store: Store,
     clock: Clock,
     name: str,
     *,
@@ -42,7 +43,7 @@ async def add(
 ) -> tuple[int, int | None]:
     article = extract_text((ARTICLES / name).read_text(encoding="utf-8"), "")
     suffix = "-copy" if copy_of else ""
-    added = await store.add_article(
+    added = await store.articles.add_article(
         NewArticle(
             topic="steel",
             url=f"https://news.test/{name}{suffix}",
@@ -67,14 +68,14 @@ async def add(
     return added
 
 
-def service(store: ArticleStore, clock: Clock) -> tuple[BriefingService, RecordingSummariser]:
+def service(store: Store, clock: Clock) -> tuple[BriefingService, RecordingSummariser]:
     summariser = RecordingSummariser()
-    cached = CachedSummaries(store, summariser, now=clock.now)
-    return BriefingService(store, cached, now=clock.now), summariser
+    cached = CachedSummaries(store.articles, summariser, now=clock.now)
+    return BriefingService(store.articles, store.deliveries, cached, now=clock.now), summariser
 
 
 async def test_summaries_are_computed_once_and_copies_cost_nothing(
-    store: ArticleStore, clock: Clock
+    store: Store, clock: Clock
 ) -> None:
     wire = await add(store, clock, "a-wire.txt")
     await add(store, clock, "a-wire.txt", copy_of=wire)
@@ -93,14 +94,14 @@ async def test_summaries_are_computed_once_and_copies_cost_nothing(
     again = await briefings.brief(TOPIC)  # same day: no summary is requested again
     assert len(summariser.calls) == 2
     assert again.stories == first.stories
-    assert await store.count("summaries") == 2 and await store.count("briefings") == 1
+    assert await store.db.count("summaries") == 2 and await store.db.count("briefings") == 1
     # another process, same store: still cached
     other, other_summariser = service(store, clock)
     await other.brief(TOPIC)
     assert other_summariser.calls == []
 
 
-async def test_next_day_window_and_what_is_new(store: ArticleStore, clock: Clock) -> None:
+async def test_next_day_window_and_what_is_new(store: Store, clock: Clock) -> None:
     old = await add(store, clock, "d-titles.txt")
     briefings, _ = service(store, clock)
     day_one = await briefings.brief(TOPIC)
@@ -113,11 +114,11 @@ async def test_next_day_window_and_what_is_new(store: ArticleStore, clock: Clock
     assert day_two.window_start == day_one.generated_at
     assert {s.is_new for s in day_two.stories} == {True, False}
     assert [s.headline.text[:10] for s in day_two.new_stories] == ["Car makers"]
-    assert await store.count("briefings") == 2
+    assert await store.db.count("briefings") == 2
 
 
-async def test_a_day_without_coverage_says_so(store: ArticleStore, clock: Clock) -> None:
+async def test_a_day_without_coverage_says_so(store: Store, clock: Clock) -> None:
     briefings, _ = service(store, clock)
     empty = await briefings.brief(TOPIC)
     assert empty.no_coverage and empty.sources == ()
-    assert await store.count("briefings") == 1
+    assert await store.db.count("briefings") == 1

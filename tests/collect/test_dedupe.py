@@ -19,7 +19,7 @@ import pytest
 from bot.collect import dedupe
 from bot.collect.extract import extract_html
 from bot.collect.pipeline import RecentIndex, place_article
-from bot.store.repository import RecentArticle
+from bot.store.articles import RecentArticle
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 

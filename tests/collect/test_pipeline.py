@@ -13,7 +13,7 @@ import pytest
 from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import TopicConfig, parse_config
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.web import WebServer
 
@@ -70,17 +70,17 @@ def web() -> AsyncIterator[WebServer]:
 
 
 @pytest.fixture
-async def collector(store: ArticleStore, clock: Clock) -> AsyncIterator[Collector]:
+async def collector(store: Store, clock: Clock) -> AsyncIterator[Collector]:
     policy = FetchPolicy(
         allow_hosts=("127.0.0.1",), read_timeout=1.0, total_timeout=2.0, max_bytes=2_000_000
     )
     client = build_http_client(policy)
-    yield Collector(store, Fetcher(client, policy), now=clock.now)
+    yield Collector(store.articles, Fetcher(client, policy), now=clock.now)
     await client.aclose()
 
 
 async def test_every_feed_shape_and_hostile_source_side_by_side(
-    web: WebServer, collector: Collector, store: ArticleStore
+    web: WebServer, collector: Collector, store: Store
 ) -> None:
     base = web.url("")
     web.add(
@@ -121,13 +121,14 @@ async def test_every_feed_shape_and_hostile_source_side_by_side(
     assert "did not answer" in (by_source["hang.xml"].error or "")
     assert by_source["rss.xml"].new == 2 and by_source["atom.xml"].new == 1
     assert by_source["latin.xml"].new == 1
-    assert await store.count("articles") == 4
-    failures = {s["name"].rsplit("/", 1)[-1]: s["last_error"] for s in await store.list_sources()}
+    assert await store.db.count("articles") == 4
+    sources = await store.articles.list_sources()
+    failures = {s.name.rsplit("/", 1)[-1]: s.last_error for s in sources}
     assert failures["rss.xml"] is None and failures["hang.xml"]
 
 
 async def test_syndicated_copies_become_one_story_and_off_topic_is_kept_out(
-    web: WebServer, collector: Collector, store: ArticleStore, clock: Clock
+    web: WebServer, collector: Collector, store: Store, clock: Clock
 ) -> None:
     base = web.url("")
     web.add(
@@ -143,7 +144,7 @@ async def test_syndicated_copies_become_one_story_and_off_topic_is_kept_out(
     outcomes = await collector.collect(topic_with(web.url("/a.xml"), web.url("/b.xml")))
     assert all(o.ok for o in outcomes), outcomes
 
-    everything = await store.articles_in_window(
+    everything = await store.articles.articles_in_window(
         "eu-us-steel", clock.now().replace(year=2000), clock.now(), relevant_only=False
     )
     by_site = {a.site_name: a for a in everything}
@@ -159,14 +160,14 @@ async def test_syndicated_copies_become_one_story_and_off_topic_is_kept_out(
     assert wire.story_id == root.story_id
     unions = next(a for a in everything if a.site_name == "Continental Times")
     assert unions.duplicate_of is None  # related coverage, not a copy
-    relevant = await store.articles_in_window(
+    relevant = await store.articles.articles_in_window(
         "eu-us-steel", clock.now().replace(year=2000), clock.now()
     )
     assert football.id not in {a.id for a in relevant}
 
 
 async def test_rerun_stores_nothing_twice_and_uses_conditional_get(
-    web: WebServer, collector: Collector, store: ArticleStore
+    web: WebServer, collector: Collector, store: Store
 ) -> None:
     base = web.url("")
     web.conditional(
@@ -177,16 +178,16 @@ async def test_rerun_stores_nothing_twice_and_uses_conditional_get(
     )
     topic = topic_with(web.url("/feed.xml"))
     first = await collector.collect(topic)
-    counts = {t: await store.count(t) for t in ("articles", "stories", "sources")}
+    counts = {t: await store.db.count(t) for t in ("articles", "stories", "sources")}
     second = await collector.collect(topic)
     assert first[0].new == 2 and second[0].new == 0 and second[0].not_modified
-    assert {t: await store.count(t) for t in counts} == counts
+    assert {t: await store.db.count(t) for t in counts} == counts
     feed_requests = [r for r in web.requests if r.path == "/feed.xml"]
     assert feed_requests[-1].headers.get("If-None-Match") == '"v1"'
 
 
 async def test_items_already_known_under_another_url_are_not_refetched(
-    web: WebServer, collector: Collector, store: ArticleStore
+    web: WebServer, collector: Collector, store: Store
 ) -> None:
     base = web.url("")
     web.add("/one.xml", rss(base, "/wire-original"), content_type="application/rss+xml")
@@ -200,11 +201,11 @@ async def test_items_already_known_under_another_url_are_not_refetched(
     outcomes = await collector.collect(topic_with(web.url("/two.xml")))
     after = len([r for r in web.requests if r.path.startswith("/wire-original")])
     assert outcomes[0].new == 0 and before == after == 1
-    assert await store.count("articles") == 1
+    assert await store.db.count("articles") == 1
 
 
 async def test_one_bad_article_does_not_fail_its_source(
-    web: WebServer, collector: Collector, store: ArticleStore
+    web: WebServer, collector: Collector, store: Store
 ) -> None:
     base = web.url("")
     web.add("/empty", b"<html><body><p>Too short.</p></body></html>")
@@ -222,7 +223,7 @@ async def test_one_bad_article_does_not_fail_its_source(
 
 
 async def test_news_search_and_page_and_folder_sources(
-    web: WebServer, collector: Collector, store: ArticleStore, tmp_path: Path
+    web: WebServer, collector: Collector, store: Store, tmp_path: Path
 ) -> None:
     base = web.url("")
     web.add(
@@ -259,4 +260,4 @@ async def test_news_search_and_page_and_folder_sources(
     ]
     search = next(r for r in web.requests if r.path.startswith("/gdelt"))
     assert "query=steel+tariffs" in search.path and "mode=ArtList" in search.path
-    assert await store.count("articles") == 3
+    assert await store.db.count("articles") == 3

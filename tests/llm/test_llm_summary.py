@@ -13,7 +13,8 @@ from bot.collect.extract import extract_text
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog, briefing_run
 from bot.models import Article
-from bot.store.repository import ArticleStore, NewArticle
+from bot.store import Store
+from bot.store.articles import NewArticle
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
 from tests.conftest import Clock
@@ -167,9 +168,9 @@ async def test_prompt_only_servers(llm: OpenAICompatibleLLM, fake_llm: FakeOpenA
     assert not summary.degraded and len(fake_llm.requests) == 3
 
 
-async def stored(store: ArticleStore, clock: Clock, name: str) -> Article:
+async def stored(store: Store, clock: Clock, name: str) -> Article:
     title, text = article(name)
-    added = await store.add_article(
+    added = await store.articles.add_article(
         NewArticle(
             topic="steel",
             url=f"https://x.test/{name}",
@@ -190,37 +191,37 @@ async def stored(store: ArticleStore, clock: Clock, name: str) -> Article:
         new_story=True,
     )
     assert added is not None
-    return (await store.articles_by_id([added[0]]))[added[0]]
+    return (await store.articles.articles_by_id([added[0]]))[added[0]]
 
 
 async def test_cached_summaries_are_not_requested_again_and_tokens_recorded(
-    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: ArticleStore, clock: Clock
+    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: Store, clock: Clock
 ) -> None:
     fake_llm.default = reply_json(GOOD)
-    usage = UsageLog(store, now=clock.now)
-    cached = CachedSummaries(store, LLMSummariser(llm, usage=usage), now=clock.now)
+    usage = UsageLog(store.ops, now=clock.now)
+    cached = CachedSummaries(store.articles, LLMSummariser(llm, usage=usage), now=clock.now)
     articles = [await stored(store, clock, n) for n in ("a-wire.txt", "d-titles.txt")]
     with briefing_run("steel", "2026-11-24"):
         first = await cached.get_many(articles)
     assert len(fake_llm.requests) == 2
     again = await cached.get_many(articles)
     assert len(fake_llm.requests) == 2 and again == first
-    calls = await store.llm_usage(clock.now().replace(year=2000))
-    assert [(c["purpose"], c["topic"], c["briefing_date"], c["ok"]) for c in calls] == [
+    calls = await store.ops.llm_usage(clock.now().replace(year=2000))
+    assert [(c.purpose, c.topic, c.briefing_date, c.ok) for c in calls] == [
         ("summary", "steel", "2026-11-24", True)
     ] * 2
-    assert all(c["prompt_tokens"] > 100 and c["completion_tokens"] > 10 for c in calls)
+    assert all(c.prompt_tokens > 100 and c.completion_tokens > 10 for c in calls)
 
 
 async def test_a_degraded_summary_is_not_cached(
-    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: ArticleStore, clock: Clock
+    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: Store, clock: Clock
 ) -> None:
     fake_llm.default = status(500)
-    usage = UsageLog(store, now=clock.now)
-    cached = CachedSummaries(store, LLMSummariser(llm, usage=usage), now=clock.now)
+    usage = UsageLog(store.ops, now=clock.now)
+    cached = CachedSummaries(store.articles, LLMSummariser(llm, usage=usage), now=clock.now)
     one = [await stored(store, clock, "a-wire.txt")]
     assert (await cached.get_many(one))[one[0].id].degraded
     fake_llm.default = reply_json(GOOD)
     assert not (await cached.get_many(one))[one[0].id].degraded  # the LLM is asked again
-    failed = [c for c in await store.llm_usage(clock.now().replace(year=2000)) if not c["ok"]]
+    failed = [c for c in await store.ops.llm_usage(clock.now().replace(year=2000)) if not c.ok]
     assert len(failed) == 1

@@ -15,7 +15,8 @@ from bot.config import TopicConfig
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog
 from bot.models import Article, KeyPoint, Summary
-from bot.store.repository import ArticleStore, NewArticle
+from bot.store import Store
+from bot.store.articles import NewArticle
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
 from tests.conftest import Clock
@@ -125,9 +126,9 @@ async def test_token_budget_limits_what_is_sent(
     assert fake_llm.requests[0]["messages"][-1]["content"].count("Story ") == len(small)
 
 
-async def add(store: ArticleStore, clock: Clock, name: str) -> None:
+async def add(store: Store, clock: Clock, name: str) -> None:
     a = extract_text((ARTICLES / name).read_text(encoding="utf-8"), "")
-    await store.add_article(
+    await store.articles.add_article(
         NewArticle(
             topic="steel",
             url=f"https://x.test/{name}",
@@ -150,16 +151,17 @@ async def add(store: ArticleStore, clock: Clock, name: str) -> None:
 
 
 async def test_second_briefing_the_same_day_costs_no_tokens(
-    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: ArticleStore, clock: Clock
+    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI, store: Store, clock: Clock
 ) -> None:
     fake_llm.default = echo_model
     for name in ("a-wire.txt", "c-pronouns.txt", "e-adding.txt"):
         await add(store, clock, name)
     clock.advance(hours=1)
-    usage = UsageLog(store, now=clock.now)
+    usage = UsageLog(store.ops, now=clock.now)
     service = BriefingService(
-        store,
-        CachedSummaries(store, LLMSummariser(llm, usage=usage), now=clock.now),
+        store.articles,
+        store.deliveries,
+        CachedSummaries(store.articles, LLMSummariser(llm, usage=usage), now=clock.now),
         now=clock.now,
         synthesiser=BriefingSynthesiser(llm, usage=usage),
     )
@@ -169,6 +171,6 @@ async def test_second_briefing_the_same_day_costs_no_tokens(
     clock.advance(minutes=20)
     second = await service.brief(TOPIC)
     assert len(fake_llm.requests) == 4 and second.stories == first.stories
-    calls = await store.llm_usage(NOW - timedelta(days=1))
-    assert [c["purpose"] for c in calls].count("briefing") == 1
-    assert {c["briefing_date"] for c in calls} == {"2026-11-24"}
+    calls = await store.ops.llm_usage(NOW - timedelta(days=1))
+    assert [c.purpose for c in calls].count("briefing") == 1
+    assert {c.briefing_date for c in calls} == {"2026-11-24"}

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from bot.runtime import running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import LLM_VARS, Clock
 from tests.servers.slack_api import FakeSlack, error
 from tests.slack.conftest import CONFIG, slack_config, slack_settings
@@ -47,7 +47,7 @@ def test_migrate_then_nothing_to_do(env: Path) -> None:
 
 
 async def test_status_deliveries_and_retry(
-    env: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    env: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     fake_slack.fail("chat.postMessage", error("not_in_channel"))
     clock.advance(minutes=31)

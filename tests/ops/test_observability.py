@@ -12,7 +12,7 @@ import pytest
 
 from bot.observe import setup_logging
 from bot.runtime import running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.openai_server import FakeOpenAI, status
 from tests.servers.slack_api import FakeSlack
@@ -25,7 +25,7 @@ TEAMS_PASSWORD = "SECRET-teams-client-secret"
 
 
 async def test_readyz_and_metrics(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     settings = slack_settings(tmp_path, fake_slack)
     async with (
@@ -47,11 +47,11 @@ async def test_readyz_and_metrics(
 
 
 async def test_readyz_refuses_an_old_schema(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: Store
 ) -> None:
     settings = slack_settings(tmp_path, fake_slack)
     async with running(settings, slack_config(), now=clock.now, schedule=False) as app:
-        async with store.engine.begin() as conn:
+        async with store.db.engine.begin() as conn:
             await conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 8")
         async with httpx.AsyncClient() as http:
             response = await http.get(f"{app.url}/readyz")
@@ -60,7 +60,7 @@ async def test_readyz_refuses_an_old_schema(
 
 
 async def test_json_logs_carry_ids_and_never_secrets(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     stream = io.StringIO()
     with FakeOpenAI() as llm, FakeTeams() as teams:

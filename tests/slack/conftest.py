@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.config import BriefbotConfig, Settings, parse_config
 from bot.runtime import Runtime, running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.slack_api import BOT_USER, TEAM, FakeSlack
 
@@ -172,7 +172,7 @@ def fake_slack(clock: Clock) -> Iterator[FakeSlack]:
 
 @pytest.fixture
 async def app(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: Store
 ) -> AsyncIterator[Runtime]:
     """The app on the same SQLite file as the `store` fixture (seed it through that)."""
     settings = slack_settings(tmp_path, fake_slack)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime, running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.slack_api import BOT_USER, TEAM, FakeSlack
 from tests.servers.web import WebServer
@@ -72,7 +72,7 @@ def shown(params: dict[str, Any]) -> str:
 
 
 async def test_ask_acks_at_once_then_answers_with_citations(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     response = await slack.command("ask What did Whitcombe say about overcapacity?")
     assert response.status_code == 200
@@ -87,7 +87,7 @@ async def test_ask_acks_at_once_then_answers_with_citations(
 
 
 async def test_ask_outside_the_coverage_says_so(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     await slack.command("ask who won the football cup final?")
     await eventually(lambda: bool(responses(fake_slack)))
@@ -110,7 +110,7 @@ async def test_summarize_a_pasted_link(slack: SignedClient, fake_slack: FakeSlac
     ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.7/admin", "file:///etc/passwd"],
 )
 async def test_summarize_never_reaches_private_addresses(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: ArticleStore, url: str
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: Store, url: str
 ) -> None:
     settings = slack_settings(tmp_path, fake_slack, allow_hosts=())
     async with running(settings, slack_config(), now=clock.now, schedule=False) as app:
@@ -132,7 +132,7 @@ async def test_summarize_text_is_never_read_as_a_file(
 
 
 async def test_today_is_private_unless_public(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     await slack.command("today")
     await eventually(lambda: bool(responses(fake_slack)))
@@ -147,19 +147,19 @@ async def test_today_is_private_unless_public(
 
 
 async def test_subscribe_and_unsubscribe_this_channel(
-    app: Runtime, slack: SignedClient, fake_slack: FakeSlack, store: ArticleStore
+    app: Runtime, slack: SignedClient, fake_slack: FakeSlack, store: Store
 ) -> None:
     await slack.command("subscribe eu-us-steel 07:15 America/New_York", channel="C0OTHER")
     await eventually(lambda: bool(responses(fake_slack)))
     assert "07:15 (America/New_York)" in shown(responses(fake_slack)[0])
-    subs = await store.subscriptions()
+    subs = await store.deliveries.subscriptions()
     assert [(s.channel, s.at, s.timezone) for s in subs] == [
         ("C0OTHER", "07:15", "America/New_York")
     ]
     await slack.command("unsubscribe", channel="C0OTHER")
     await eventually(lambda: len(responses(fake_slack)) >= 2)
     assert "No more" in shown(responses(fake_slack)[1])
-    assert await store.subscriptions() == []
+    assert await store.deliveries.subscriptions() == []
     # The channel in briefbot.toml is not removed from chat, and the user is told where it is.
     await slack.command("unsubscribe")
     await eventually(lambda: len(responses(fake_slack)) >= 3)
@@ -194,7 +194,7 @@ def mention(text: str, ts: str = "1795500000.000100", **extra: Any) -> dict[str,
 
 
 async def test_a_mention_gets_working_then_the_answer_in_its_thread(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     response = await slack.event(mention("What deadline did the Commission set?"))
     assert response.status_code == 200
@@ -207,7 +207,7 @@ async def test_a_mention_gets_working_then_the_answer_in_its_thread(
 
 
 async def test_three_deliveries_of_one_event_answer_once(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     event = mention("What deadline did the Commission set?")
     for retry in (None, 1, 2):
@@ -244,7 +244,7 @@ async def test_replies_in_a_briefings_thread_are_answered_there(
     slack: SignedClient,
     fake_slack: FakeSlack,
     clock: Clock,
-    corpus: ArticleStore,
+    corpus: Store,
 ) -> None:
     clock.advance(minutes=31)
     [delivered] = await app.jobs.deliver()
@@ -264,7 +264,7 @@ async def test_replies_in_a_briefings_thread_are_answered_there(
     assert working.params["thread_ts"] == thread
     assert "overcapacity" in json.dumps(fake_slack.calls_to("chat.update")[0].params["blocks"])
     # A follow-up in the same thread is the same conversation.
-    assert await corpus.turns(f"slack:{CHANNEL}:{thread}", last=10)
+    assert await corpus.chat.turns(f"slack:{CHANNEL}:{thread}", last=10)
 
 
 async def test_other_threads_are_left_alone(slack: SignedClient, fake_slack: FakeSlack) -> None:
@@ -332,7 +332,7 @@ async def test_message_shortcut_summarises_the_message(
 
 
 async def test_assistant_thread_prompts_status_and_answer(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     started = {
         "type": "assistant_thread_started",
@@ -367,7 +367,7 @@ async def test_assistant_thread_prompts_status_and_answer(
 
 
 async def test_hostile_text_in_a_question_stays_inert(
-    slack: SignedClient, fake_slack: FakeSlack, corpus: ArticleStore
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
 ) -> None:
     await slack.event(
         mention("<!channel> <!here> <@U123> <https://evil.example|https://good.example> steel?")

@@ -17,7 +17,8 @@ from bot.models import Briefing, BriefingPoint, BriefingStory, SourceRef, Subscr
 from bot.runtime import running
 from bot.slack.delivery import SlackDelivery
 from bot.slack.render import MAX_BLOCKS, MAX_SECTION
-from bot.store.repository import ArticleStore, NewArticle
+from bot.store import Store
+from bot.store.articles import NewArticle
 from tests.conftest import Clock
 from tests.servers.slack_api import FakeSlack, error, ratelimited
 from tests.slack.conftest import CHANNEL, slack_config, slack_settings
@@ -51,7 +52,7 @@ def briefing_posts(fake: FakeSlack) -> list[dict[str, object]]:
 
 
 async def test_the_due_briefing_is_posted_once_with_metadata(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     settings = slack_settings(tmp_path, fake_slack)
     async with running(settings, slack_config(), now=clock.now, schedule=False) as app:
@@ -75,12 +76,12 @@ async def test_the_due_briefing_is_posted_once_with_metadata(
     text = json.dumps(post["blocks"])
     assert "Reply in this thread" in text
     assert "Coverage" in text
-    [row] = await corpus.deliveries()
-    assert row["status"] == "posted" and row["message_ref"] == post["ts"]
+    [row] = await corpus.deliveries.deliveries()
+    assert row.status == "posted" and row.message_ref == post["ts"]
 
 
 async def test_a_rate_limit_is_waited_out_and_posts_once(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     fake_slack.fail("chat.postMessage", ratelimited(retry_after=1))
     clock.advance(minutes=31)
@@ -94,7 +95,7 @@ async def test_a_rate_limit_is_waited_out_and_posts_once(
 
 
 async def test_slack_refusing_is_reported_and_retried_after_the_lease(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     fake_slack.fail("chat.postMessage", error("not_in_channel"))
     clock.advance(minutes=31)
@@ -132,13 +133,13 @@ async def _crash_while_posting(
 
 
 async def test_crash_after_claiming_before_posting_posts_once_after_restart(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     clock.advance(minutes=31)
     await _crash_while_posting(tmp_path, fake_slack, clock, after=False)
     assert briefing_posts(fake_slack) == []
-    [row] = await corpus.deliveries()
-    assert row["status"] == "claimed"
+    [row] = await corpus.deliveries.deliveries()
+    assert row.status == "claimed"
     clock.advance(minutes=11)  # restarted; the dead attempt's lease has run out
     async with running(
         slack_settings(tmp_path, fake_slack), slack_config(), now=clock.now, schedule=False
@@ -152,7 +153,7 @@ async def test_crash_after_claiming_before_posting_posts_once_after_restart(
 
 
 async def test_crash_after_posting_before_completing_never_posts_again(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     clock.advance(minutes=31)
     await _crash_while_posting(tmp_path, fake_slack, clock, after=True)
@@ -168,14 +169,14 @@ async def test_crash_after_posting_before_completing_never_posts_again(
     assert result.message_ref == posted["ts"]
     assert [r.outcome for r in again] == ["skipped"]
     assert len(briefing_posts(fake_slack)) == 1
-    [row] = await corpus.deliveries()
-    assert row["status"] == "posted" and row["message_ref"] == posted["ts"]
+    [row] = await corpus.deliveries.deliveries()
+    assert row.status == "posted" and row.message_ref == posted["ts"]
 
 
 _SYL = ("bor", "kel", "mun", "dra", "vish", "tol", "pra", "zen")
 
 
-async def _hundred_articles(store: ArticleStore, clock: Clock) -> None:
+async def _hundred_articles(store: Store, clock: Clock) -> None:
     for i in range(100):
         # Mostly words of its own, so each article is a story of its own.
         own = " ".join(f"{syllable}{chr(97 + i % 26)}{chr(97 + i // 26)}" for syllable in _SYL)
@@ -184,7 +185,7 @@ async def _hundred_articles(store: ArticleStore, clock: Clock) -> None:
             f"Steel {own}. " * 6
             + f'"We will not accept {own.split()[0]} <!channel>," said Minister Number{i}.'
         )
-        await store.add_article(
+        await store.articles.add_article(
             NewArticle(
                 topic="eu-us-steel",
                 url=f"https://news{i % 17}.test/a{i}",
@@ -207,7 +208,7 @@ async def _hundred_articles(store: ArticleStore, clock: Clock) -> None:
 
 
 async def test_a_hundred_article_day_fits_slacks_limits(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, store: Store
 ) -> None:
     await _hundred_articles(store, clock)
     clock.advance(minutes=31)
@@ -252,7 +253,7 @@ class RecordingPlatform:
 
 
 async def test_a_resumed_delivery_finishes_the_briefing_it_had_composed(
-    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
 ) -> None:
     clock.advance(minutes=31)
     platform = RecordingPlatform()
@@ -260,7 +261,7 @@ async def test_a_resumed_delivery_finishes_the_briefing_it_had_composed(
         slack_settings(tmp_path, fake_slack), slack_config(), now=clock.now, schedule=False
     ) as app:
         delivery = DeliveryService(
-            app.services.store,
+            app.services.store.deliveries,
             app.services.briefings,
             slack_config(),
             {"slack": platform},

@@ -13,9 +13,10 @@ import httpx
 import pytest
 from aiohttp import WSMsgType, web
 
+from bot.config import check_slack_settings
 from bot.errors import ConfigError
-from bot.runtime import check_slack_settings, running
-from bot.store.repository import ArticleStore
+from bot.runtime import running
+from bot.store import Store
 from tests.conftest import Clock
 from tests.servers.slack_api import TEAM, FakeSlack
 from tests.slack.conftest import CHANNEL, eventually, slack_config, slack_settings
@@ -67,7 +68,7 @@ async def socket(fake_slack: FakeSlack) -> AsyncIterator[FakeSocket]:
 
 
 async def test_slash_command_over_the_socket(
-    tmp_path: Path, fake_slack: FakeSlack, socket: FakeSocket, clock: Clock, store: ArticleStore
+    tmp_path: Path, fake_slack: FakeSlack, socket: FakeSocket, clock: Clock, store: Store
 ) -> None:
     settings = slack_settings(
         tmp_path, fake_slack, slack_app_token="xapp-test", slack_signing_secret=""

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.databases import BACKENDS, open_store
 
 
 @pytest.fixture(params=BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ArticleStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     async with open_store(request.param, tmp_path) as s:
         yield s

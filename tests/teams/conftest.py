@@ -13,7 +13,7 @@ import pytest
 
 from bot.config import BriefbotConfig, Settings, parse_config
 from bot.runtime import Runtime, running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from tests.answer.conftest import corpus  # noqa: F401  (the 30-article corpus fixture)
 from tests.conftest import Clock
 from tests.servers.teams import FakeTeams
@@ -143,7 +143,7 @@ def fake_teams() -> Iterator[FakeTeams]:
 
 @pytest.fixture
 async def app(
-    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, store: ArticleStore
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, store: Store
 ) -> AsyncIterator[Runtime]:
     settings = teams_settings(tmp_path, fake_teams)
     async with running(settings, teams_config(), now=clock.now, schedule=False) as runtime:

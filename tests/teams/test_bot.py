@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from bot.chat import Intent
+from bot.config import check_settings
 from bot.errors import ConfigError
-from bot.runtime import Runtime, check_settings, running
-from bot.store.repository import ArticleStore
+from bot.runtime import Runtime, running
+from bot.store import Store
 from bot.teams.bot import message_text, teams_intent
 from tests.conftest import Clock
 from tests.servers.openai_server import Answer, FakeOpenAI, status
@@ -67,7 +68,7 @@ def deadline_question_in_a_channel(fake: FakeTeams) -> dict[str, Any]:
 
 
 async def test_ask_in_a_personal_chat_answers_with_citations(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: Store
 ) -> None:
     response = await send(
         http, app, message("ask What deadline did the Commission set?", fake_teams)
@@ -82,17 +83,17 @@ async def test_ask_in_a_personal_chat_answers_with_citations(
 
 
 async def test_a_plain_question_and_its_follow_up_share_the_conversation(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: Store
 ) -> None:
     await send(http, app, message("What did Whitcombe say about overcapacity?", fake_teams))
     await send(http, app, message("and what did he say after that?", fake_teams))
-    turns = await corpus.turns("teams:a:1on1-alice", last=10)
+    turns = await corpus.chat.turns("teams:a:1on1-alice", last=10)
     assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
     assert len(cards(fake_teams)) == 2
 
 
 async def test_mention_in_a_channel_answers_in_the_reply_chain(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: Store
 ) -> None:
     activity = deadline_question_in_a_channel(fake_teams)
     chain = activity["conversation"]["id"]
@@ -100,16 +101,16 @@ async def test_mention_in_a_channel_answers_in_the_reply_chain(
     [reply] = fake_teams.activities()
     assert f"/v3/conversations/{chain}/activities/" in reply.path
     assert "December 15" in shown(fake_teams)
-    assert await corpus.turns(f"teams:{chain}", last=4)
+    assert await corpus.chat.turns(f"teams:{chain}", last=4)
     # The channel itself is remembered for scheduled briefings.
-    assert await corpus.reference("teams", CHANNEL_CONVERSATION) is not None
+    assert await corpus.chat.reference("teams", CHANNEL_CONVERSATION) is not None
 
 
 async def test_a_slow_answer_is_sent_after_the_request_as_a_reply(
     tmp_path: Path,
     fake_teams: FakeTeams,
     clock: Clock,
-    corpus: ArticleStore,
+    corpus: Store,
     http: httpx.AsyncClient,
 ) -> None:
     thinking, release = threading.Event(), threading.Event()
@@ -158,7 +159,7 @@ async def test_summarize_refuses_private_addresses(
     tmp_path: Path,
     fake_teams: FakeTeams,
     clock: Clock,
-    store: ArticleStore,
+    store: Store,
     http: httpx.AsyncClient,
 ) -> None:
     settings = teams_settings(tmp_path, fake_teams, allow_hosts=())
@@ -169,7 +170,7 @@ async def test_summarize_refuses_private_addresses(
 
 
 async def test_today_and_help(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: Store
 ) -> None:
     await send(http, app, message("today", fake_teams))
     first = cards(fake_teams)[0]
@@ -180,17 +181,17 @@ async def test_today_and_help(
 
 
 async def test_installing_the_bot_welcomes_and_remembers_the_channel(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, store: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, store: Store
 ) -> None:
     response = await send(http, app, installed(fake_teams))
     assert response.status_code in (200, 202)
     assert "Hi!" in shown(fake_teams)
-    reference = await store.reference("teams", CHANNEL_CONVERSATION)
+    reference = await store.chat.reference("teams", CHANNEL_CONVERSATION)
     assert reference is not None and reference["service_url"] == fake_teams.service_url
 
 
 async def test_hostile_text_cannot_forge_links_or_mentions(
-    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: ArticleStore
+    app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams, corpus: Store
 ) -> None:
     await send(
         http,
@@ -208,7 +209,7 @@ async def test_production_refuses_unauthenticated_activities(
     tmp_path: Path,
     fake_teams: FakeTeams,
     clock: Clock,
-    store: ArticleStore,
+    store: Store,
     http: httpx.AsyncClient,
 ) -> None:
     settings = teams_settings(
@@ -257,7 +258,7 @@ async def test_slack_and_teams_share_one_server(
     tmp_path: Path,
     fake_teams: FakeTeams,
     clock: Clock,
-    store: ArticleStore,
+    store: Store,
     http: httpx.AsyncClient,
 ) -> None:
     with FakeSlack() as slack:

@@ -11,7 +11,7 @@ import httpx
 
 from bot.models import Briefing, BriefingPoint, BriefingStory, SourceRef
 from bot.runtime import running
-from bot.store.repository import ArticleStore
+from bot.store import Store
 from bot.teams.cards import CARD_LIMIT, size
 from bot.teams.delivery import TeamsDelivery
 from tests.conftest import Clock
@@ -38,7 +38,7 @@ def webhook_cards(fake: FakeTeams) -> list[dict[str, object]]:
 
 
 async def test_webhook_briefing_is_posted_once(
-    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: Store
 ) -> None:
     clock.advance(minutes=31)
     async with running(
@@ -59,7 +59,7 @@ async def test_webhook_briefing_is_posted_once(
 
 
 async def test_a_429_then_success_delivers_once(
-    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: Store
 ) -> None:
     fake_teams.fail("/workflows/steel", (429, {"Retry-After": "1"}), (503, {}))
     clock.advance(minutes=31)
@@ -74,7 +74,7 @@ async def test_a_429_then_success_delivers_once(
 
 
 async def test_a_refusing_webhook_is_reported_without_its_url(
-    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: Store
 ) -> None:
     fake_teams.fail("/workflows/steel", (400, {}))
     clock.advance(minutes=31)
@@ -87,7 +87,7 @@ async def test_a_refusing_webhook_is_reported_without_its_url(
 
 
 async def test_proactive_briefing_to_a_channel_where_the_bot_is_installed(
-    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: ArticleStore
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: Store
 ) -> None:
     clock.advance(minutes=31)
     settings = teams_settings(tmp_path, fake_teams, teams_webhooks={})

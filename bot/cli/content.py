@@ -1,0 +1,332 @@
+"""Content commands: init, collect, brief, summarize, ask, stats, demo.
+
+Each is parse → one service call → render; services come from `wiring.open_services`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.answer import Answer, answer_to_dict
+from bot.briefing.render import (
+    answer_to_markdown,
+    summary_to_dict,
+    summary_to_markdown,
+    to_json,
+    to_markdown,
+)
+from bot.cli.common import (
+    Format,
+    FormatOption,
+    TopicOption,
+    app,
+    config_of,
+    err,
+    fail,
+    guard,
+    out,
+    print_markdown,
+    run_async,
+    say_summariser,
+    settings_of,
+)
+from bot.cli.tables import outcomes_table, usage_table
+from bot.config import BriefbotConfig, Settings, TopicConfig, load_settings, parse_config
+from bot.llm.usage import usage_report
+from bot.models import Briefing, SourceOutcome
+from bot.store.ops import LLMCall
+from bot.summarise.ondemand import OnDemandSummary
+from bot.wiring import Services, open_services
+
+# ------------------------------------------------------------------------------- init
+
+
+def starter_text() -> str:
+    return (resources.files("bot") / "starter.toml").read_text(encoding="utf-8")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="Where to write it (default: BRIEFBOT_CONFIG).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter briefbot.toml."""
+    target = path or settings_of(ctx).config
+    if target.exists() and not force:
+        raise fail(f"{target} already exists; use --force to overwrite it.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_text(), encoding="utf-8")
+    out.print(
+        f"Wrote {escape(str(target))}. Edit its topics and sources, then run "
+        "[bold]briefbot collect[/] and [bold]briefbot brief[/]."
+    )
+
+
+# ---------------------------------------------------------------------------- collect
+
+
+async def _collect(
+    services: Services, topics: Sequence[TopicConfig]
+) -> list[tuple[str, SourceOutcome]]:
+    rows: list[tuple[str, SourceOutcome]] = []
+    total = sum(len(t.sources) for t in topics)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Collecting sources", total=total)
+        for topic in topics:
+            outcomes = await services.collector.collect(
+                topic, on_source_done=lambda _o: progress.advance(task)
+            )
+            rows.extend((topic.name, o) for o in outcomes)
+    return rows
+
+
+def _print_collection(rows: Sequence[tuple[str, SourceOutcome]]) -> None:
+    out.print(outcomes_table(rows))
+    failed = sum(1 for _, o in rows if not o.ok)
+    new = sum(o.new for _, o in rows)
+    summary = f"{new} new article(s) from {len(rows)} source(s)"
+    if failed:
+        summary += f"; {failed} source(s) failed (the others were collected)"
+    out.print(summary)
+
+
+@app.command()
+def collect(ctx: typer.Context, topic: TopicOption = None) -> None:
+    """Fetch new articles from every source into the store."""
+    settings = settings_of(ctx)
+    topics = guard(lambda: config_of(settings).topic(topic))
+
+    async def go() -> list[tuple[str, SourceOutcome]]:
+        async with open_services(settings) as services:
+            return await _collect(services, topics)
+
+    _print_collection(run_async(go))
+
+
+# ------------------------------------------------------------------------------ brief
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """`24h`, `90m`, `2d`, `1w`, an ISO date (midnight UTC) or an ISO date-time."""
+    match = _RELATIVE.match(value)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        minutes = {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit] * amount
+        return now - timedelta(minutes=minutes)
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            "use a duration like 24h, 90m, 2d, or a date like 2026-11-24"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _print_briefings(briefings: Sequence[Briefing], fmt: Format) -> None:
+    if fmt is Format.json:
+        docs = [json.loads(to_json(b)) for b in briefings]
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+        return
+    for briefing in briefings:
+        print_markdown(to_markdown(briefing))
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    topic: TopicOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Window start: 24h, 2d, 2026-11-24 … (default: since the last briefing)."
+        ),
+    ] = None,
+    fmt: FormatOption = Format.md,
+    collect_first: Annotated[
+        bool, typer.Option("--collect", help="Collect new articles first.")
+    ] = False,
+) -> None:
+    """Compose today's briefing from the collected articles and print it."""
+    settings = settings_of(ctx)
+    topics = guard(lambda: config_of(settings).topic(topic))
+    start = parse_since(since, datetime.now(UTC)) if since else None
+    say_summariser(settings)
+
+    async def go() -> list[Briefing]:
+        async with open_services(settings) as services:
+            if collect_first:
+                _print_collection(await _collect(services, topics))
+            return [await services.briefings.brief(t, since=start) for t in topics]
+
+    _print_briefings(run_async(go), fmt)
+
+
+# -------------------------------------------------------------------------- summarize
+
+
+@app.command()
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="A URL, a file, or - to read pasted text.")],
+    fmt: FormatOption = Format.md,
+) -> None:
+    """Summarise one article: key points and verbatim quotes with speakers."""
+    settings = settings_of(ctx)
+    value = sys.stdin.read() if source == "-" else source
+    if not value.strip():
+        raise fail("nothing to summarise: the input is empty.")
+    say_summariser(settings)
+
+    async def go() -> OnDemandSummary:
+        async with open_services(settings) as services:
+            return await services.ondemand.summarise_input(value)
+
+    result = run_async(go)
+    if fmt is Format.json:
+        doc = summary_to_dict(result.title, result.url, result.summary)
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print_markdown(summary_to_markdown(result.title, result.url, result.summary))
+
+
+# -------------------------------------------------------------------------------- ask
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Your question about the story.")],
+    topic: TopicOption = None,
+    conversation: Annotated[
+        str | None,
+        typer.Option(help="Keep turns under this id, so follow-up questions work."),
+    ] = None,
+    fmt: FormatOption = Format.md,
+) -> None:
+    """Answer a question from the collected articles, with citations."""
+    settings = settings_of(ctx)
+    topics = guard(lambda: config_of(settings).topic(topic)) if topic else None
+    if not question.strip():
+        raise fail("the question is empty.")
+
+    async def go() -> Answer:
+        async with open_services(settings) as services:
+            chosen = topics[0] if topics else None
+            return await services.questions.ask(
+                question,
+                topic=chosen.name if chosen else None,
+                topic_title=chosen.display_title if chosen else "",
+                zone=chosen.timezone if chosen else "UTC",
+                conversation=conversation,
+            )
+
+    answer = run_async(go)
+    if fmt is Format.json:
+        print(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
+    else:
+        print_markdown(answer_to_markdown(answer))
+
+
+# ------------------------------------------------------------------------------ stats
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 7,
+) -> None:
+    """LLM tokens and estimated cost per day and per briefing."""
+    settings = settings_of(ctx)
+
+    async def go() -> list[LLMCall]:
+        async with open_services(settings) as services:
+            return await services.store.ops.llm_usage(datetime.now(UTC) - timedelta(days=days))
+
+    per_day, per_briefing = usage_report(
+        run_async(go),
+        price_prompt=settings.llm_price_prompt,
+        price_completion=settings.llm_price_completion,
+    )
+    if not per_day:
+        out.print(f"No LLM calls in the last {days} day(s).")
+        return
+    out.print(usage_table("LLM use per day", per_day))
+    if per_briefing:
+        out.print(usage_table("LLM use per briefing", per_briefing))
+    out.print(
+        f"[dim]Costs use ${settings.llm_price_prompt}/${settings.llm_price_completion} per "
+        "million prompt/completion tokens (BRIEFBOT_LLM_PRICE_PROMPT / _COMPLETION).[/]"
+    )
+
+
+# ------------------------------------------------------------------------------- demo
+
+
+@app.command()
+def demo(
+    fmt: FormatOption = Format.md,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep the demo's database here (default: a temporary folder)."),
+    ] = None,
+) -> None:
+    """Collect the bundled sample story from a local server and print its briefing."""
+    from bot.demo.server import DemoServer
+    from bot.demo.server import data_dir as demo_data
+
+    async def go(settings: Settings, config: BriefbotConfig) -> list[Briefing]:
+        async with open_services(settings) as services:
+            _print_collection(await _collect(services, config.topics))
+            return [await services.briefings.brief(t) for t in config.topics]
+
+    with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp, DemoServer() as server:
+        root = demo_data()
+        text = (root / "briefbot.toml").read_text(encoding="utf-8")
+        config = guard(
+            lambda: parse_config(
+                text.replace("{base}", server.base_url), origin="demo config", base_dir=root
+            )
+        )
+        # The demo's pages are served on 127.0.0.1, which the SSRF guard refuses unless
+        # allowed explicitly; only the demo does that.
+        settings = guard(
+            lambda: load_settings(
+                data_dir=data_dir or Path(tmp),
+                database_url="",
+                allow_hosts=("127.0.0.1",),
+                config=root / "briefbot.toml",
+            )
+        )
+        say_summariser(settings)
+        briefings = run_async(lambda: go(settings, config))
+    _print_briefings(briefings, fmt)
+    if fmt is Format.md:
+        err.print(
+            "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"
+        )

@@ -1,0 +1,420 @@
+"""Sources' fetch state, articles, stories and summaries: what collection writes and every
+later stage reads.
+
+Re-runs never duplicate rows: an article is unique per topic and canonical URL, a summary per
+article and summariser version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.models import Article, Summary
+from bot.store import schema
+from bot.store.db import Database, row_to
+from bot.store.passages import chunk_passages
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article decided on by the collector, ready to be stored."""
+
+    topic: str
+    url: str
+    canonical_url: str
+    source: str
+    title: str
+    text: str
+    fetched_at: datetime
+    content_hash: str
+    signature: str
+    terms: tuple[str, ...]
+    relevance: float
+    relevant: bool
+    relevance_reason: str
+    story_id: int | None
+    duplicate_of: int | None
+    author: str | None = None
+    site_name: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    etag: str | None
+    last_modified: str | None
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_new: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One source as `briefbot status` and `/brief sources` show it."""
+
+    topic: str
+    key: str
+    kind: str
+    name: str
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_new: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecentArticle:
+    """What near-duplicate and story decisions need to know about a stored article."""
+
+    id: int
+    story_id: int | None
+    duplicate_of: int | None
+    signature: str
+    terms: frozenset[str]
+    relevant: bool
+    content_hash: str = ""
+
+
+class Articles:
+    """Sources, articles, stories and summaries of every topic."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def source_state(self, topic: str, key: str) -> SourceState | None:
+        t = schema.sources
+        async with self.db.engine.connect() as conn:
+            row = (
+                await conn.execute(sa.select(t).where(t.c.topic == topic, t.c.key == key))
+            ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return SourceState(
+            m["etag"],
+            m["last_modified"],
+            m["last_checked_at"],
+            m["last_ok_at"],
+            m["last_error"],
+            m["last_new"],
+        )
+
+    async def record_source(
+        self,
+        *,
+        topic: str,
+        key: str,
+        kind: str,
+        name: str,
+        checked_at: datetime,
+        error: str | None,
+        new: int,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        keep_validators: bool = False,
+    ) -> None:
+        """Record one source's outcome; validators are replaced unless keep_validators."""
+        t = schema.sources
+        values: dict[str, Any] = {
+            "kind": kind,
+            "name": name,
+            "last_checked_at": checked_at,
+            "last_error": error,
+            "last_new": new,
+        }
+        if error is None:
+            values["last_ok_at"] = checked_at
+            if not keep_validators:
+                values.update(etag=etag, last_modified=last_modified)
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                self.db.insert_ignore(t, ["topic", "key"]).values(
+                    topic=topic, key=key, kind=kind, name=name, last_checked_at=checked_at
+                )
+            )
+            await conn.execute(
+                t.update().where(t.c.topic == topic, t.c.key == key).values(**values)
+            )
+
+    async def list_sources(self, topic: str | None = None) -> list[SourceRow]:
+        t = schema.sources
+        query = sa.select(t).order_by(t.c.topic, t.c.id)
+        if topic:
+            query = query.where(t.c.topic == topic)
+        async with self.db.engine.connect() as conn:
+            return [row_to(SourceRow, r) for r in await conn.execute(query)]
+
+    async def known_urls(self, topic: str, canonical_urls: Iterable[str]) -> set[str]:
+        """Which of these canonical URLs are already stored for the topic."""
+        urls = list(dict.fromkeys(canonical_urls))
+        found: set[str] = set()
+        t = schema.articles
+        async with self.db.engine.connect() as conn:
+            for i in range(0, len(urls), 500):
+                chunk = urls[i : i + 500]
+                rows = await conn.execute(
+                    sa.select(t.c.canonical_url).where(
+                        t.c.topic == topic, t.c.canonical_url.in_(chunk)
+                    )
+                )
+                found.update(r[0] for r in rows)
+        return found
+
+    async def article_by_hash(self, topic: str, content_hash: str) -> RecentArticle | None:
+        t = schema.articles
+        async with self.db.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(
+                        t.c.id,
+                        t.c.story_id,
+                        t.c.duplicate_of,
+                        t.c.signature,
+                        t.c.terms,
+                        t.c.relevant,
+                    )
+                    .where(t.c.topic == topic, t.c.content_hash == content_hash)
+                    .order_by(t.c.id)
+                    .limit(1)
+                )
+            ).first()
+        return _recent(row) if row else None
+
+    async def recent_articles(self, topic: str, since: datetime) -> list[RecentArticle]:
+        """Articles fetched since a time, for near-duplicate and story grouping decisions."""
+        t = schema.articles
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(
+                    t.c.id,
+                    t.c.story_id,
+                    t.c.duplicate_of,
+                    t.c.signature,
+                    t.c.terms,
+                    t.c.relevant,
+                    t.c.content_hash,
+                )
+                .where(t.c.topic == topic, t.c.fetched_at >= since)
+                .order_by(t.c.id)
+            )
+            return [_recent(r) for r in rows]
+
+    async def add_article(
+        self, article: NewArticle, *, new_story: bool = False
+    ) -> tuple[int, int | None] | None:
+        """Insert an article (and, if new_story, the story it starts) in one transaction.
+
+        Returns (article id, story id), or None when its canonical URL is already stored; then
+        nothing is written, so a re-run or a race never leaves an empty story behind.
+        """
+        values = {
+            "topic": article.topic,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "source": article.source,
+            "title": article.title,
+            "author": article.author,
+            "site_name": article.site_name,
+            "published_at": article.published_at,
+            "fetched_at": article.fetched_at,
+            "text": article.text,
+            "content_hash": article.content_hash,
+            "signature": article.signature,
+            "terms": " ".join(sorted(article.terms)),
+            "relevance": article.relevance,
+            "relevant": article.relevant,
+            "relevance_reason": article.relevance_reason,
+            "story_id": article.story_id,
+            "duplicate_of": article.duplicate_of,
+        }
+        t, s = schema.articles, schema.stories
+        async with self.db.engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    self.db.insert_ignore(t, ["topic", "canonical_url"])
+                    .values(**values)
+                    .returning(t.c.id)
+                )
+            ).first()
+            if row is None:
+                return None
+            article_id = int(row[0])
+            story_id = article.story_id
+            if new_story:
+                story_id = (
+                    await conn.execute(
+                        s.insert()
+                        .values(
+                            topic=article.topic,
+                            title=article.title,
+                            terms=values["terms"],
+                            first_seen_at=article.fetched_at,
+                            last_seen_at=article.fetched_at,
+                        )
+                        .returning(s.c.id)
+                    )
+                ).scalar_one()
+                await conn.execute(t.update().where(t.c.id == article_id).values(story_id=story_id))
+            elif article.story_id is not None:
+                await conn.execute(
+                    s.update()
+                    .where(s.c.id == article.story_id, s.c.last_seen_at < article.fetched_at)
+                    .values(last_seen_at=article.fetched_at)
+                )
+            chunks = chunk_passages(article.text)
+            if chunks:
+                await conn.execute(
+                    schema.passages.insert(),
+                    [
+                        {
+                            "article_id": article_id,
+                            "topic": article.topic,
+                            "seq": i,
+                            "title": article.title,
+                            "text": chunk,
+                            "at": article.published_at or article.fetched_at,
+                        }
+                        for i, chunk in enumerate(chunks)
+                    ],
+                )
+        return article_id, story_id
+
+    async def story_of(self, article_id: int) -> int | None:
+        t = schema.articles
+        async with self.db.engine.connect() as conn:
+            value = (
+                await conn.execute(sa.select(t.c.story_id).where(t.c.id == article_id))
+            ).scalar_one_or_none()
+        return int(value) if value is not None else None
+
+    async def articles_in_window(
+        self, topic: str, start: datetime, end: datetime, *, relevant_only: bool = True
+    ) -> list[Article]:
+        """Articles collected in [start, end], oldest first."""
+        t = schema.articles
+        query = (
+            sa.select(t)
+            .where(t.c.topic == topic, t.c.fetched_at >= start, t.c.fetched_at <= end)
+            .order_by(t.c.fetched_at, t.c.id)
+        )
+        if relevant_only:
+            query = query.where(t.c.relevant == sa.true())
+        async with self.db.engine.connect() as conn:
+            return [_article(r) for r in await conn.execute(query)]
+
+    async def articles_by_id(self, ids: Iterable[int]) -> dict[int, Article]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        t = schema.articles
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(sa.select(t).where(t.c.id.in_(wanted)))
+            return {a.id: a for a in map(_article, rows)}
+
+    async def story_first_seen(self, story_ids: Iterable[int]) -> dict[int, datetime]:
+        ids = list(set(story_ids))
+        if not ids:
+            return {}
+        s = schema.stories
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(sa.select(s.c.id, s.c.first_seen_at).where(s.c.id.in_(ids)))
+            return {int(r[0]): r[1] for r in rows}
+
+    async def get_summary(
+        self, article_id: int, summariser: str, prompt_version: str
+    ) -> Summary | None:
+        t = schema.summaries
+        async with self.db.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(t.c.payload).where(
+                        t.c.article_id == article_id,
+                        t.c.summariser == summariser,
+                        t.c.prompt_version == prompt_version,
+                    )
+                )
+            ).first()
+        return Summary.from_dict(json.loads(row[0])) if row else None
+
+    async def get_summaries(
+        self, article_ids: Iterable[int], summariser: str, prompt_version: str
+    ) -> dict[int, Summary]:
+        """Stored summaries of several articles by one summariser version, in one query."""
+        ids = list(set(article_ids))
+        t = schema.summaries
+        found: dict[int, Summary] = {}
+        async with self.db.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = await conn.execute(
+                    sa.select(t.c.article_id, t.c.payload).where(
+                        t.c.article_id.in_(ids[i : i + 500]),
+                        t.c.summariser == summariser,
+                        t.c.prompt_version == prompt_version,
+                    )
+                )
+                found.update((r[0], Summary.from_dict(json.loads(r[1]))) for r in rows)
+        return found
+
+    async def save_summaries(self, summaries: Mapping[int, Summary], at: datetime) -> None:
+        """Store several summaries in one transaction (each once per article and version)."""
+        if not summaries:
+            return
+        t = schema.summaries
+        rows = [
+            {
+                "article_id": article_id,
+                "summariser": summary.summariser,
+                "prompt_version": summary.prompt_version,
+                "created_at": at,
+                "payload": json.dumps(summary.to_dict(), ensure_ascii=False),
+                "prompt_tokens": summary.prompt_tokens or None,
+                "completion_tokens": summary.completion_tokens or None,
+            }
+            for article_id, summary in summaries.items()
+        ]
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                self.db.insert_ignore(t, ["article_id", "summariser", "prompt_version"]), rows
+            )
+
+
+def _article(row: sa.Row[Any]) -> Article:
+    m = row._mapping
+    return Article(
+        id=m["id"],
+        topic=m["topic"],
+        url=m["url"],
+        canonical_url=m["canonical_url"],
+        title=m["title"],
+        text=m["text"],
+        source=m["source"],
+        fetched_at=m["fetched_at"],
+        content_hash=m["content_hash"],
+        author=m["author"],
+        published_at=m["published_at"],
+        site_name=m["site_name"],
+        relevance=m["relevance"],
+        relevant=bool(m["relevant"]),
+        story_id=m["story_id"],
+        duplicate_of=m["duplicate_of"],
+    )
+
+
+def _recent(row: Any) -> RecentArticle:
+    m = row._mapping
+    return RecentArticle(
+        id=m["id"],
+        story_id=m["story_id"],
+        duplicate_of=m["duplicate_of"],
+        signature=m["signature"],
+        terms=frozenset(m["terms"].split()),
+        relevant=bool(m["relevant"]),
+        content_hash=m.get("content_hash", ""),
+    )
