@@ -7,9 +7,8 @@ a link, heading or emphasis; links are built here only, from stored URLs.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.models import (
     Briefing,
@@ -19,26 +18,7 @@ from bot.models import (
     SourceRef,
     Summary,
 )
-
-if TYPE_CHECKING:
-    from bot.answer.engine import Answer
-
-# Enough to stop links, images, HTML, emphasis and headings; "(ESPC)" stays readable.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown syntax and fold newlines, so untrusted text stays plain text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _url(url: str) -> str:
-    # Keep the autolink/URL intact but refuse characters that would end it early.
-    return url.replace(" ", "%20").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
-
-
-def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
+from bot.text.markdown import md_escape, md_source_line, md_url, md_when
 
 
 def _cites(numbers: tuple[int, ...]) -> str:
@@ -53,7 +33,7 @@ def to_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown."""
     date = briefing.generated_at.strftime("%d %b %Y")
     lines = [f"# {md_escape(briefing.title)} — briefing for {date}", ""]
-    window = f"Coverage from {_when(briefing.window_start)} to {_when(briefing.window_end)}"
+    window = f"Coverage from {md_when(briefing.window_start)} to {md_when(briefing.window_end)}"
     if briefing.no_coverage:
         lines += [
             f"*{window}.*",
@@ -83,7 +63,7 @@ def to_markdown(briefing: Briefing) -> str:
             lines.append(f"    - {_point(point)}")
     lines.append("")
     if briefing.previous_briefing_at is not None:
-        lines += [f"## New since the last briefing ({_when(briefing.previous_briefing_at)})", ""]
+        lines += [f"## New since the last briefing ({md_when(briefing.previous_briefing_at)})", ""]
         new = briefing.new_stories
         if new:
             lines += [f"- {_point(s.headline)}" for s in new]
@@ -99,13 +79,13 @@ def to_markdown(briefing: Briefing) -> str:
         lines.pop()
         lines.append("")
     lines += ["## Sources", ""]
-    lines += [_source_line(ref) for ref in briefing.sources]
+    lines += [source_line(ref) for ref in briefing.sources]
     return "\n".join(lines) + "\n"
 
 
-def _source_line(ref: SourceRef) -> str:
-    site = f" — {md_escape(ref.site)}" if ref.site else ""
-    return f"{ref.n}. [{md_escape(ref.title)}]({_url(ref.url)}){site}, {_when(ref.published_at)}"
+def source_line(ref: SourceRef) -> str:
+    """A numbered source as a Markdown line (its link built from the stored URL)."""
+    return md_source_line(ref.n, ref.title, ref.url, ref.site, ref.published_at)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -224,7 +204,7 @@ def summary_to_dict(title: str, url: str | None, summary: Summary) -> dict[str, 
 
 def summary_to_markdown(title: str, url: str | None, summary: Summary) -> str:
     """A one-article summary as Markdown."""
-    heading = f"# [{md_escape(title)}]({_url(url)})" if url else f"# {md_escape(title)}"
+    heading = f"# [{md_escape(title)}]({md_url(url)})" if url else f"# {md_escape(title)}"
     lines = [heading, "", "## Key points", ""]
     lines += [f"- {md_escape(p.text)}" for p in summary.key_points] or ["- (none found)"]
     lines += ["", "## Quotes", ""]
@@ -234,20 +214,4 @@ def summary_to_markdown(title: str, url: str | None, summary: Summary) -> str:
             lines.append(f"- “{md_escape(q.text)}” — {who}")
     else:
         lines.append("- No quotes found.")
-    return "\n".join(lines) + "\n"
-
-
-def answer_to_markdown(answer: Answer) -> str:
-    """An answer with its sources (or the refusal and the closest articles) as Markdown."""
-    lines = []
-    if answer.answered:
-        # The [n] citation markers are ours; everything else in the answer stays escaped.
-        lines += [re.sub(r"\\\[(\d+)\\\]", r"[\1]", md_escape(answer.text)), ""]
-        if answer.degraded:
-            lines += ["*(answered offline: the language model was unavailable)*", ""]
-        lines += ["**Sources**", ""] + [_source_line(r) for r in answer.sources]
-    else:
-        lines += [md_escape(answer.text), ""]
-        if answer.closest:
-            lines += ["**Closest articles**", ""] + [_source_line(r) for r in answer.closest]
     return "\n".join(lines) + "\n"

@@ -20,8 +20,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.answer import Answer, answer_to_dict
+from bot.answer.render import answer_to_markdown
 from bot.briefing.render import (
-    answer_to_markdown,
     summary_to_dict,
     summary_to_markdown,
     to_json,

@@ -196,7 +196,7 @@ def test_degraded_briefing_says_so(degraded: bool) -> None:
 
 def test_answer_markdown_keeps_citations_and_escapes_the_rest() -> None:
     from bot.answer import Answer
-    from bot.briefing.render import answer_to_markdown
+    from bot.answer.render import answer_to_markdown
 
     md = answer_to_markdown(Answer("q", "Jobs are at risk [1]. See [evil](http://x) [2]", True, ()))
     assert md.startswith("Jobs are at risk [1]. See \\[evil\\](http://x) [2]")

@@ -53,7 +53,10 @@ def test_demo_uses_the_llm_and_stats_count_it(fake_llm: FakeOpenAI, tmp_path: Pa
     assert "LLM use per day" in stats.stdout and "eu-us-steel" in stats.stdout
 
 
-def test_dead_llm_still_gives_a_degraded_briefing(fake_llm: FakeOpenAI) -> None:
+def test_dead_llm_still_gives_a_degraded_briefing(
+    fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFBOT_LLM_MAX_RETRIES", "0")  # dead is dead: no back-off to wait out
     fake_llm.default = status(500)
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output

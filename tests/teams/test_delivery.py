@@ -63,12 +63,22 @@ async def test_a_429_then_success_delivers_once(
 ) -> None:
     fake_teams.fail("/workflows/steel", (429, {"Retry-After": "1"}), (503, {}))
     clock.advance(minutes=31)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
     async with running(
-        teams_settings(tmp_path, fake_teams), teams_config(), now=clock.now, schedule=False
+        teams_settings(tmp_path, fake_teams),
+        teams_config(),
+        now=clock.now,
+        sleep=sleep,
+        schedule=False,
     ) as app:
         [result] = await app.jobs.deliver()
         await app.jobs.deliver()
     assert result.outcome == "posted"
+    assert len(waits) == 2 and waits[0] == 1.0  # Retry-After was honoured, then a back-off
     assert len(fake_teams.to("/workflows/steel")) == 3  # 429, 503, then the post
     assert len(webhook_cards(fake_teams)) == 3  # the same card each time; one went through
 
