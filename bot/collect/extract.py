@@ -102,13 +102,29 @@ def strip_page_furniture(text: str, title: str) -> str:
 
 
 def extract_text(content: str, url: str, *, fallback_title: str = "") -> ExtractedArticle:
-    """A plain-text or Markdown article: the first non-empty line is its title."""
+    """A plain-text or Markdown article: a first line that reads as a title is its title;
+    otherwise every line is body (a pasted article without a headline loses nothing)."""
     lines = content.replace("\r\n", "\n").strip().split("\n")
-    title = lines[0].lstrip("# ").strip() if lines else ""
+    first = lines[0] if lines else ""
     body = "\n".join(lines[1:]).strip()
-    if not body or len(title) > 200:  # a first line that long is a paragraph, not a title
+    if body and _is_title_line(first, lines[1] if len(lines) > 1 else ""):
+        title = first.lstrip("# ").strip()
+    else:
         title, body = fallback_title, content.strip()
     return _checked(ExtractedArticle(url=url, title=title or fallback_title, text=body))
+
+
+def _is_title_line(line: str, next_line: str) -> bool:
+    """A Markdown heading, or a short line with no closing punctuation set apart from what
+    follows; a sentence (it ends with a stop, or runs on into the next line) is body."""
+    stripped = line.strip()
+    if stripped.startswith("#"):
+        return True
+    if not stripped or len(stripped) > 200 or len(stripped.split()) > 25:
+        return False
+    if stripped[-1] in ".!?…:;,\"”’»)":
+        return False
+    return not next_line.strip() or len(stripped.split()) <= 15
 
 
 def looks_like_html(content: bytes | str) -> bool:

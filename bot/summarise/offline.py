@@ -2,10 +2,11 @@
 article's own sentences, quotes by rules, every quote verified verbatim.
 
 A key point is always one sentence of the article, word for word (white space folded), so it
-can be cited and never says what the article does not. Ranking combines position (news puts
-the essentials first), centrality (TF-IDF similarity to the rest of the article), figures,
-named people and overlap with the title, and demotes fragments, boilerplate, pieces of quotes
-and sentences that lean on the one before. Deterministic; no network, no model, linear time.
+can be cited and never says what the article does not. Ranking favours information: distinct
+figures, named actors and a decision or change (what happened), then centrality (TF-IDF
+similarity to the rest of the article), overlap with the title and, less, position; it demotes
+datelines, fragments, boilerplate, pieces of quotes and sentences that lean on the one before.
+Deterministic; no network, no model, linear time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bot.summarise.quotes import extract_quotes, quotation_spans
 from bot.summarise.verify import verify_quotes
 from bot.text.sentences import split_sentences
 
-OFFLINE_VERSION = "offline-1"
+OFFLINE_VERSION = "offline-2"
 
 _BOILERPLATE = re.compile(
     r"sign up|newsletter|all rights reserved|click here|subscribe|reporting by|editing by|"
@@ -37,9 +38,26 @@ _STOP = frozenset(
     how all any some more most over into about after before up out so if""".split()
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*")
-_FIGURE = re.compile(r"\d|\b(?:million|billion|trillion|percent|per cent)\b", re.IGNORECASE)
-# Two capitalised words after the first word of a sentence: very likely a person's name.
-_NAME = re.compile(r"(?<=\s)[A-Z][a-zà-ÿ]+(?:[ \t]+[A-Z][a-zà-ÿ]+)+")
+# Figures: amounts, percentages, dates and counts (each distinct one is a fact).
+_FIGURE = re.compile(
+    r"[$€£¥]?\d[\d.,]*(?:[ \t]*(?:%|per ?cent|percent|million|billion|trillion|bn|m\b|"
+    r"tonnes?|tons?|jobs|points?))?",
+    re.IGNORECASE,
+)
+# Named actors: a capitalised word (or run) after a sentence's first word, or an acronym.
+_NAME = re.compile(
+    r"(?<=[\s(])(?:[A-Z][a-zà-ÿ'’-]+(?:[ \t]+(?:of[ \t]+)?[A-Z][a-zà-ÿ'’-]+)*|[A-Z]{2,6})\b"
+)
+# What happened: decisions, moves and changes (the news, as opposed to background).
+_DECISION = re.compile(
+    r"\b(?:agree[sd]?|approv\w+|reject\w*|impos\w+|rais\w+|cut|cuts|lift\w*|announc\w+|"
+    r"sign\w*|vot\w+|rul\w+|propos\w+|offer\w*|demand\w*|set|sets|extend\w*|suspend\w*|"
+    r"postpon\w+|delay\w*|threaten\w*|deadline|launch\w*|block\w*|fin\w+d|charg\w+|"
+    r"resign\w*|appoint\w+|elect\w*|won|lost|rose|fell|doubl\w+|halv\w+|increas\w+|"
+    r"decreas\w+|reduc\w+|expand\w*|clos\w+|open\w*|sanction\w*|ban\w*|quota\w*|"
+    r"will|plans?|aims?|expects?|warn\w*|refus\w+|accept\w*|withdr\w+)\b",
+    re.IGNORECASE,
+)
 _TERMINAL = re.compile(r"[.!?…][\"”’)»]*$")
 _LEANS_BACK = re.compile(
     r"[\"“]?(?:They|He|She|It|This|These|Those|That|Its|Their|His|Her|But|And|Also|However)\b"
@@ -126,14 +144,18 @@ def rank_key_points(
         dot = sum(w * doc_weight[t] for t, w in own.items())
         rest2 = doc_norm2 - 2 * dot + own2
         centrality = (dot - own2) / math.sqrt(own2 * rest2) if rest2 > 1e-9 else 0.0
-        position = 1.0 / (1.0 + 0.25 * rank) + (0.3 if rank == 0 else 0.0)
+        # The lead is the story's own summary; after it, position says little.
+        position = 1.0 / (1.0 + 0.3 * rank) + (1.0 if rank == 0 else 0.0)
         in_title = len(title_terms & c.keys()) / len(title_terms) if title_terms else 0.0
-        figures = 0.15 if _FIGURE.search(s.text) else 0.0
-        names = 0.1 if _NAME.search(s.text) else 0.0
-        value = 1.2 * max(centrality, 0.0) + 0.6 * position + 0.5 * in_title + figures + names
+        value = 1.0 * max(centrality, 0.0) + 0.4 * position + 0.4 * in_title + information(s.text)
         scores.append(value * penalty)
         rank += 1
-    wanted = min(max_points, max(min_points, n // 5))
+    # As many points as the article has facts to carry (sentences dense with them), 3 to 6.
+    informative = sum(
+        1 for s, p in zip(sentences, penalties, strict=True) if p and information(s.text) >= 0.4
+    )
+    # … plus the lead, which is a point whatever it carries.
+    wanted = min(max_points, max(min_points, n // 5, informative + 1))
     order = sorted(range(n), key=lambda i: (-scores[i], i))
     terms = [set(c) for c in counts]
     chosen: list[int] = []
@@ -151,6 +173,17 @@ def rank_key_points(
     return [
         KeyPoint(" ".join(sentences[i].text.split()), (sentences[i].id,)) for i in sorted(chosen)
     ]
+
+
+def information(sentence: str) -> float:
+    """How much news a sentence carries: distinct figures, named actors, and a decision or
+    change (up to about 1.0; background and colour score near 0)."""
+    figures = {m.group(0).rstrip(".,") for m in _FIGURE.finditer(sentence)}
+    names = set(_NAME.findall(sentence))
+    score = 0.18 * min(len(figures), 3) + 0.12 * min(len(names), 3)
+    if _DECISION.search(sentence):
+        score += 0.25
+    return score
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

@@ -13,6 +13,7 @@ from bot.models import Summary
 from bot.store import Store
 from bot.store.articles import NewArticle
 from bot.summarise import OfflineSummariser
+from bot.summarise.offline import OFFLINE_VERSION
 from bot.summarise.cached import CachedSummaries
 from tests.conftest import Clock
 
@@ -25,7 +26,7 @@ class RecordingSummariser:
     """The offline summariser, recording every article it was asked to summarise."""
 
     name: str = "offline"
-    prompt_version: str = "offline-1"
+    prompt_version: str = OFFLINE_VERSION
     calls: list[str] = field(default_factory=list)
 
     async def summarise(self, *, title: str, text: str) -> Summary:

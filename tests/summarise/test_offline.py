@@ -73,7 +73,7 @@ def test_boilerplate_is_never_a_key_point() -> None:
     )
     texts = [p.text for p in summarise_text("Steel quota agreed", text).key_points]
     assert texts[0].startswith("Negotiators agreed")
-    assert len(texts) == 3
+    assert len(texts) == 4  # every sentence that carries news, none of the junk
     for junk in ("newsletter", "Click here", "Reporting by", "All rights reserved", "By Ana"):
         assert not any(junk in t for t in texts)
 
@@ -116,9 +116,10 @@ def test_near_repeats_are_skipped() -> None:
 
 
 @pytest.mark.parametrize(
-    ("count", "expected"), [(1, 1), (2, 2), (3, 3), (14, 3), (30, 6), (200, 6)]
+    ("count", "expected"), [(1, 1), (2, 2), (3, 3), (14, 6), (30, 6), (200, 6)]
 )
 def test_how_many_points(count: int, expected: int) -> None:
+    # Every synthetic sentence carries a figure: as many points as allowed, up to six.
     topics = ["steel", "aluminium", "quota", "tariff", "talks", "mills", "ports", "jobs"]
     text = "\n".join(
         f"Sentence number {i} reports that the {topics[i % 8]} figure rose {i}% in week {i}."
@@ -131,7 +132,7 @@ def test_max_and_min_points_are_respected() -> None:
     title, text = load("a-wire.txt")
     sentences = split_sentences(text)
     assert len(rank_key_points(title, text, sentences, max_points=2, min_points=1)) == 2
-    assert len(rank_key_points(title, text, sentences, max_points=6, min_points=5)) == 5
+    assert 5 <= len(rank_key_points(title, text, sentences, max_points=6, min_points=5)) <= 6
     assert rank_key_points(title, text, []) == []
 
 
@@ -183,3 +184,42 @@ def test_a_twenty_thousand_word_article() -> None:
 def test_hostile_input_finishes(text: str) -> None:
     summary = summarise_text("t", text)
     assert len(summary.key_points) <= 6
+
+
+PORT_STRIKE = """Harbour cranes stood idle and the usual morning traffic of lorries was missing at Port Velden on Tuesday, as a cold wind blew across the empty quays.
+
+It was a strange sight for a port that has rarely been quiet in living memory.
+
+The Velden Dockworkers' Union said its 4,200 members would stay out for 72 hours after talks with the Port Authority broke down late on Monday.
+
+The union is demanding a 9 percent pay rise over two years; the authority has offered 4.5 percent and a one-off payment of €1,200 per worker.
+
+Mediator Annika Roos, appointed by the Ministry of Labour, said she would bring both sides back to the table on Thursday.
+
+Many residents of the old harbour district remember earlier disputes, and some cafés near the gates stayed open to serve coffee to the pickets.
+
+The weather is expected to stay cold for the rest of the week.
+"""  # noqa: E501
+
+
+def test_key_points_carry_the_facts_not_the_colour() -> None:
+    texts = [
+        p.text for p in summarise_text("Dockworkers strike at Port Velden", PORT_STRIKE).key_points
+    ]
+    joined = " ".join(texts)
+    # who acts, what is traded against what, the figures, what happens next
+    for fact in ("4,200 members", "9 percent", "4.5 percent", "Annika Roos"):
+        assert fact in joined, texts
+    for colour in ("strange sight", "cafés", "weather"):
+        assert colour not in joined, texts
+
+
+def test_pasted_text_without_a_title_keeps_its_first_sentence() -> None:
+    from bot.collect.extract import extract_text
+
+    first = "The Port Authority offered dockworkers a 4.5 percent rise on Monday."
+    article = extract_text(first + "\n" + PORT_STRIKE, "", fallback_title="Pasted text")
+    assert article.title == "Pasted text" and article.text.startswith(first)
+    titled = extract_text("Dockworkers strike at Port Velden\n\n" + PORT_STRIKE, "")
+    assert titled.title == "Dockworkers strike at Port Velden"
+    assert titled.text.startswith("Harbour cranes")
