@@ -21,17 +21,18 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
 from bot.config import Settings, parse_config
 from bot.wiring import open_services
+from testkit.http import LocalServer, StandInHandler
 
 WORDS = [
     "tariff",
@@ -131,29 +132,20 @@ def generate(n: int, syndicated: float, now: datetime) -> dict[str, tuple[str, b
     return files
 
 
-def serve(files: dict[str, tuple[str, bytes]]) -> tuple[ThreadingHTTPServer, str]:
-    class Handler(BaseHTTPRequestHandler):
+def serve(files: dict[str, tuple[str, bytes]]) -> LocalServer:
+    """A server for the files (serving inside `with`), `{base}` in them made its base URL."""
+
+    class Handler(StandInHandler):
         def do_GET(self) -> None:
             entry = files.get(self.path)
             if entry is None:
                 self.send_error(404)
                 return
             ctype, content = entry
-            content = content.replace(b"{base}", base.encode())
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            content = content.replace(b"{base}", self.owner.base_url.encode())
+            self.send_body(200, content, content_type=ctype)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, base
+    return LocalServer(Handler)
 
 
 async def pipeline(base: str, feeds: int, data_dir: Path) -> tuple[float, int, int]:
@@ -195,10 +187,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve_at is not None:  # the child process: serve until stdin closes
         files = generate(args.articles, args.syndicated, datetime.fromtimestamp(args.serve_at, UTC))
-        server, base = serve(files)
-        print(base, flush=True)
-        sys.stdin.read()
-        server.shutdown()
+        with serve(files) as server:
+            print(server.base_url, flush=True)
+            sys.stdin.read()
         return
     now = datetime.now(UTC)
     files = generate(args.articles, args.syndicated, now)

@@ -28,7 +28,7 @@ from bench.ingest import generate, serve
 from bot.config import Settings, parse_config
 from bot.llm.prompts import load_prompt
 from bot.wiring import open_services
-from tests.servers.openai_server import (
+from testkit.openai_server import (
     FakeOpenAI,
     echo_model,
     estimate_tokens,
@@ -76,13 +76,11 @@ def main() -> None:
     now = datetime.now(UTC)
     files = generate(args.articles, args.copies / args.articles, now)
     pages = [c for p, (_, c) in files.items() if p.startswith("/a/")]
-    server, base = serve(files)
-    try:
-        with FakeOpenAI() as llm, tempfile.TemporaryDirectory() as tmp:
-            llm.default = lambda r: echo_model(r, points=4, headline_prefix="")
-            calls = asyncio.run(run(base, llm.base_url, (args.articles + 49) // 50, Path(tmp)))
-    finally:
-        server.shutdown()
+    with serve(files) as server, FakeOpenAI() as llm, tempfile.TemporaryDirectory() as tmp:
+        llm.default = lambda r: echo_model(r, points=4, headline_prefix="")
+        calls = asyncio.run(
+            run(server.base_url, llm.base_url, (args.articles + 49) // 50, Path(tmp))
+        )
 
     def total(run: int, purpose: str | None = None) -> tuple[int, int, int]:
         rows = [

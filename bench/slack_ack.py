@@ -37,8 +37,8 @@ from bot.demo.server import DemoServer
 from bot.demo.server import data_dir as demo_data
 from bot.runtime import running
 from bot.wiring import open_services
-from tests.servers.openai_server import FakeOpenAI, reply_json
-from tests.servers.slack_api import FakeSlack
+from testkit.openai_server import FakeOpenAI, reply_json
+from testkit.slack_api import FakeSlack
 
 SECRET = "bench-secret"
 QUESTION = "What did Whitcombe say about overcapacity?"

@@ -1,47 +1,20 @@
-"""Shared fixtures: a real SQLite store in a temp folder and a controllable clock."""
+"""Fixtures every test can use: a controllable clock, a real SQLite store in a temp folder,
+the 30-article corpus in it, and the stand-ins for Slack's Web API and an OpenAI-compatible
+server. Shared helpers (not fixtures) are in tests/helpers/."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.store import Store
-
-# Variables that would switch an LLM on; CLI tests clear them unless they set their own.
-LLM_VARS = (
-    "OPENAI_API_KEY",
-    "BRIEFBOT_LLM_BASE_URL",
-    "BRIEFBOT_LLM_API_KEY",
-    "AZURE_OPENAI_ENDPOINT",
-    "BRIEFBOT_AZURE_OPENAI_ENDPOINT",
-)
-
-
-def setting_names() -> set[str]:
-    """The environment variable of every setting (its alias where it has one)."""
-    names = set()
-    for name, info in Settings.model_fields.items():
-        alias = info.validation_alias
-        first = alias.choices[0] if alias is not None else None  # type: ignore[union-attr]
-        names.add(str(first) if first else f"BRIEFBOT_{name.upper()}")
-    return names
-
-
-class Clock:
-    """A clock tests move by hand; pass `clock.now` wherever a `now` function is wanted."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+from testkit.openai_server import FakeOpenAI
+from testkit.slack_api import FakeSlack
+from tests.helpers.clock import Clock
+from tests.helpers.corpus import add_corpus
 
 
 @pytest.fixture
@@ -55,3 +28,22 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await s.db.migrate()
     yield s
     await s.close()
+
+
+@pytest.fixture
+async def corpus(store: Store, clock: Clock) -> Store:
+    """The corpus (tests/helpers/corpus.py) in `store`: plain SQLite unless a folder's
+    conftest.py makes `store` run on both backends."""
+    return await add_corpus(store, clock)
+
+
+@pytest.fixture
+def fake_slack(clock: Clock) -> Iterator[FakeSlack]:
+    with FakeSlack(now=lambda: clock.now().timestamp()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server

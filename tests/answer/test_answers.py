@@ -13,8 +13,8 @@ from bot.answer import QuestionEngine
 from bot.answer.when import scope_of
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.store import Store
-from tests.conftest import Clock
-from tests.servers.openai_server import FakeOpenAI, reply_json, status
+from testkit.openai_server import FakeOpenAI, reply_json, status
+from tests.helpers.clock import Clock
 
 
 @pytest.fixture
@@ -113,12 +113,6 @@ def test_relative_dates() -> None:
     assert scope_of("today", late, "Europe/Brussels").since == datetime(
         2026, 11, 25, 23, 0, tzinfo=UTC
     )
-
-
-@pytest.fixture
-def fake_llm() -> AsyncIterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
 
 
 @pytest.fixture

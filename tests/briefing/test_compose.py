@@ -4,13 +4,11 @@ coverage, escaping; Markdown and JSON are pinned by golden files."""
 from __future__ import annotations
 
 import json
-import os
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 
-from bot.briefing.compose import StoryInput, compose, pick_quotes
+from bot.briefing.compose import pick_quotes
 from bot.briefing.render import (
     briefing_from_dict,
     briefing_to_dict,
@@ -18,101 +16,9 @@ from bot.briefing.render import (
     to_json,
     to_markdown,
 )
-from bot.config import TopicConfig
-from bot.models import Article, BriefingQuote, KeyPoint, Quote, Summary
-
-GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-TOPIC = TopicConfig(name="eu-us-steel", title="EU–US steel tariff talks")
-
-
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("BRIEFBOT_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; see the diff above"
-
-
-def art(
-    i: int,
-    story: int,
-    *,
-    dup: int | None = None,
-    site: str = "Wirepoint",
-    hours_ago: float = 2,
-    title: str | None = None,
-) -> Article:
-    return Article(
-        id=i,
-        topic="eu-us-steel",
-        url=f"https://{site.lower().replace(' ', '')}.test/{i}",
-        canonical_url=f"https://{site.lower().replace(' ', '')}.test/{i}",
-        title=title or f"Article {i}",
-        text="…",
-        source=site,
-        fetched_at=NOW - timedelta(hours=hours_ago),
-        content_hash=str(i),
-        published_at=NOW - timedelta(hours=hours_ago + 1),
-        site_name=site,
-        relevance=0.7,
-        story_id=story,
-        duplicate_of=dup,
-    )
-
-
-def summary(*points: str, quotes: tuple[Quote, ...] = ()) -> Summary:
-    return Summary(
-        tuple(KeyPoint(p, (n,)) for n, p in enumerate(points)), quotes, "offline", "offline-1"
-    )
-
-
-def sample(
-    previous: datetime | None = None,
-) -> tuple[list[StoryInput], dict[int, Summary], dict[int, Article]]:
-    wire = art(1, 10, site="Wirepoint", hours_ago=3, title="Steel talks resume in Brussels")
-    copy1 = art(2, 10, dup=1, site="Harbour Ledger", hours_ago=2.5)
-    copy2 = art(3, 10, dup=1, site="Metro Daily", hours_ago=2)
-    unions = art(4, 10, site="Continental Times", hours_ago=1, title="Unions warn")
-    markets = art(5, 20, site="Tradewatch", hours_ago=20, title="Markets shrug")
-    summaries = {
-        1: summary(
-            "EU and US negotiators resumed talks on steel tariffs on Monday.",
-            "The talks are expected to last three days.",
-            "A review mechanism for disputes is on the table.",
-            quotes=(
-                Quote("We are close, but we are not there yet", "Marta Kovalenko", 2),
-                Quote("productive", "Marta Kovalenko", 3),
-            ),
-        ),
-        4: summary(
-            "Steelworkers' unions warned that 12,000 jobs are at risk.",
-            quotes=(Quote("This cannot go on", None, 1),),
-        ),
-        5: summary(
-            "Steel futures rose 2.1% in Frankfurt [after](https://evil.test) the news.",
-            quotes=(Quote("Markets had priced in a deal <!channel>", "Anna Brandt", 0),),
-        ),
-    }
-    stories = [
-        StoryInput(10, NOW - timedelta(hours=3), (wire, copy1, copy2, unions)),
-        StoryInput(20, NOW - timedelta(days=2), (markets,)),
-    ]
-    originals = {a.id: a for a in (wire, unions, markets)}
-    return stories, summaries, originals
-
-
-def build(previous: datetime | None = None, *, empty: bool = False):  # type: ignore[no-untyped-def]
-    stories, summaries, originals = ([], {}, {}) if empty else sample()
-    return compose(
-        topic=TOPIC,
-        window_start=NOW - timedelta(hours=24),
-        window_end=NOW,
-        generated_at=NOW,
-        stories=stories,
-        summaries=summaries,
-        originals=originals,
-        previous_briefing_at=previous,
-    )
+from bot.models import BriefingQuote, Summary
+from tests.helpers.briefings import NOW, build, sample
+from tests.helpers.golden import golden
 
 
 def test_syndicated_story_ranks_first_and_cites_every_copy() -> None:
@@ -181,16 +87,7 @@ def test_no_coverage_golden() -> None:
 def test_degraded_briefing_says_so(degraded: bool) -> None:
     stories, summaries, originals = sample()
     summaries[1] = Summary(summaries[1].key_points, (), "offline", "offline-1", degraded=degraded)
-    b = compose(
-        topic=TOPIC,
-        window_start=NOW - timedelta(hours=24),
-        window_end=NOW,
-        generated_at=NOW,
-        stories=stories,
-        summaries=summaries,
-        originals=originals,
-        previous_briefing_at=None,
-    )
+    b = build(inputs=(stories, summaries, originals))
     assert b.degraded and "Partly degraded" in to_markdown(b)
 
 

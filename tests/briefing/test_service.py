@@ -13,9 +13,9 @@ from bot.models import Summary
 from bot.store import Store
 from bot.store.articles import NewArticle
 from bot.summarise import OfflineSummariser
-from bot.summarise.offline import OFFLINE_VERSION
 from bot.summarise.cached import CachedSummaries
-from tests.conftest import Clock
+from bot.summarise.offline import OFFLINE_VERSION
+from tests.helpers.clock import Clock
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 TOPIC = TopicConfig(name="steel", title="Steel talks")

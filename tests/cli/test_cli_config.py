@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app, parse_since
-from tests.conftest import LLM_VARS
+from tests.helpers.settings import LLM_VARS
 
 runner = CliRunner()
 

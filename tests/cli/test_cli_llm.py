@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.conftest import LLM_VARS
-from tests.servers.openai_server import FakeOpenAI, echo_model, status
+from testkit.openai_server import FakeOpenAI, echo_model, status
+from tests.helpers.settings import LLM_VARS
 
 runner = CliRunner()
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.conftest import LLM_VARS
-from tests.servers.web import WebServer
+from testkit.web import WebServer
+from tests.helpers.settings import LLM_VARS
 
 runner = CliRunner()
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"

@@ -169,14 +169,17 @@ def test_signature_is_pinned_and_round_trips() -> None:
 
 def test_signature_is_the_same_in_another_process() -> None:
     code = (
-        "from bot.collect import dedupe; from tests.collect.test_dedupe import WIRE; "
-        "print(dedupe.encode_signature(dedupe.signature(WIRE)))"
+        "import sys; from bot.collect import dedupe; "
+        "print(dedupe.encode_signature(dedupe.signature(sys.stdin.read())))"
     )
-    root = Path(__file__).resolve().parents[2]
     for seed in ("1", "2"):  # str hashes differ between these processes; signatures must not
-        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"}
         out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env
+            [sys.executable, "-c", code],
+            input=WIRE,
+            encoding="utf-8",
+            capture_output=True,
+            env=env,
         )
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == dedupe.encode_signature(dedupe.signature(WIRE))

@@ -18,7 +18,7 @@ from bot.errors import (
     RedirectError,
     ResponseTooLargeError,
 )
-from tests.servers.web import Reply, WebServer
+from testkit.web import Reply, WebServer
 
 LOCAL = FetchPolicy(
     allow_hosts=("127.0.0.1",), read_timeout=0.5, total_timeout=1.5, max_bytes=1_000_000

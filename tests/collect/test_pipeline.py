@@ -14,8 +14,8 @@ from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import TopicConfig, parse_config
 from bot.store import Store
-from tests.conftest import Clock
-from tests.servers.web import WebServer
+from testkit.web import WebServer
+from tests.helpers.clock import Clock
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = FIXTURES / "pages"

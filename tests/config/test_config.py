@@ -17,7 +17,7 @@ from bot.config import (
     parse_config,
 )
 from bot.errors import ConfigError
-from tests.conftest import setting_names
+from tests.helpers.settings import setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,9 +26,9 @@ import pytest
 import yaml
 
 from bot.config import Settings, parse_config
-from tests.conftest import LLM_VARS, setting_names
+from testkit.slack_api import FakeSlack
 from tests.databases import PG_DSN, database
-from tests.servers.slack_api import FakeSlack
+from tests.helpers.settings import LLM_VARS, setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

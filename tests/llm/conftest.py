@@ -1,20 +1,15 @@
-"""Fixtures: the local OpenAI-compatible server and the real openai client pointed at it."""
+"""Fixtures: the real openai client pointed at the local OpenAI-compatible server (`fake_llm`,
+tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import openai
 import pytest
 
 from bot.llm.openai_compat import OpenAICompatibleLLM
-from tests.servers.openai_server import FakeOpenAI
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
+from testkit.openai_server import FakeOpenAI
 
 
 @pytest.fixture

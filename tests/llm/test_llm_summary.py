@@ -17,14 +17,14 @@ from bot.store import Store
 from bot.store.articles import NewArticle
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
-from tests.conftest import Clock
-from tests.servers.openai_server import (
+from testkit.openai_server import (
     Answer,
     FakeOpenAI,
     reject_json_schema,
     reply_json,
     status,
 )
+from tests.helpers.clock import Clock
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 

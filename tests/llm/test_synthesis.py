@@ -19,8 +19,8 @@ from bot.store import Store
 from bot.store.articles import NewArticle
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.llm import LLMSummariser
-from tests.conftest import Clock
-from tests.servers.openai_server import FakeOpenAI, echo_model, reply_json, status
+from testkit.openai_server import FakeOpenAI, echo_model, reply_json, status
+from tests.helpers.clock import Clock
 
 NOW = datetime(2026, 11, 24, 8, tzinfo=UTC)
 TOPIC = TopicConfig(name="steel", title="Steel talks")

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.wiring import build_llm
-from tests.conftest import LLM_VARS
+from tests.helpers.settings import LLM_VARS
 
 
 @pytest.fixture(autouse=True)

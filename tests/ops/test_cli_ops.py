@@ -12,9 +12,10 @@ from typer.testing import CliRunner, Result
 from bot.cli import app
 from bot.runtime import running
 from bot.store import Store
-from tests.conftest import LLM_VARS, Clock
-from tests.servers.slack_api import FakeSlack, error
-from tests.slack.conftest import CONFIG, slack_config, slack_settings
+from testkit.slack_api import FakeSlack, error
+from tests.helpers.clock import Clock
+from tests.helpers.settings import LLM_VARS
+from tests.helpers.slack import CONFIG, slack_config, slack_settings
 
 runner = CliRunner()
 

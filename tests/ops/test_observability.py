@@ -13,11 +13,11 @@ import pytest
 from bot.observe import setup_logging
 from bot.runtime import running
 from bot.store import Store
-from tests.conftest import Clock
-from tests.servers.openai_server import FakeOpenAI, status
-from tests.servers.slack_api import FakeSlack
-from tests.servers.teams import FakeTeams
-from tests.slack.conftest import SignedClient, eventually, slack_config, slack_settings
+from testkit.openai_server import FakeOpenAI, status
+from testkit.slack_api import FakeSlack
+from testkit.teams import FakeTeams
+from tests.helpers.clock import Clock, eventually
+from tests.helpers.slack import SignedClient, slack_config, slack_settings
 
 SLACK_TOKEN = "xoxb-1111-2222-SECRETSLACKTOKEN"
 LLM_KEY = "sk-live-SECRETLLMKEY-0000"

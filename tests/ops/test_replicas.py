@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import LLM_VARS
+from testkit.slack_api import FakeSlack
 from tests.databases import PG_DSN, database
-from tests.servers.slack_api import FakeSlack
+from tests.helpers.settings import LLM_VARS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNELS = ("C0STEEL", "C0TRADE")

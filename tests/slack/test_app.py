@@ -13,16 +13,10 @@ import pytest
 
 from bot.runtime import Runtime, running
 from bot.store import Store
-from tests.conftest import Clock
-from tests.servers.slack_api import BOT_USER, TEAM, FakeSlack
-from tests.servers.web import WebServer
-from tests.slack.conftest import (
-    CHANNEL,
-    SignedClient,
-    eventually,
-    slack_config,
-    slack_settings,
-)
+from testkit.slack_api import BOT_USER, TEAM, FakeSlack
+from testkit.web import WebServer
+from tests.helpers.clock import Clock, eventually
+from tests.helpers.slack import CHANNEL, SignedClient, slack_config, slack_settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

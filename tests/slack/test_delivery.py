@@ -19,9 +19,9 @@ from bot.slack.delivery import SlackDelivery
 from bot.slack.render import MAX_BLOCKS, MAX_SECTION
 from bot.store import Store
 from bot.store.articles import NewArticle
-from tests.conftest import Clock
-from tests.servers.slack_api import FakeSlack, error, ratelimited
-from tests.slack.conftest import CHANNEL, slack_config, slack_settings
+from testkit.slack_api import FakeSlack, error, ratelimited
+from tests.helpers.clock import Clock
+from tests.helpers.slack import CHANNEL, slack_config, slack_settings
 
 BRUSSELS = Subscription("t", "slack", "C1", "08:30", "Europe/Brussels")
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from bot.answer import Answer
 from bot.chat import SourceLine, TopicSources
 from bot.errors import BlockedURLError
 from bot.models import (
@@ -13,10 +12,7 @@ from bot.models import (
     BriefingPoint,
     BriefingQuote,
     BriefingStory,
-    KeyPoint,
-    Quote,
     SourceRef,
-    Summary,
 )
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -33,17 +29,15 @@ from bot.slack.render import (
     split_messages,
     summary_blocks,
 )
-from bot.summarise.ondemand import OnDemandSummary
-from tests.briefing.test_compose import build, golden
-
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-HOSTILE = [
-    "<!channel> everyone look",
-    "<!here> now",
-    "hi <@U123> and <#C999>",
-    "<https://evil.example|https://good.example>",
-    "a & b > c < d",
-]
+from tests.helpers.briefings import (
+    NOW,
+    build,
+    day_briefing,
+    hostile_briefing,
+    sample_answer,
+    sample_ondemand_summary,
+)
+from tests.helpers.golden import golden
 
 
 def texts(blocks: list[dict[str, object]]) -> str:
@@ -67,31 +61,6 @@ def test_escape_and_links() -> None:
         "<https://good.test/a%7Cb%3Ec|Title &lt;!here&gt;>"
     )
     assert link("javascript:alert(1)", "click") == "click"  # only http(s) targets become links
-
-
-def hostile_briefing() -> Briefing:
-    refs = tuple(
-        SourceRef(i + 1, i + 1, text, f"https://news.test/{i}", site=text)
-        for i, text in enumerate(HOSTILE)
-    )
-    stories = tuple(
-        BriefingStory(
-            i, BriefingPoint(text, (i + 1,)), (BriefingPoint(text, (i + 1,)),), (i + 1,), True, NOW
-        )
-        for i, text in enumerate(HOSTILE)
-    )
-    quotes = tuple(BriefingQuote(t, t, i + 1) for i, t in enumerate(HOSTILE))
-    return Briefing(
-        "t",
-        "<!channel> title",
-        NOW - timedelta(days=1),
-        NOW,
-        NOW,
-        stories,
-        quotes,
-        refs,
-        previous_briefing_at=NOW - timedelta(days=1),
-    )
 
 
 def test_hostile_text_cannot_ping_or_hide_links() -> None:
@@ -136,17 +105,7 @@ def big_day() -> Briefing:
         for i in range(1, 61)
     )
     quotes = tuple(BriefingQuote("quote " * 80, "Someone", i) for i in range(1, 7))
-    return Briefing(
-        "t",
-        "A very long topic title " * 10,
-        NOW - timedelta(days=1),
-        NOW,
-        NOW,
-        stories,
-        quotes,
-        refs,
-        previous_briefing_at=NOW - timedelta(days=1),
-    )
+    return day_briefing("A very long topic title " * 10, stories, quotes, refs)
 
 
 def test_a_hundred_article_day_fits_slacks_limits() -> None:
@@ -167,52 +126,29 @@ def test_a_hundred_article_day_fits_slacks_limits() -> None:
 # ---------------------------------------------------------------------- answers, summaries, help
 
 
-def _answer(
-    answered: bool = True, text: str = "Talks resume on 15 December [1], says [2]."
-) -> Answer:
-    refs = (
-        SourceRef(1, 11, "Talks resume", "https://news.test/talks", "Wirepoint", NOW),
-        SourceRef(2, 12, "Ministers meet <!here>", "https://news.test/meet", None, NOW),
-    )
-    return Answer(
-        question="when?",
-        text=text,
-        answered=answered,
-        sources=refs if answered else (),
-        closest=() if answered else refs,
-        degraded=not answered,
-    )
-
-
 def test_answer_golden() -> None:
-    golden("slack-answer.json", json.dumps(answer_blocks(_answer()), indent=2) + "\n")
+    golden("slack-answer.json", json.dumps(answer_blocks(sample_answer()), indent=2) + "\n")
     golden(
         "slack-answer-refused.json",
-        json.dumps(answer_blocks(_answer(False, "The coverage I have does not say.")), indent=2)
+        json.dumps(
+            answer_blocks(sample_answer(False, "The coverage I have does not say.")), indent=2
+        )
         + "\n",
     )
 
 
 def test_answer_citations_link_only_to_its_sources() -> None:
-    text = texts(answer_blocks(_answer(text="<!channel> see [1] and [9] <https://evil|x>")))
+    text = texts(answer_blocks(sample_answer(text="<!channel> see [1] and [9] <https://evil|x>")))
     assert "<https://news.test/talks|[1]>" in text
     assert "[9]" in text and "|[9]>" not in text  # no such source: stays plain
     assert "<!channel>" not in text and "<https://evil|x>" not in text
 
 
-def _summary() -> OnDemandSummary:
-    summary = Summary(
-        key_points=(KeyPoint("Unions warn 12,000 jobs are at risk <!channel>.", (1,)),),
-        quotes=(Quote("We will fight for every job", "Marta Kowalski", 2),),
-        summariser="offline",
-        prompt_version="offline-1",
-    )
-    return OnDemandSummary("Unions warn <@U1>", "https://news.test/unions", summary)
-
-
 def test_summary_golden() -> None:
-    golden("slack-summary.json", json.dumps(summary_blocks(_summary()), indent=2) + "\n")
-    assert "<!channel>" not in texts(summary_blocks(_summary()))
+    golden(
+        "slack-summary.json", json.dumps(summary_blocks(sample_ondemand_summary()), indent=2) + "\n"
+    )
+    assert "<!channel>" not in texts(summary_blocks(sample_ondemand_summary()))
 
 
 def test_help_and_sources_golden() -> None:

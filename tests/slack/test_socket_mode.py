@@ -17,9 +17,9 @@ from bot.config import check_slack_settings
 from bot.errors import ConfigError
 from bot.runtime import running
 from bot.store import Store
-from tests.conftest import Clock
-from tests.servers.slack_api import TEAM, FakeSlack
-from tests.slack.conftest import CHANNEL, eventually, slack_config, slack_settings
+from testkit.slack_api import TEAM, FakeSlack
+from tests.helpers.clock import Clock, eventually
+from tests.helpers.slack import CHANNEL, slack_config, slack_settings
 
 
 class FakeSocket:

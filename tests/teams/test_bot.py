@@ -18,13 +18,13 @@ from bot.errors import ConfigError
 from bot.runtime import Runtime, running
 from bot.store import Store
 from bot.teams.bot import message_text, teams_intent
-from tests.conftest import Clock
-from tests.servers.openai_server import Answer, FakeOpenAI, status
-from tests.servers.slack_api import FakeSlack
-from tests.servers.teams import FakeTeams
-from tests.servers.web import WebServer
-from tests.slack.conftest import SECRET, SignedClient
-from tests.teams.conftest import (
+from testkit.openai_server import Answer, FakeOpenAI, status
+from testkit.slack_api import FakeSlack
+from testkit.teams import FakeTeams
+from testkit.web import WebServer
+from tests.helpers.clock import Clock
+from tests.helpers.slack import SECRET, SignedClient
+from tests.helpers.teams import (
     CHANNEL_CONVERSATION,
     installed,
     message,

@@ -20,8 +20,14 @@ from bot.teams.cards import (
     summary_card,
     webhook_message,
 )
-from tests.briefing.test_compose import build, golden
-from tests.slack.test_render import NOW, _answer, _summary, hostile_briefing
+from tests.helpers.briefings import (
+    NOW,
+    build,
+    hostile_briefing,
+    sample_answer,
+    sample_ondemand_summary,
+)
+from tests.helpers.golden import golden
 
 
 def dump(value: Any) -> str:
@@ -38,8 +44,8 @@ def test_briefing_card_golden() -> None:
 
 
 def test_answer_summary_help_golden() -> None:
-    golden("teams-answer.json", dump(answer_card(_answer())))
-    golden("teams-summary.json", dump(summary_card(_summary())))
+    golden("teams-answer.json", dump(answer_card(sample_answer())))
+    golden("teams-summary.json", dump(summary_card(sample_ondemand_summary())))
     golden("teams-help.json", dump(help_card("I don't know `frobnicate`.")))
 
 
@@ -55,8 +61,8 @@ def test_cards_validate_against_the_adaptive_card_1_5_schema(schema: dict[str, A
 
     cards = [
         *briefing_cards(build(previous=NOW - timedelta(hours=24))),
-        answer_card(_answer()),
-        summary_card(_summary()),
+        answer_card(sample_answer()),
+        summary_card(sample_ondemand_summary()),
         help_card("x"),
         error_card(BlockedURLError("refused")),
     ]

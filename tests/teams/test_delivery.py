@@ -14,9 +14,9 @@ from bot.runtime import running
 from bot.store import Store
 from bot.teams.cards import CARD_LIMIT, size
 from bot.teams.delivery import TeamsDelivery
-from tests.conftest import Clock
-from tests.servers.teams import FakeTeams
-from tests.teams.conftest import CHANNEL_CONVERSATION, installed, teams_config, teams_settings
+from testkit.teams import FakeTeams
+from tests.helpers.clock import Clock
+from tests.helpers.teams import CHANNEL_CONVERSATION, installed, teams_config, teams_settings
 
 PROACTIVE = CONFIG_PROACTIVE = """
 [[topics]]

@@ -16,9 +16,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from testkit.http import LocalServer, StandInHandler
 
 
 @dataclass
@@ -38,54 +39,24 @@ class Reply:
 Handler = Callable[[Recorded], Reply | None]
 
 
-class WebServer:
+class _Handler(StandInHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.owner._handle(self)
+
+
+class WebServer(LocalServer):
     """Routes by path (query strings ignored unless registered with them)."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[Recorded] = []
-        self.closing = threading.Event()
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        server = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                server._handle(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class _Server(ThreadingHTTPServer):
-            def handle_error(self, request: object, client_address: object) -> None:
-                pass  # a client hanging up mid-body is what several tests are about
-
-        self.httpd = _Server(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    # -------------------------------------------------------------- lifecycle
-
-    def __enter__(self) -> WebServer:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.closing.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        # a client hanging up mid-body is what several tests are about
+        super().__init__(_Handler, quiet_errors=True)
 
     # -------------------------------------------------------------- routes
 

@@ -22,10 +22,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from testkit.http import LocalServer, StandInHandler
 
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
@@ -64,7 +64,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
     def __init__(self, now: Callable[[], float] = time.time) -> None:
         """`now` gives the seconds message timestamps (`ts`) are made of (a test's clock)."""
         self.now = now
@@ -76,28 +76,14 @@ class FakeSlack:
         self._failures: dict[str, list[Failure | None]] = {}
         self._holds: dict[str, tuple[bool, threading.Event]] = {}
         self._slow: dict[str, float] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_Handler)
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> FakeSlack:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def stop(self) -> None:
         for _, event in self._holds.values():
             event.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().stop()
 
     @property
     def api_url(self) -> str:
@@ -213,68 +199,55 @@ class FakeSlack:
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
+class _Handler(StandInHandler):
+    def _params(self) -> dict[str, Any]:
+        query = {k: v[-1] for k, v in parse_qs(urlparse(self.path).query).items()}
+        raw = self.read_body().decode()
+        if raw and "json" in (self.headers.get("Content-Type") or ""):
+            body: dict[str, Any] = json.loads(raw)
+        else:
+            body = {k: _decode(v[-1]) for k, v in parse_qs(raw).items()}
+        return {**query, **body}
 
-            def _params(self) -> dict[str, Any]:
-                query = {k: v[-1] for k, v in parse_qs(urlparse(self.path).query).items()}
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                if raw and "json" in (self.headers.get("Content-Type") or ""):
-                    body: dict[str, Any] = json.loads(raw)
-                else:
-                    body = {k: _decode(v[-1]) for k, v in parse_qs(raw).items()}
-                return {**query, **body}
+    def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        data = json.dumps(body).encode()
+        self.send_body(status, data, headers, content_type="application/json; charset=utf-8")
 
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+    def _serve(self) -> None:
+        fake: FakeSlack = self.owner
+        path = urlparse(self.path).path
+        params = self._params()
+        if path.startswith("/response/"):
+            method = "response_url"
+            params["token"] = path.rsplit("/", 1)[-1]
+        elif path.startswith("/api/"):
+            method = path[len("/api/") :]
+        else:
+            self._send(404, {"ok": False, "error": "not_found"}, {})
+            return
+        with fake._lock:
+            fake.calls.append(Call(method, params, dict(self.headers.items())))
+            failures = fake._failures.get(method)
+            failure = failures.pop(0) if failures else None
+            hold = fake._holds.get(method)
+        if failure is not None:
+            self._send(failure.status, failure.body, failure.headers)
+            return
+        if hold and not hold[0]:
+            hold[1].wait(30)
+            return
+        if method == "response_url":
+            body = {"ok": True}
+        else:
+            with fake._lock:
+                body = fake._answer(method, params)
+        if hold:
+            hold[1].wait(30)
+            return
+        if method in fake._slow:
+            time.sleep(fake._slow[method])
+        self._send(200, body, {})
 
-            def _serve(self) -> None:
-                path = urlparse(self.path).path
-                params = self._params()
-                if path.startswith("/response/"):
-                    method = "response_url"
-                    params["token"] = path.rsplit("/", 1)[-1]
-                elif path.startswith("/api/"):
-                    method = path[len("/api/") :]
-                else:
-                    self._send(404, {"ok": False, "error": "not_found"}, {})
-                    return
-                with fake._lock:
-                    fake.calls.append(Call(method, params, dict(self.headers.items())))
-                    failures = fake._failures.get(method)
-                    failure = failures.pop(0) if failures else None
-                    hold = fake._holds.get(method)
-                if failure is not None:
-                    self._send(failure.status, failure.body, failure.headers)
-                    return
-                if hold and not hold[0]:
-                    hold[1].wait(30)
-                    return
-                if method == "response_url":
-                    body = {"ok": True}
-                else:
-                    with fake._lock:
-                        body = fake._answer(method, params)
-                if hold:
-                    hold[1].wait(30)
-                    return
-                if method in fake._slow:
-                    time.sleep(fake._slow[method])
-                self._send(200, body, {})
-
-            do_POST = _serve
-            do_GET = _serve
-
-        return Handler
+    do_POST = _serve
+    do_GET = _serve

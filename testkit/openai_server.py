@@ -12,15 +12,16 @@ body, for answers that depend on the prompt.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+
+from testkit.http import LocalServer, StandInHandler
 
 
 @dataclass
@@ -89,98 +90,62 @@ def reject_json_schema(then: Scripted) -> Callable[[dict[str, Any]], Answer]:
     return handler
 
 
-class FakeOpenAI:
+class _Handler(StandInHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/").endswith("/models"):
+            self.owner._send(self, MODELS)
+        else:
+            self.owner._send(self, status(404))
+
+    def do_POST(self) -> None:
+        fake: FakeOpenAI = self.owner
+        raw = self.read_body()
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            fake._send(self, status(404))
+            return
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError:
+            fake._send(self, status(400))
+            return
+        with fake._lock:
+            fake.requests.append(body)
+            scripted = fake.queue.pop(0) if fake.queue else fake.default
+        answer = scripted(body) if callable(scripted) else scripted
+        if answer.delay:
+            fake.closing.wait(answer.delay)
+        fake._send(self, answer)
+
+
+MODELS = Answer(
+    200,
+    {"object": "list", "data": [{"id": "test-model", "object": "model", "owned_by": "test"}]},
+)
+
+
+class FakeOpenAI(LocalServer):
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.queue: list[Scripted] = []
         self.default: Scripted = status(500)
-        self.closing = threading.Event()
         self._lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
-                    fake._send(
-                        self,
-                        Answer(
-                            200,
-                            {
-                                "object": "list",
-                                "data": [
-                                    {"id": "test-model", "object": "model", "owned_by": "test"}
-                                ],
-                            },
-                        ),
-                    )
-                else:
-                    fake._send(self, status(404))
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                if not self.path.rstrip("/").endswith("/chat/completions"):
-                    fake._send(self, status(404))
-                    return
-                try:
-                    body = json.loads(raw)
-                except json.JSONDecodeError:
-                    fake._send(self, status(400))
-                    return
-                with fake._lock:
-                    fake.requests.append(body)
-                    scripted = fake.queue.pop(0) if fake.queue else fake.default
-                answer = scripted(body) if callable(scripted) else scripted
-                if answer.delay:
-                    fake.closing.wait(answer.delay)
-                fake._send(self, answer)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            def handle_error(self, request: object, client_address: object) -> None:
-                pass  # clients that time out hang up on us; that is what some tests do
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        # clients that time out hang up on us; that is what some tests do
+        super().__init__(_Handler, quiet_errors=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        """The base URL an OpenAI client is given (with its `/v1`)."""
+        return self.url("/v1")
 
     def script(self, *answers: Scripted) -> None:
         self.queue.extend(answers)
 
-    def __enter__(self) -> FakeOpenAI:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.closing.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def _send(self, handler: BaseHTTPRequestHandler, answer: Answer) -> None:
+    def _send(self, handler: StandInHandler, answer: Answer) -> None:
         data = (answer.body if isinstance(answer.body, str) else json.dumps(answer.body)).encode()
-        try:
-            handler.send_response(answer.status)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(data)))
-            for key, value in answer.headers.items():
-                handler.send_header(key, value)
-            handler.end_headers()
-            handler.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            handler.send_body(answer.status, data, answer.headers, content_type="application/json")
 
 
 def echo_model(
