@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     fetch_total_timeout: float = Field(default=30.0, gt=0)
     fetch_per_host: int = Field(default=2, ge=1)
     fetch_concurrency: int = Field(default=8, ge=1)
+    # Processes for CPU-heavy text work (parsing articles for quotes); 0 = one thread.
+    workers: int = Field(default=1, ge=0, le=64)
     fetch_max_redirects: int = Field(default=5, ge=0)
     user_agent: str = DEFAULT_USER_AGENT
     # Hosts, IPs or CIDRs that may be fetched although private or loopback. Off by default:

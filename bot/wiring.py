@@ -47,6 +47,7 @@ from bot.store import Store
 from bot.store.migrations import latest_version
 from bot.summarise import OfflineSummariser, Summariser
 from bot.summarise.cached import CachedSummaries
+from bot.summarise.cpu import CPU, cpu_pool
 from bot.summarise.llm import LLMSummariser
 from bot.summarise.ondemand import OnDemandSummariser
 from bot.teams.bot import TeamsBot
@@ -153,7 +154,21 @@ async def open_services(
     now: Callable[[], datetime] = utc_now,
     llm_retries: int | None = None,
 ) -> AsyncIterator[Services]:
-    """Open the store (migrating it), the HTTP client and the services built on them."""
+    """Open the store (migrating it), the HTTP client, the CPU workers and the services built
+    on them."""
+    with cpu_pool(settings.workers) as cpu:
+        async with _services(settings, cpu, now=now, llm_retries=llm_retries) as services:
+            yield services
+
+
+@asynccontextmanager
+async def _services(
+    settings: Settings,
+    cpu: CPU,
+    *,
+    now: Callable[[], datetime],
+    llm_retries: int | None,
+) -> AsyncIterator[Services]:
     policy = fetch_policy(settings)
     llm: OpenAICompatibleLLM | None = None
     async with open_store(settings) as store, build_http_client(policy) as client:
@@ -161,8 +176,9 @@ async def open_services(
             fetcher = Fetcher(client, policy)
             llm = build_llm(settings, max_retries=llm_retries)
             usage = UsageLog(store.ops, now=now)
+            offline = OfflineSummariser(cpu)
             summariser: Summariser = (
-                OfflineSummariser() if llm is None else LLMSummariser(llm, usage=usage)
+                offline if llm is None else LLMSummariser(llm, usage=usage, fallback=offline)
             )
             summaries = CachedSummaries(store.articles, summariser, now=now)
             synthesiser = (

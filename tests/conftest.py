@@ -47,3 +47,10 @@ def fake_slack(clock: Clock) -> Iterator[FakeSlack]:
 def fake_llm() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _cpu_in_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse articles in one thread rather than a spawned process per test (each spawn loads
+    the language model again); the process pool has its own tests."""
+    monkeypatch.setenv("BRIEFBOT_WORKERS", "0")

@@ -122,7 +122,7 @@ def _is_title_line(line: str, next_line: str) -> bool:
         return True
     if not stripped or len(stripped) > 200 or len(stripped.split()) > 25:
         return False
-    if stripped[-1] in ".!?…:;,\"”’»)":
+    if stripped[-1] in '.!?…:;,"”’»)':
         return False
     return not next_line.strip() or len(stripped.split()) <= 15
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.models import Summary
+from bot.summarise.attribution import extract_quotes
 from bot.summarise.offline import (
     OFFLINE_VERSION,
     OfflineSummariser,
     rank_key_points,
     summarise_text,
 )
-from bot.summarise.quotes import extract_quotes
 from bot.summarise.verify import is_verbatim, normalise_for_match, verify_quotes
 from bot.text.sentences import split_sentences
 

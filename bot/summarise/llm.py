@@ -3,8 +3,9 @@ the offline summariser, with the offline summariser as its fallback.
 
 The article goes to the model as delimited, numbered, untrusted data. The reply must be JSON
 matching a schema (validated with pydantic; one retry that quotes the validation error). Every
-quote is checked verbatim against the article and dropped if it is not there; a speaker must be
-a name in the article; a key point must cite real sentences and be supported by their words,
+quote is checked verbatim against the article and dropped if it is not there; a speaker is kept
+only where the parse of the article ties it to that very quotation (`speakers.py`); a key
+point must cite real sentences and be supported by their words,
 so an instruction hidden in an article cannot put its own text into a briefing. When the model
 fails, the article is summarised offline and the summary is marked degraded.
 """
@@ -23,9 +24,11 @@ from bot.llm import LLM, Completion, Message
 from bot.llm.prompts import Prompt, load_prompt, untrusted
 from bot.llm.usage import UsageLog
 from bot.models import KeyPoint, Quote, Sentence, Summary
+from bot.summarise.attribution import Attribution, attribute
 from bot.summarise.offline import OfflineSummariser, summarise_text
-from bot.summarise.quotes import quoted_regions
+from bot.summarise.speakers import tie_speakers
 from bot.summarise.verify import normalise_for_match, verify_quotes
+from bot.text.quotes import quoted_regions
 from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ class LLMSummariser:
         self.usage = usage
         self.prompt = prompt or load_prompt("summarise_article")
         self.fallback = fallback or OfflineSummariser()
+        self.cpu = self.fallback.cpu
         self.name = f"llm:{llm.model}"
         self.prompt_version = self.prompt.id
 
@@ -104,7 +108,9 @@ class LLMSummariser:
             log.warning("summarising offline: %s", exc.reason)
             offline = await self.fallback.summarise(title=title, text=text)
             return replace(offline, degraded=True)
-        return self._checked(reply, tokens, title, text, sentences)
+        # The parse that ties each quoted speaker to its quotation (only when there are quotes).
+        parsed = await self.cpu.run(attribute, text) if reply.quotes else []
+        return self._checked(reply, tokens, title, text, sentences, parsed)
 
     async def _ask(self, messages: list[Message]) -> tuple[ArticleSummaryReply, tuple[int, int]]:
         prompt_tokens = completion_tokens = 0
@@ -148,6 +154,7 @@ class LLMSummariser:
         title: str,
         text: str,
         sentences: list[Sentence],
+        parsed: list[Attribution],
     ) -> Summary:
         by_id = {s.id: s for s in sentences}
         points: list[KeyPoint] = []
@@ -166,7 +173,7 @@ class LLMSummariser:
             for q in reply.quotes
             if any(normalise_for_match(q.text).strip(" \"'") in r for r in regions)
         ]
-        quotes, dropped = verify_quotes(inside, text)
+        quotes, dropped = verify_quotes(tie_speakers(inside, parsed), text)
         dropped += len(reply.quotes) - len(inside)
         if dropped:
             log.info("dropped %d quote(s) not found verbatim in the article", dropped)

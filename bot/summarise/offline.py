@@ -17,8 +17,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.models import KeyPoint, Sentence, Summary
-from bot.summarise.quotes import extract_quotes, quotation_spans
+from bot.summarise.attribution import extract_quotes
+from bot.summarise.cpu import CPU
 from bot.summarise.verify import verify_quotes
+from bot.text.quotes import quotation_spans
 from bot.text.sentences import split_sentences
 
 OFFLINE_VERSION = "offline-2"
@@ -210,9 +212,13 @@ class OfflineSummariser:
     name = "offline"
     prompt_version = OFFLINE_VERSION
 
+    def __init__(self, cpu: CPU | None = None) -> None:
+        self.cpu = cpu or CPU()
+
     async def summarise(self, *, title: str, text: str) -> Summary:
-        """Summarise one article; never fails on odd input, never calls out."""
-        return summarise_text(title, text)
+        """Summarise one article (off the event loop); never fails on odd input, never calls
+        out."""
+        return await self.cpu.run(summarise_text, title, text)
 
 
 __all__ = ["OFFLINE_VERSION", "OfflineSummariser", "rank_key_points", "summarise_text"]

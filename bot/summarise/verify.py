@@ -22,6 +22,7 @@ from bot.text.match import quote_needle as _needle
 def verify_quotes(quotes: Iterable[Quote], article_text: str) -> tuple[list[Quote], int]:
     """Keep verbatim quotes once each, count the dropped ones, and unset unknown speakers."""
     haystack = normalise_for_match(article_text)
+    folded = haystack.casefold()
     kept: list[Quote] = []
     seen: set[str] = set()
     dropped = 0
@@ -34,7 +35,9 @@ def verify_quotes(quotes: Iterable[Quote], article_text: str) -> tuple[list[Quot
             continue
         seen.add(needle)
         speaker = (quote.speaker or "").strip() or None
-        if speaker is not None and not _found(normalise_for_match(speaker), haystack):
-            speaker = None  # a name the article does not contain is a guess, not a speaker
+        # A name the article does not contain is a guess, not a speaker. (Case is folded: a
+        # description may start a sentence in the article, "A spokesman for …".)
+        if speaker is not None and not _found(normalise_for_match(speaker).casefold(), folded):
+            speaker = None
         kept.append(Quote(quote.text, speaker, quote.sentence_id))
     return kept, dropped

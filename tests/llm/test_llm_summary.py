@@ -63,13 +63,40 @@ async def test_quotes_are_verified_and_points_kept(
     assert [p.text for p in summary.key_points] == [p["text"] for p in GOOD["key_points"]]
     assert [(q.speaker, q.text) for q in summary.quotes] == [
         ("Marta Kovalenko", "We have narrowed the gaps on volumes"),
-        (None, "Nobody should expect a signing ceremony this week"),  # speaker not in the text
+        # the model's speaker is nowhere in the text; the parse knows who said it
+        ("Daniel Whitcombe", "Nobody should expect a signing ceremony this week"),
     ]
     assert summary.dropped_quotes == 1 and not summary.degraded
     assert summary.prompt_tokens > 0 and summary.completion_tokens > 0
     sent = fake_llm.requests[0]
     assert sent["model"] == "test-model"
     assert sent["response_format"]["type"] == "json_schema"
+
+
+async def test_a_speaker_is_shown_only_where_the_parse_ties_it_to_the_quotation(
+    llm: OpenAICompatibleLLM, fake_llm: FakeOpenAI
+) -> None:
+    reply = {
+        "key_points": GOOD["key_points"],
+        "quotes": [
+            # a famous name on words the article gives to an organisation
+            {
+                "text": "Every month of delay costs our members orders they will not win back",
+                "speaker": "Marta Kovalenko",
+            },
+            # the wrong person on an attributed quotation
+            {"text": "We want a door that can be opened, not a wall", "speaker": "Ingrid Solberg"},
+            # the right person by surname only
+            {"text": "A deal on volumes without a deal on enforcement", "speaker": "Solberg"},
+        ],
+    }
+    fake_llm.script(reply_json(reply))
+    summary = await LLMSummariser(llm).summarise(title=article()[0], text=article()[1])
+    assert [(q.speaker, q.text[:20]) for q in summary.quotes] == [
+        (None, "Every month of delay"),
+        ("Daniel Whitcombe", "We want a door that c"[:20]),
+        ("Ingrid Solberg", "A deal on volumes wi"),
+    ]
 
 
 async def test_injected_instruction_never_reaches_the_summary(

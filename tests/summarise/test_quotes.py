@@ -9,7 +9,7 @@ import pytest
 
 from bot.collect.extract import extract_text
 from bot.summarise import extract_quotes, is_verbatim, split_sentences, summarise_text
-from bot.summarise.quotes import quoted_regions
+from bot.text.quotes import quoted_regions
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 
@@ -62,7 +62,7 @@ EXPECTED: dict[str, Pairs] = {
         ("Henrik Dahl", "We both want the tariffs gone. We differ on how to get there"),
         ("Élodie Marchand", "There is no French list. There is a European list, and it is ready"),
         (None, "Disagreements are normal before a summit"),
-        ("Sam Okafor", "They talk about weeks as if weeks were free"),
+        (None, "They talk about weeks as if weeks were free"),  # singular "they": unsure
     ],
     # the commissioner said / the minister said / the spokesperson added / the commissioner
     # told reporters; surname-only mentions; "Its chair, X, said … “…”"
@@ -88,7 +88,7 @@ EXPECTED: dict[str, Pairs] = {
         ("Sabine Kroll", "constructive but slow"),
         ("Jonas Weller", "Everyone is pricing in the worst case."),
         ("Jonas Weller", "grim"),
-        (None, "unavoidable"),
+        ("a spokesman for one of the largest mills", "unavoidable"),
         (None, "worse than the tariff itself."),
         ("Sabine Kroll", "a take-it-or-leave-it deal"),
     ],
@@ -99,8 +99,8 @@ EXPECTED: dict[str, Pairs] = {
         ("Marc Dubois", "We came here so that they remember us when they sign"),
         (None, "businesslike"),
         (None, "Nobody wants to be the one who walks out"),
-        (None, "We are listening to everyone, inside and outside"),
-        (None, "The door is open"),
+        ("a spokesperson for the commission", "We are listening to everyone, inside and outside"),
+        ("a spokesperson for the commission", "The door is open"),
         (None, "Steel made here, jobs kept here, votes counted here."),
     ],
     # scare quotes, nicknames, titles of works and mentioned words are all skipped
@@ -149,7 +149,10 @@ def test_every_quote_is_verbatim_and_points_at_its_sentence(name: str) -> None:
     for quote in quotes:
         assert is_verbatim(quote.text, text)
         assert any(quote.text in region for region in quoted_regions(text))
-        assert quote.speaker is None or quote.speaker in text
+        assert (
+            quote.speaker is None
+            or " ".join(quote.speaker.split()).casefold() in " ".join(text.split()).casefold()
+        )
         assert quote.sentence_id is not None
         sentence = sentences[quote.sentence_id]
         # the sentence holds the opening mark: the quote's first words follow it there or in
@@ -201,7 +204,8 @@ def test_without_sentences_there_are_no_sentence_ids() -> None:
         ),
         (
             "Ana Lopes said she was told the deal was “close”, but added: “Close is not done.”",
-            [("Ana Lopes", "close"), ("Ana Lopes", "Close is not done.")],
+            # "close" is what she was told, not her word: it is not hers to quote
+            [("Ana Lopes", "Close is not done.")],
         ),
         (
             "Ana Lopes had a message for Washington: “Do not test us.”",
@@ -247,7 +251,8 @@ def test_without_sentences_there_are_no_sentence_ids() -> None:
             [("Ana Lopes", "We are close.")],
         ),
         # with no title seen, "the minister" is the last person named
-        ("Tom Reyes spoke. “It is over,” the minister said.", [("Tom Reyes", "It is over")]),
+        # nothing says Tom Reyes is the minister: no speaker rather than a guess
+        ("Tom Reyes spoke. “It is over,” the minister said.", [(None, "It is over")]),
         # surnames resolve to the fullest form, even when the full name comes later
         (
             "“We stay,” Lopes said. Ana Maria Lopes, the minister, said nothing more.",
@@ -255,7 +260,7 @@ def test_without_sentences_there_are_no_sentence_ids() -> None:
         ),
         (
             "Ana Lopes spoke. Tom Lopes spoke. “Later,” Lopes said.",
-            [("Tom Lopes", "Later")],
+            [(None, "Later")],  # two Lopeses: the surname alone names neither
         ),
         # an interrupted quote: two quotes, one voice
         (
@@ -307,11 +312,11 @@ def test_attribution_patterns(text: str, expected: Pairs) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # no named person: None, never a guess
+        # no named person and no description: None, never a guess
         ("“We are close,” she said. No name anywhere.", [(None, "We are close")]),
         (
             "“The door is open,” a spokesperson for the ministry said.",
-            [(None, "The door is open")],
+            [("a spokesperson for the ministry", "The door is open")],  # the description
         ),
         ("“The door is open,” said an official.", [(None, "The door is open")]),
         (
@@ -328,13 +333,14 @@ def test_attribution_patterns(text: str, expected: Pairs) -> None:
         (
             "Ana Lopes left early. “Not now,” a spokesperson said. “Maybe later,” the "
             "spokesperson added.",
-            [(None, "Not now"), (None, "Maybe later")],
+            [("a spokesperson", "Not now"), ("a spokesperson", "Maybe later")],
         ),
         (
             "Ana Lopes left. A manager who worked with Tom Reyes said: “Prices will rise.”",
             [(None, "Prices will rise.")],
         ),
-        # an organisation or an institution is never a speaker
+        # an organisation or an institution is never a speaker; its spokesperson is, as
+        # described
         (
             "“Prices will rise,” the association said. “Prices will rise again,” Kessler "
             "Partners said.",
@@ -343,17 +349,22 @@ def test_attribution_patterns(text: str, expected: Pairs) -> None:
         (
             "Ana Lopes spoke. A spokesperson for the Office of the Trade Representative said "
             "the bloc “does not negotiate against deadlines”.",
-            [(None, "does not negotiate against deadlines")],
+            [
+                (
+                    "a spokesperson for the Office of the Trade Representative",
+                    "does not negotiate against deadlines",
+                )
+            ],
         ),
         # someone speaking for a named person is not that person
         (
             "Ana Lopes arrived. “It is a good deal for everyone,” said Lopes’s spokesman.",
-            [(None, "It is a good deal for everyone")],
+            [("Lopes’s spokesman", "It is a good deal for everyone")],
         ),
-        # one capitalised word and no title may be a company ("Reuters said"): not guessed
+        # the outlet told is the listener, never the speaker
         (
             "“The deal is dead,” Lopes told the Harbour Ledger on Tuesday.",
-            [(None, "The deal is dead")],
+            [("Lopes", "The deal is dead")],
         ),
         # a group's "they" is nobody
         (
