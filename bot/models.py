@@ -39,6 +39,13 @@ class Summary:
     dropped_quotes: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # Model sentences the grounding check refused (replaced by the article's own sentences).
+    dropped_points: int = 0
+
+    @property
+    def partly_degraded(self) -> bool:
+        """The model was down, or some of what it wrote was not grounded and was replaced."""
+        return self.degraded or self.dropped_points > 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +62,7 @@ class Summary:
             "dropped_quotes": self.dropped_quotes,
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
+            "dropped_points": self.dropped_points,
         }
 
     @classmethod
@@ -72,6 +80,7 @@ class Summary:
             dropped_quotes=int(data.get("dropped_quotes", 0)),
             prompt_tokens=int(data.get("prompt_tokens", 0)),
             completion_tokens=int(data.get("completion_tokens", 0)),
+            dropped_points=int(data.get("dropped_points", 0)),
         )
 
 

@@ -166,6 +166,13 @@ def echo_model(
             for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
         ]
         return reply_json({"stories": stories})(request)
+    if fmt.get("name") == "answer":
+        # An honest answer: the first sentence of the first passage, cited.
+        found = re.search(r"^\[1\] \([^)]*\) (.+?[.!?])(?:\s|$)", user, re.MULTILINE)
+        if found is None:
+            return reply_json({"answered": False, "answer": "", "citations": []})(request)
+        answer = {"answered": True, "answer": f"{found.group(1)} [1]", "citations": [1]}
+        return reply_json(answer)(request)
     lines = re.findall(r"^\[(\d+)\] (.*)$", user, re.MULTILINE)[:points]
     key_points = [{"text": text, "sentence_ids": [int(i)]} for i, text in lines]
     quotes = [{"text": q, "speaker": None} for q in re.findall(r"“([^”]{10,200}),”", user)[:3]]

@@ -31,6 +31,7 @@ from bot.models import SourceRef
 from bot.store.articles import Articles
 from bot.store.chat import Conversations, Turn
 from bot.store.search import PassageHit, PassageSearch
+from bot.text.grounding import grounded
 from bot.text.match import is_verbatim
 from bot.text.quotes import quoted_regions
 from bot.text.sentences import split_sentences
@@ -312,9 +313,16 @@ class QuestionEngine:
                 await self.usage.record("answer", self.prompt.id, self.llm.model, completion)
         if not reply.answered:
             return await self._refusal(question, hits)
-        return await self._checked(question, reply, numbered)
+        return await self._checked(question, reply, numbered, content_terms(question), hits)
 
-    async def _checked(self, question: str, reply: _LLMAnswer, numbered: _Numbered) -> Answer:
+    async def _checked(
+        self,
+        question: str,
+        reply: _LLMAnswer,
+        numbered: _Numbered,
+        terms: list[str],
+        hits: list[PassageHit],
+    ) -> Answer:
         """Keep only citations to passages given; drop sentences whose quotes are not verbatim;
         renumber citations to the articles they come from."""
         passage_refs = {i: numbered.ref_of_hit[h.id] for i, h in enumerate(numbered.hits, 1)}
@@ -331,11 +339,18 @@ class QuestionEngine:
             text = re.sub(r"\s*\[\d+\]", "", sentence.text).strip()
             if not valid and cited:
                 continue  # cites only passages it was not given
-            refs = sorted(set(valid)) or sorted(
-                {passage_refs[n] for n in reply.citations if n in passage_refs}
-            )
+            given = [n for n in cited if n in passage_refs] or [
+                n for n in reply.citations if n in passage_refs
+            ]
+            refs = sorted({passage_refs[n] for n in given})
             if not refs:
                 continue
+            check = grounded(text, [numbered.hits[n - 1].text for n in given])
+            if not check.ok:
+                # What the model wrote is not all in the coverage (an obeyed injection, a
+                # guess): the extractive answer stands in for it, marked degraded.
+                log.warning("answer sentence refused: %s", check.reason)
+                return replace(await self._extractive(question, terms, hits), degraded=True)
             used.update(refs)
             kept.append(text + " " + "".join(f"[{r}]" for r in refs))
         if not kept:

@@ -145,7 +145,7 @@ def compose(
         quotes=pick_quotes(quote_pool),
         sources=tuple(sorted(refs.values(), key=lambda r: r.n)),
         previous_briefing_at=previous_briefing_at,
-        degraded=any(s.degraded for s in summaries.values()),
+        degraded=any(s.partly_degraded for s in summaries.values()),
         summariser=_summariser_names(summaries.values()),
     )
 

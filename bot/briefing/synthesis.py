@@ -2,8 +2,9 @@
 
 The composed (extractive) briefing goes in, story by story, as already-cited points within a
 token budget; the model writes one headline per story and names its citations. A headline is
-kept only if its citations belong to that story and its words are supported by the story's
-points; otherwise the extractive headline stays. Full article texts never go in, so
+kept only if its citations belong to that story and it passes the grounding check against the
+points it cites; otherwise the extractive headline stays and the briefing is marked partly
+degraded. Full article texts never go in, so
 syndicated copies cost nothing. If the model fails, the extractive briefing is returned,
 marked degraded; a briefing is never skipped because the LLM is down.
 """
@@ -22,7 +23,7 @@ from bot.llm import LLM, Completion
 from bot.llm.prompts import Prompt, load_prompt, untrusted
 from bot.llm.usage import UsageLog
 from bot.models import Briefing, BriefingPoint, BriefingStory
-from bot.summarise.llm import supported
+from bot.text.grounding import grounded
 
 log = logging.getLogger(__name__)
 
@@ -117,21 +118,26 @@ class BriefingSynthesiser:
     def _apply(self, briefing: Briefing, reply: BriefingReply) -> Briefing:
         by_number = {h.story: h for h in reply.stories}
         stories: list[BriefingStory] = []
+        refused = 0
         for number, story in enumerate(briefing.stories, 1):
             written = by_number.get(number)
             points = (story.headline, *story.points)
             cited = tuple(sorted(set(written.citations))) if written else ()
-            if (
-                written is None
-                or not cited
-                or not set(cited) <= set(story.citations)
-                or not supported(written.headline, [p.text for p in points])
-            ):
+            sources = [p.text for p in points if set(p.citations) & set(cited)]
+            if written is None or not cited or not set(cited) <= set(story.citations):
+                stories.append(story)
+                continue
+            check = grounded(written.headline, sources)
+            if not check.ok:
+                log.info("kept the extractive headline: %s", check.reason)
+                refused += 1
                 stories.append(story)
                 continue
             headline = BriefingPoint(" ".join(written.headline.split()), cited)
             stories.append(replace(story, headline=headline, points=points[:2]))
-        return replace(briefing, stories=tuple(stories))
+        # A headline the cited points do not ground is replaced by the extractive one, and the
+        # briefing says it is partly degraded, as when the model is down.
+        return replace(briefing, stories=tuple(stories), degraded=briefing.degraded or refused > 0)
 
 
 def reply_payload(briefing_before: Briefing, briefing_after: Briefing) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import BriefbotError, FetchError
 from bot.models import Briefing, BriefingPoint, SourceRef
+from bot.text.safe import safe_text, strip_invisible
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -37,8 +38,9 @@ def escape(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Untrusted text with white space folded (for escaping, or for `plain_text`)."""
-    return " ".join(text.split())
+    """Untrusted text with white space folded, invisible controls removed and nothing left
+    that Slack would turn into a link (for escaping, or for `plain_text`)."""
+    return safe_text(text)
 
 
 def plain_text(text: str) -> str:
@@ -262,7 +264,9 @@ def sources_blocks(topics: Sequence[TopicSources]) -> list[Block]:
         lines = [f"*{escape(plain(topic.title))}* (`{escape(topic.name)}`)"]
         for source in topic.sources[:20]:
             status = source.status
-            lines.append(f"• {escape(plain(source.label))} — {escape(status)}")
+            # the operator's own configuration, not untrusted text: shown as written
+            label = " ".join(strip_invisible(source.label).split())
+            lines.append(f"• {escape(label)} — {escape(status)}")
         if len(topic.sources) > 20:
             lines.append(f"… and {len(topic.sources) - 20} more")
         if topic.channels:

@@ -5,16 +5,17 @@ The article goes to the model as delimited, numbered, untrusted data. The reply 
 matching a schema (validated with pydantic; one retry that quotes the validation error). Every
 quote is checked verbatim against the article and dropped if it is not there; a speaker is kept
 only where the parse of the article ties it to that very quotation (`speakers.py`); a key
-point must cite real sentences and be supported by their words,
-so an instruction hidden in an article cannot put its own text into a briefing. When the model
-fails, the article is summarised offline and the summary is marked degraded.
+point must cite real sentences and pass the grounding check (`bot/text/grounding.py`: its
+figures, names and links are in them, its words are supported, it gives the reader no
+instruction), so an instruction hidden in an article cannot put its own text into a briefing;
+the article's own sentences stand in for a refused point. When the model fails, the article is
+summarised offline and the summary is marked degraded.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 
 from pydantic import BaseModel, Field, ValidationError
@@ -28,6 +29,7 @@ from bot.summarise.attribution import Attribution, attribute
 from bot.summarise.offline import OfflineSummariser, summarise_text
 from bot.summarise.speakers import tie_speakers
 from bot.summarise.verify import normalise_for_match, verify_quotes
+from bot.text.grounding import grounded
 from bot.text.quotes import quoted_regions
 from bot.text.sentences import split_sentences
 
@@ -64,19 +66,6 @@ _STOP = frozenset(
 def parse_reply(text: str) -> ArticleSummaryReply:
     """Validate a model's reply (tolerating a Markdown code fence around the JSON)."""
     return ArticleSummaryReply.model_validate_json(_FENCE.sub("", text))
-
-
-def _stem(word: str) -> str:
-    return word.casefold()[:6]
-
-
-def supported(point: str, sources: Sequence[str]) -> bool:
-    """Whether most of a point's content words appear in the texts it cites."""
-    words = {_stem(w) for w in _WORD.findall(point) if w.casefold() not in _STOP}
-    if not words or not sources:
-        return False
-    source = {_stem(w) for text in sources for w in _WORD.findall(text)}
-    return len(words & source) / len(words) >= 0.5
 
 
 class LLMSummariser:
@@ -158,13 +147,24 @@ class LLMSummariser:
     ) -> Summary:
         by_id = {s.id: s for s in sentences}
         points: list[KeyPoint] = []
+        refused = 0
         for point in reply.key_points:
             ids = tuple(dict.fromkeys(i for i in point.sentence_ids if i in by_id))
             cleaned = " ".join(point.text.split())
-            if ids and supported(cleaned, [by_id[i].text for i in ids]):
+            check = grounded(cleaned, [by_id[i].text for i in ids])
+            if check.ok:
                 points.append(KeyPoint(cleaned, ids))
-        if not points:  # nothing the article supports: its own sentences are safer
-            points = list(self._offline_points(title, text))
+            else:
+                refused += 1
+                log.info("dropped a key point the article does not ground: %s", check.reason)
+        if refused or not points:  # the article's own sentences stand in for what was dropped
+            have = {i for p in points for i in p.sentence_ids}
+            extra = [
+                p
+                for p in self._offline_points(title, text)
+                if not have.intersection(p.sentence_ids)
+            ]
+            points += extra if not points else extra[:refused]
         # A quote must be word for word in the article *and* inside its quotation marks, so a
         # sentence of the article (an injected instruction, say) cannot pass for a quote.
         regions = [normalise_for_match(r) for r in quoted_regions(text)]
@@ -185,10 +185,11 @@ class LLMSummariser:
             dropped_quotes=dropped,
             prompt_tokens=tokens[0],
             completion_tokens=tokens[1],
+            dropped_points=refused,
         )
 
     def _offline_points(self, title: str, text: str) -> tuple[KeyPoint, ...]:
         return summarise_text(title, text).key_points
 
 
-__all__ = ["SCHEMA", "LLMSummariser", "parse_reply", "supported"]
+__all__ = ["SCHEMA", "LLMSummariser", "parse_reply"]

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.models import Briefing, BriefingPoint, SourceRef
+from bot.text.safe import safe_text
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -33,7 +34,7 @@ ZWSP = "\u200b"
 
 def card_text(text: str) -> str:
     """Untrusted text made inert for a TextBlock: same look, no links, no mentions."""
-    folded = " ".join(text.split())
+    folded = safe_text(text)  # no invisible controls, nothing Teams would make a link
     return folded.replace("](", f"]{ZWSP}(").replace("<", f"<{ZWSP}")
 
 

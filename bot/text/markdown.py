@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.text.safe import safe_text
+
 # Enough to stop links, images, HTML, emphasis and headings; "(ESPC)" stays readable.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown syntax and fold newlines, so untrusted text stays plain text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Escape Markdown syntax and fold newlines, so untrusted text stays plain text (without
+    invisible controls, and with nothing a viewer would auto-link)."""
+    return _MD_SPECIAL.sub(r"\\\1", safe_text(text))
 
 
 def md_url(url: str) -> str:

@@ -65,7 +65,7 @@ def test_no_coverage_is_explicit() -> None:
 def test_untrusted_text_cannot_form_links_or_markup() -> None:
     md = to_markdown(build())
     assert "[after](https://evil.test)" not in md
-    assert r"\[after\](https://evil.test)" in md
+    assert r"\[after\](https\[:\]//evil\[.\]test)" in md  # escaped, and not linkable
     assert "<!channel>" not in md
     assert md_escape("**bold** `code` # head\nnext") == r"\*\*bold\*\* \`code\` \# head next"
 
@@ -96,7 +96,7 @@ def test_answer_markdown_keeps_citations_and_escapes_the_rest() -> None:
     from bot.answer.render import answer_to_markdown
 
     md = answer_to_markdown(Answer("q", "Jobs are at risk [1]. See [evil](http://x) [2]", True, ()))
-    assert md.startswith("Jobs are at risk [1]. See \\[evil\\](http://x) [2]")
+    assert md.startswith("Jobs are at risk [1]. See \\[evil\\](http\\[:\\]//x) [2]")
 
 
 def test_a_stored_briefing_reads_back_exactly() -> None:

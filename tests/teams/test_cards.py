@@ -78,7 +78,7 @@ def test_hostile_text_cannot_forge_links_or_mentions() -> None:
     assert "](https://evil" not in shown
     assert "<at>" not in shown
     assert card_text("[good](https://evil.example) <at>All</at>") == (
-        "[good]\u200b(https://evil.example) <\u200bat>All<\u200b/at>"
+        "[good]\u200b(https[:]//evil[.]example) <\u200bat>All<\u200b/at>"
     )
     assert link("https://news.test/a b)(", "Title [x](y)") == (
         "[Title (x)\u200b(y)](https://news.test/a%20b%29%28)"
