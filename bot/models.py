@@ -116,6 +116,12 @@ class Article:
     relevant: bool = True
     story_id: int | None = None
     duplicate_of: int | None = None
+    terms: frozenset[str] = frozenset()  # salient terms, for grouping articles into stories
+
+    @property
+    def when(self) -> datetime:
+        """When the article was published, else when it was collected."""
+        return self.published_at or self.fetched_at
 
 
 @dataclass(slots=True)
@@ -183,6 +189,8 @@ class Briefing:
     previous_briefing_at: datetime | None = None
     degraded: bool = False
     summariser: str = "offline"
+    # Points whose facts were not in the previous briefing, whether or not their story was.
+    new_developments: tuple[BriefingPoint, ...] = ()
 
     @property
     def no_coverage(self) -> bool:

@@ -7,13 +7,12 @@ and the summariser and saves the result. Nothing here knows about Slack, Teams o
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.briefing.render import briefing_from_dict, briefing_to_dict
+from bot.briefing.stories import copy_groups, draft_stories, headline_text, is_stale, stable_key
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
 from bot.config import TopicConfig
 from bot.llm.usage import briefing_run
@@ -35,28 +34,7 @@ DEFAULT_WINDOW = timedelta(hours=24)
 MAX_STORIES = 12
 MAX_POINTS_PER_STORY = 3
 MAX_QUOTES = 6
-
-
-@dataclass(frozen=True, slots=True)
-class StoryInput:
-    """One story's coverage in the window: its articles (copies included) and first sighting."""
-
-    story_id: int
-    first_seen_at: datetime
-    articles: tuple[Article, ...]
-
-
-def _root(article: Article) -> int:
-    return article.duplicate_of or article.id
-
-
-def _rank(story: StoryInput, window_end: datetime) -> float:
-    latest = max(a.published_at or a.fetched_at for a in story.articles)
-    hours = max(0.0, (window_end - latest).total_seconds() / 3600)
-    recency = math.exp(-hours / 24)
-    sources = len({a.site_name or a.canonical_url for a in story.articles})
-    relevance = max(a.relevance for a in story.articles)
-    return recency + math.log2(1 + sources) + relevance
+MAX_DEVELOPMENTS = 8
 
 
 def compose(
@@ -65,16 +43,27 @@ def compose(
     window_start: datetime,
     window_end: datetime,
     generated_at: datetime,
-    stories: Sequence[StoryInput],
+    articles: Sequence[Article],
     summaries: Mapping[int, Summary],
-    originals: Mapping[int, Article],
     previous_briefing_at: datetime | None,
+    previous_facts: Sequence[str] = (),
 ) -> Briefing:
-    """Build a briefing from the window's stories and the summaries of their root articles.
+    """Build a briefing from the window's articles (copies included) and the summaries of the
+    article that leads each copy group (see `stories.copy_groups`). Pure and deterministic:
+    the same articles give the same briefing whatever order they were stored in.
 
-    `summaries` and `originals` are keyed by root article id (an original, never a copy).
+    `previous_facts` are the points of the previous briefing: a point is new when its fact is
+    not among them, whether or not its story was briefed before.
     """
-    ranked = sorted(stories, key=lambda s: (-_rank(s, window_end), s.story_id))[:MAX_STORIES]
+    fresh = [a for a in articles if not is_stale(a, window_start)]
+    groups = copy_groups(fresh)
+    drafts = draft_stories(
+        groups,
+        summaries,
+        window_end=window_end,
+        previous_facts=previous_facts if previous_briefing_at is not None else (),
+        max_points=MAX_POINTS_PER_STORY,
+    )[:MAX_STORIES]
     refs: dict[int, SourceRef] = {}
 
     def cite(article: Article) -> int:
@@ -89,51 +78,39 @@ def compose(
             )
         return refs[article.id].n
 
+    by_id = {a.id: a for a in fresh}
+
+    def citations(leads: Sequence[int]) -> tuple[int, ...]:
+        ordered = sorted(leads, key=lambda i: stable_key(by_id[i]))
+        return tuple(dict.fromkeys(cite(a) for lead in ordered for a in groups[lead]))
+
     out_stories: list[BriefingStory] = []
+    developments: list[BriefingPoint] = []
     quote_pool: list[tuple[int, int, BriefingQuote]] = []
-    for rank, story in enumerate(ranked):
-        copies: dict[int, list[Article]] = {}
-        for article in story.articles:
-            copies.setdefault(_root(article), []).append(article)
-        # The most widely carried article leads; then the rest in order of arrival.
-        roots = sorted(copies, key=lambda r: (-len(copies[r]), originals[r].fetched_at, r))
-        citations_of: dict[int, tuple[int, ...]] = {}
-        for root in roots:
-            cited = [originals[root], *[a for a in copies[root] if a.id != root]]
-            citations_of[root] = tuple(dict.fromkeys(cite(a) for a in cited))
-        points: list[BriefingPoint] = []
-        used: set[str] = set()
-        # First the lead point of each distinct article, then further points of the first.
-        for root in roots:
-            summary = summaries.get(root)
-            if summary and summary.key_points:
-                text = summary.key_points[0].text
-                if text not in used:
-                    points.append(BriefingPoint(text, citations_of[root]))
-                    used.add(text)
-        lead_summary = summaries.get(roots[0])
-        for point in lead_summary.key_points[1:] if lead_summary else ():
-            if point.text not in used:
-                points.append(BriefingPoint(point.text, citations_of[roots[0]]))
-                used.add(point.text)
-        if not points:
-            points = [BriefingPoint(originals[roots[0]].title, citations_of[roots[0]])]
-        all_citations = tuple(sorted({n for root in roots for n in citations_of[root]}))
+    for rank, draft in enumerate(drafts):
+        first, *rest = draft.points
+        headline = BriefingPoint(headline_text(first.text), citations(first.leads))
+        points = tuple(BriefingPoint(p.text, citations(p.leads)) for p in rest)
+        all_citations = tuple(sorted({n for lead in draft.leads for n in citations([lead.id])}))
         out_stories.append(
             BriefingStory(
-                story_id=story.story_id,
-                headline=points[0],
-                points=tuple(points[1:MAX_POINTS_PER_STORY]),
+                story_id=min(a.story_id or a.id for a in draft.leads),
+                headline=headline,
+                points=points,
                 citations=all_citations,
-                is_new=previous_briefing_at is None or story.first_seen_at > previous_briefing_at,
-                first_seen_at=story.first_seen_at,
+                is_new=previous_briefing_at is None or draft.is_new,
+                first_seen_at=draft.first_seen_at,
             )
         )
-        for root in roots:
-            summary = summaries.get(root)
+        if previous_briefing_at is not None:
+            developments += [
+                BriefingPoint(p.text, citations(p.leads)) for p in draft.points if p.new
+            ]
+        for lead in draft.leads:
+            summary = summaries.get(lead.id)
             for order, quote in enumerate(summary.quotes if summary else ()):
                 quote_pool.append(
-                    (rank, order, BriefingQuote(quote.text, quote.speaker, citations_of[root][0]))
+                    (rank, order, BriefingQuote(quote.text, quote.speaker, citations([lead.id])[0]))
                 )
     return Briefing(
         topic=topic.name,
@@ -145,9 +122,25 @@ def compose(
         quotes=pick_quotes(quote_pool),
         sources=tuple(sorted(refs.values(), key=lambda r: r.n)),
         previous_briefing_at=previous_briefing_at,
-        degraded=any(s.partly_degraded for s in summaries.values()),
+        degraded=any(
+            summaries[lead.id].partly_degraded
+            for d in drafts
+            for lead in d.leads
+            if lead.id in summaries
+        ),
         summariser=_summariser_names(summaries.values()),
+        new_developments=tuple(developments[:MAX_DEVELOPMENTS]),
     )
+
+
+def briefed_facts(payload: Mapping[str, Any]) -> list[str]:
+    """Every point a stored briefing showed (headlines, points, new developments)."""
+    facts: list[str] = []
+    for story in payload.get("stories", []):
+        facts.append(story["headline"]["text"])
+        facts += [p["text"] for p in story.get("points", [])]
+    facts += [p["text"] for p in payload.get("new_since_last", [])]
+    return list(dict.fromkeys(facts))
 
 
 def pick_quotes(pool: Sequence[tuple[int, int, BriefingQuote]]) -> tuple[BriefingQuote, ...]:
@@ -212,29 +205,19 @@ class BriefingService:
         previous_at = previous.created_at if previous else None
         start = since or previous_at or now - DEFAULT_WINDOW
         articles = await self.articles.articles_in_window(topic.name, start, now)
-        by_story: dict[int, list[Article]] = {}
-        for article in articles:
-            if article.story_id is not None:
-                by_story.setdefault(article.story_id, []).append(article)
-        first_seen = await self.articles.story_first_seen(by_story)
-        originals = {a.id: a for a in articles if a.duplicate_of is None}
-        missing = {a.duplicate_of for a in articles if a.duplicate_of} - set(originals)
-        originals.update(await self.articles.articles_by_id(i for i in missing if i))
-        roots = {_root(a) for a in articles}
+        fresh = [a for a in articles if not is_stale(a, start)]
+        leads = [group[0] for group in copy_groups(fresh).values()]
         with briefing_run(topic.name, today):
-            summaries = await self.summaries.get_many(originals[r] for r in roots if r in originals)
+            summaries = await self.summaries.get_many(leads)
             briefing = compose(
                 topic=topic,
                 window_start=start,
                 window_end=now,
                 generated_at=now,
-                stories=[
-                    StoryInput(sid, first_seen.get(sid, now), tuple(items))
-                    for sid, items in by_story.items()
-                ],
+                articles=articles,
                 summaries=summaries,
-                originals=originals,
                 previous_briefing_at=previous_at,
+                previous_facts=briefed_facts(previous.payload) if previous else (),
             )
             briefing, synthesis = await self._synthesise(topic, today, briefing)
         payload = briefing_to_dict(briefing)
@@ -254,10 +237,14 @@ class BriefingService:
         return briefing
 
     async def latest(self, topic: TopicConfig) -> Briefing:
-        """Today's briefing as already composed, else composed (and kept) now."""
-        stored = await self.deliveries.briefing_of(topic.name, self.now().date().isoformat())
+        """Today's briefing as already composed, unless coverage arrived since (then composed
+        again, cheaply: summaries are cached), else composed (and kept) now."""
+        now = self.now()
+        stored = await self.deliveries.briefing_of(topic.name, now.date().isoformat())
         if stored is not None:
-            return briefing_from_dict(stored.payload)
+            newer = await self.articles.articles_in_window(topic.name, stored.created_at, now)
+            if not [a for a in newer if a.fetched_at > stored.created_at]:
+                return briefing_from_dict(stored.payload)
         return await self.brief(topic)
 
     async def _synthesise(

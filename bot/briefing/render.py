@@ -54,6 +54,14 @@ def to_markdown(briefing: Briefing) -> str:
             "language model was unavailable.",
             "",
         ]
+    if briefing.previous_briefing_at is not None:
+        lines += [f"## New since the last briefing ({md_when(briefing.previous_briefing_at)})", ""]
+        new = briefing.new_developments
+        if new:
+            lines += [f"- {_point(p)}" for p in new]
+        else:
+            lines.append("- Nothing new: today's coverage continues stories already briefed.")
+        lines.append("")
     lines += ["## Top stories", ""]
     for i, story in enumerate(briefing.stories, 1):
         tag = " · **new**" if story.is_new and briefing.previous_briefing_at else ""
@@ -62,14 +70,6 @@ def to_markdown(briefing: Briefing) -> str:
         for point in story.points:
             lines.append(f"    - {_point(point)}")
     lines.append("")
-    if briefing.previous_briefing_at is not None:
-        lines += [f"## New since the last briefing ({md_when(briefing.previous_briefing_at)})", ""]
-        new = briefing.new_stories
-        if new:
-            lines += [f"- {_point(s.headline)}" for s in new]
-        else:
-            lines.append("- Nothing new: today's coverage continues stories already briefed.")
-        lines.append("")
     if briefing.quotes:
         lines += ["## Quotes", ""]
         for quote in briefing.quotes:
@@ -118,7 +118,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
             }
             for s in briefing.stories
         ],
-        "new_since_last": [point(s.headline) for s in briefing.new_stories]
+        "new_since_last": [point(p) for p in briefing.new_developments]
         if briefing.previous_briefing_at
         else [],
         "quotes": [
@@ -183,6 +183,7 @@ def briefing_from_dict(data: dict[str, Any]) -> Briefing:
         previous_briefing_at=_time(data.get("previous_briefing_at")),
         degraded=bool(data.get("degraded", False)),
         summariser=data.get("summariser", "offline"),
+        new_developments=tuple(point(p) for p in data.get("new_since_last", [])),
     )
 
 

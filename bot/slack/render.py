@@ -32,6 +32,12 @@ MAX_HEADER = 150
 MAX_CONTEXT_ELEMENTS = 10
 
 
+PARTLY_OWN_WORDS = (
+    "some of what the language model wrote was not in the article; the article's own "
+    "sentences are shown instead"
+)
+
+
 def escape(text: str) -> str:
     """Untrusted text made inert for mrkdwn: control characters become entities."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -100,6 +106,12 @@ def briefing_blocks(briefing: Briefing) -> list[Block]:
         blocks.append(_section("*No new coverage* of this story in this window."))
         blocks.append(_context(window))
         return blocks
+    if briefing.previous_briefing_at is not None:
+        new = briefing.new_developments
+        text = "\n".join(f"• {_point(p, refs)}" for p in new) or (
+            "Nothing new: today's coverage continues stories already briefed."
+        )
+        blocks.append(_section(f"*New since the last briefing*\n{text}"))
     for story in briefing.stories:
         lines = [
             f"*{_point(story.headline, refs)}*"
@@ -107,12 +119,6 @@ def briefing_blocks(briefing: Briefing) -> list[Block]:
         ]
         lines += [f"• {_point(p, refs)}" for p in story.points]
         blocks.append(_section("\n".join(lines)))
-    if briefing.previous_briefing_at is not None:
-        new = briefing.new_stories
-        text = "\n".join(f"• {_point(s.headline, refs)}" for s in new) or (
-            "Nothing new: today's coverage continues stories already briefed."
-        )
-        blocks.append(_section(f"*New since the last briefing*\n{text}"))
     if briefing.quotes:
         quotes = [
             f"> “{escape(plain(q.text))}” — "
@@ -215,6 +221,8 @@ def summary_blocks(summary: OnDemandSummary) -> list[Block]:
         blocks.append(_context("No quotes found in the article."))
     if summary.summary.degraded:
         blocks.append(_context(":warning: summarised offline (the language model was unavailable)"))
+    elif summary.summary.partly_degraded:
+        blocks.append(_context(":warning: " + PARTLY_OWN_WORDS))
     return blocks
 
 

@@ -404,6 +404,7 @@ def _article(row: sa.Row[Any]) -> Article:
         relevant=bool(m["relevant"]),
         story_id=m["story_id"],
         duplicate_of=m["duplicate_of"],
+        terms=frozenset((m["terms"] or "").split()),
     )
 
 

@@ -30,7 +30,16 @@ _BOILERPLATE = re.compile(
     r"writing by|additional reporting|read more|follow us|copyright|©|\bcookies?\b|"
     r"advertisement|related:|share this|this (?:article|story) (?:was|has been)|"
     r"contributed to this report|^(?:photo|image|video|watch|listen|caption)\s*:|"
-    r"terms of (?:use|service)|privacy policy|^by [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}$",
+    r"terms of (?:use|service)|privacy policy|^about (?:the |us\b)?[^.:]{0,60}:|"
+    r"^by [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}$",
+    re.IGNORECASE,
+)
+# Text aimed at a language model or at the reader's tools, not at readers: an injection.
+_ADDRESSES_A_MACHINE = re.compile(
+    r"\b(?:AI(?:\s+assistant)?|chatbot|language model|LLM|GPT)s?\b.{0,80}"
+    r"\b(?:ignore|disregard|forget|instructions?|prompt)\b"
+    r"|\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the\s+|your\s+|any\s+)?"
+    r"(?:previous|prior|above|earlier)\s+(?:instructions|rules|prompts?)\b",
     re.IGNORECASE,
 )
 _STOP = frozenset(
@@ -89,7 +98,7 @@ def _quoted_shares(text: str, sentences: Sequence[Sentence]) -> list[float]:
 def _penalty(text: str, quoted: float) -> float:
     """How much a sentence's form disqualifies it as a key point (1 = not at all, 0 = never)."""
     words = len(text.split())
-    if _BOILERPLATE.search(text):
+    if _BOILERPLATE.search(text) or _ADDRESSES_A_MACHINE.search(text):
         return 0.0
     if not _TERMINAL.search(text):
         return 0.0 if words < 8 else 0.4  # a dateline, a heading or a caption

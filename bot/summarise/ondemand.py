@@ -51,7 +51,11 @@ class OnDemandSummariser:
             return await self.from_url(value)
         if "\n" not in value and len(value) < 4096:
             path = Path(value).expanduser()
-            if path.is_file():
+            try:
+                is_file = path.is_file()
+            except OSError:  # "File name too long" and its kin: it is text, not a path
+                is_file = False
+            if is_file:
                 return await self.from_file(path)
         return await self.from_text(value)
 

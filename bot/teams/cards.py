@@ -107,19 +107,19 @@ def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
         out.append(text_block("**No new coverage** of this story in this window."))
         out.append(text_block(window, isSubtle=True, size="Small"))
         return out
+    if briefing.previous_briefing_at is not None:
+        developments = briefing.new_developments
+        items = [text_block("**New since the last briefing**")]
+        items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in developments]
+        if not developments:
+            items.append(
+                text_block("Nothing new: today's coverage continues stories already briefed.")
+            )
+        out.append({"type": "Container", "separator": True, "items": items})
     for story in briefing.stories:
         new = " 🆕" if story.is_new and briefing.previous_briefing_at else ""
         items = [text_block(f"**{_point(story.headline, refs)}**{new}")]
         items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in story.points]
-        out.append({"type": "Container", "separator": True, "items": items})
-    if briefing.previous_briefing_at is not None:
-        new_stories = briefing.new_stories
-        items = [text_block("**New since the last briefing**")]
-        items += [text_block(f"• {_point(s.headline, refs)}", spacing="Small") for s in new_stories]
-        if not new_stories:
-            items.append(
-                text_block("Nothing new: today's coverage continues stories already briefed.")
-            )
         out.append({"type": "Container", "separator": True, "items": items})
     if briefing.quotes:
         items = [text_block("**Quotes**")]
@@ -224,6 +224,14 @@ def summary_card(summary: OnDemandSummary) -> Card:
     if summary.summary.degraded:
         body.append(
             text_block("⚠️ summarised offline (the language model was unavailable)", isSubtle=True)
+        )
+    elif summary.summary.partly_degraded:
+        body.append(
+            text_block(
+                "⚠️ some of what the language model wrote was not in the article; the "
+                "article's own sentences are shown instead",
+                isSubtle=True,
+            )
         )
     return card(body)
 

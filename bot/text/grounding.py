@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.text.safe import defang
+
 # Chosen on tests/fixtures/grounding.json: honest paraphrases of their sources keep at least
 # 0.75 of their stems; attacker sentences built from an article's words reach 0.5-0.7.
 SUPPORT = 0.7
@@ -132,7 +134,8 @@ def grounded(sentence: str, sources: Sequence[str], *, threshold: float = SUPPOR
     folded = joined.casefold()
     for link in links(sentence):
         if link.casefold() not in folded:
-            return Grounding(False, f"a link or address the sources do not contain: {link}")
+            # the reason is logged: it must not carry the link itself, live
+            return Grounding(False, f"a link or address the sources do not contain: {defang(link)}")
     missing_numbers = _numbers(sentence) - _numbers(joined)
     if missing_numbers:
         return Grounding(False, f"a figure the sources do not give: {sorted(missing_numbers)[0]}")

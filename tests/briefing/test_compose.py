@@ -41,10 +41,23 @@ def test_every_point_is_cited_and_every_citation_exists() -> None:
     assert all(q.citation in numbers for q in b.quotes)
 
 
-def test_new_since_last_briefing() -> None:
-    b = build(previous=NOW - timedelta(hours=24))
-    assert [s.story_id for s in b.new_stories] == [10]  # story 20 began before the last one
-    assert briefing_to_dict(b)["new_since_last"][0]["text"].startswith("EU and US")
+def test_new_since_last_briefing_is_decided_fact_by_fact() -> None:
+    # Yesterday's briefing had the markets point and the talks' start: only the unions'
+    # warning is new, although it joined a story that existed.
+    yesterday = (
+        "Steel futures rose 2.1% in Frankfurt after the news.",
+        "EU and US negotiators resumed talks on steel tariffs on Monday.",
+        "The talks are expected to last three days.",
+    )
+    b = build(previous=NOW - timedelta(hours=24), previous_facts=yesterday)
+    assert [s.story_id for s in b.new_stories] == [10]
+    assert [p.text for p in b.new_developments] == [
+        "Steelworkers' unions warned that 12,000 jobs are at risk.",
+        "A review mechanism for disputes is on the table.",
+    ]
+    assert briefing_to_dict(b)["new_since_last"][0]["text"].startswith("Steelworkers")
+    md = to_markdown(b)
+    assert md.index("New since the last briefing") < md.index("Top stories")  # news first
 
 
 def test_quotes_prefer_attributed_substantial_ones() -> None:
@@ -85,9 +98,9 @@ def test_no_coverage_golden() -> None:
 
 @pytest.mark.parametrize("degraded", [True])
 def test_degraded_briefing_says_so(degraded: bool) -> None:
-    stories, summaries, originals = sample()
+    articles, summaries = sample()
     summaries[1] = Summary(summaries[1].key_points, (), "offline", "offline-1", degraded=degraded)
-    b = build(inputs=(stories, summaries, originals))
+    b = build(inputs=(articles, summaries))
     assert b.degraded and "Partly degraded" in to_markdown(b)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.briefing.compose import BriefingService
 from bot.collect.extract import extract_text
 from bot.config import TopicConfig
-from bot.models import Summary
+from bot.models import Briefing, Summary
 from bot.store import Store
 from bot.store.articles import NewArticle
 from bot.summarise import OfflineSummariser
@@ -102,6 +102,10 @@ async def test_summaries_are_computed_once_and_copies_cost_nothing(
     assert other_summariser.calls == []
 
 
+def day_one_facts(briefing: Briefing) -> set[str]:
+    return {p.text for s in briefing.stories for p in (s.headline, *s.points)}
+
+
 async def test_next_day_window_and_what_is_new(store: Store, clock: Clock) -> None:
     old = await add(store, clock, "d-titles.txt")
     briefings, _ = service(store, clock)
@@ -113,8 +117,12 @@ async def test_next_day_window_and_what_is_new(store: Store, clock: Clock) -> No
     day_two = await briefings.brief(TOPIC)
     assert day_two.previous_briefing_at == day_one.generated_at
     assert day_two.window_start == day_one.generated_at
-    assert {s.is_new for s in day_two.stories} == {True, False}
-    assert [s.headline.text[:10] for s in day_two.new_stories] == ["Car makers"]
+    # Both the new story and yesterday's story's new article bring facts not briefed before.
+    assert all(s.is_new for s in day_two.stories)
+    developments = {p.text for p in day_two.new_developments}
+    assert any("hot-rolled coil" in p for p in developments)  # the new story's news
+    assert any("steelworkers" in p for p in developments)  # yesterday's story, new facts
+    assert not any(p.text in day_one_facts(day_one) for p in day_two.new_developments)
     assert await store.db.count("briefings") == 2
 
 

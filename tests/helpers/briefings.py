@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.answer import Answer
-from bot.briefing.compose import StoryInput, compose
+from bot.briefing.compose import compose
 from bot.config import TopicConfig
 from bot.models import (
     Article,
@@ -23,6 +23,11 @@ from bot.summarise.ondemand import OnDemandSummary
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 TOPIC = TopicConfig(name="eu-us-steel", title="EU–US steel tariff talks")
+# Salient terms as collection stores them: the articles of story 10 share theirs.
+STORY_TERMS = {
+    10: frozenset("steel talks brussels tariff quota negotiator".split()),
+    20: frozenset("futures frankfurt markets shares investor".split()),
+}
 HOSTILE = [
     "<!channel> everyone look",
     "<!here> now",
@@ -54,8 +59,9 @@ def art(
         published_at=NOW - timedelta(hours=hours_ago + 1),
         site_name=site,
         relevance=0.7,
-        story_id=story,
+            story_id=story,
         duplicate_of=dup,
+        terms=STORY_TERMS[story],
     )
 
 
@@ -67,7 +73,7 @@ def summary(*points: str, quotes: tuple[Quote, ...] = ()) -> Summary:
 
 def sample(
     previous: datetime | None = None,
-) -> tuple[list[StoryInput], dict[int, Summary], dict[int, Article]]:
+) -> tuple[list[Article], dict[int, Summary]]:
     wire = art(1, 10, site="Wirepoint", hours_ago=3, title="Steel talks resume in Brussels")
     copy1 = art(2, 10, dup=1, site="Harbour Ledger", hours_ago=2.5)
     copy2 = art(3, 10, dup=1, site="Metro Daily", hours_ago=2)
@@ -92,32 +98,28 @@ def sample(
             quotes=(Quote("Markets had priced in a deal <!channel>", "Anna Brandt", 0),),
         ),
     }
-    stories = [
-        StoryInput(10, NOW - timedelta(hours=3), (wire, copy1, copy2, unions)),
-        StoryInput(20, NOW - timedelta(days=2), (markets,)),
-    ]
-    originals = {a.id: a for a in (wire, unions, markets)}
-    return stories, summaries, originals
+    return [wire, copy1, copy2, unions, markets], summaries
 
 
 def build(
     previous: datetime | None = None,
     *,
     empty: bool = False,
-    inputs: tuple[list[StoryInput], dict[int, Summary], dict[int, Article]] | None = None,
+    inputs: tuple[list[Article], dict[int, Summary]] | None = None,
+    previous_facts: tuple[str, ...] = (),
 ) -> Briefing:
     """The sample day's briefing (no coverage with empty=True; or of `inputs`, as `sample()`
     returns them)."""
-    stories, summaries, originals = inputs or (([], {}, {}) if empty else sample())
+    articles, summaries = inputs or (([], {}) if empty else sample())
     return compose(
         topic=TOPIC,
         window_start=NOW - timedelta(hours=24),
         window_end=NOW,
         generated_at=NOW,
-        stories=stories,
+        articles=articles,
         summaries=summaries,
-        originals=originals,
         previous_briefing_at=previous,
+        previous_facts=previous_facts,
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.briefing.compose import BriefingService, StoryInput, compose
+from bot.briefing.compose import BriefingService, compose
 from bot.briefing.synthesis import BriefingSynthesiser, story_blocks
 from bot.collect.extract import extract_text
 from bot.config import TopicConfig
@@ -41,11 +41,11 @@ def art(i: int, story: int) -> Article:
         site_name=f"Site {i}",
         relevance=0.5,
         story_id=story,
+        terms=frozenset({f"city{story}", f"place{story}", f"name{story}"}),
     )
 
 
 def extractive(stories: int = 3) -> Any:
-    inputs = [StoryInput(s, NOW - timedelta(hours=1), (art(s, s),)) for s in range(1, stories + 1)]
     summaries = {
         s: Summary(
             (
@@ -63,9 +63,8 @@ def extractive(stories: int = 3) -> Any:
         window_start=NOW - timedelta(days=1),
         window_end=NOW,
         generated_at=NOW,
-        stories=inputs,
+        articles=[art(s, s) for s in range(1, stories + 1)],
         summaries=summaries,
-        originals={s: art(s, s) for s in range(1, stories + 1)},
         previous_briefing_at=None,
     )
 
