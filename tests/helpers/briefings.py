@@ -59,7 +59,7 @@ def art(
         published_at=NOW - timedelta(hours=hours_ago + 1),
         site_name=site,
         relevance=0.7,
-            story_id=story,
+        story_id=story,
         duplicate_of=dup,
         terms=STORY_TERMS[story],
     )
