@@ -34,7 +34,7 @@ DEFAULT_WINDOW = timedelta(hours=24)
 MAX_STORIES = 12
 MAX_POINTS_PER_STORY = 3
 MAX_QUOTES = 6
-MAX_DEVELOPMENTS = 8
+MAX_DEVELOPMENTS = 12
 
 
 def compose(
@@ -85,12 +85,18 @@ def compose(
         return tuple(dict.fromkeys(cite(a) for lead in ordered for a in groups[lead]))
 
     out_stories: list[BriefingStory] = []
-    developments: list[BriefingPoint] = []
+    developments: list[tuple[int, int, BriefingPoint]] = []
     quote_pool: list[tuple[int, int, BriefingQuote]] = []
     for rank, draft in enumerate(drafts):
         first, *rest = draft.points
-        headline = BriefingPoint(headline_text(first.text), citations(first.leads))
-        points = tuple(BriefingPoint(p.text, citations(p.leads)) for p in rest)
+        short = headline_text(first.text)
+        headline = BriefingPoint(short, citations(first.leads))
+        # A headline cut short keeps its whole sentence as the first point: no fact is lost.
+        whole = [first] if short.endswith("…") else []
+        points = tuple(
+            BriefingPoint(p.text, citations(p.leads))
+            for p in [*whole, *rest][: MAX_POINTS_PER_STORY - 1 + len(whole)]
+        )
         all_citations = tuple(sorted({n for lead in draft.leads for n in citations([lead.id])}))
         out_stories.append(
             BriefingStory(
@@ -103,15 +109,20 @@ def compose(
             )
         )
         if previous_briefing_at is not None:
+            # Every story's news has a place before any story's details.
             developments += [
-                BriefingPoint(p.text, citations(p.leads)) for p in draft.points if p.new
+                (k, rank, BriefingPoint(p.text, citations(p.leads)))
+                for k, p in enumerate(p for p in draft.points if p.new)
             ]
+        # The story's quotes numbered across its articles: each story's first quote comes
+        # before any story's second.
+        order = 0
         for lead in draft.leads:
             summary = summaries.get(lead.id)
-            for order, quote in enumerate(summary.quotes if summary else ()):
-                quote_pool.append(
-                    (rank, order, BriefingQuote(quote.text, quote.speaker, citations([lead.id])[0]))
-                )
+            for quote in summary.quotes if summary else ():
+                cited = citations([lead.id])[0]
+                quote_pool.append((rank, order, BriefingQuote(quote.text, quote.speaker, cited)))
+                order += 1
     return Briefing(
         topic=topic.name,
         title=topic.display_title,
@@ -129,7 +140,10 @@ def compose(
             if lead.id in summaries
         ),
         summariser=_summariser_names(summaries.values()),
-        new_developments=tuple(developments[:MAX_DEVELOPMENTS]),
+        # each story's main news first, then their further news, in the stories' order
+        new_developments=tuple(p for _, _, p in sorted(developments, key=lambda d: d[:2]))[
+            :MAX_DEVELOPMENTS
+        ],
     )
 
 
@@ -152,7 +166,7 @@ def pick_quotes(pool: Sequence[tuple[int, int, BriefingQuote]]) -> tuple[Briefin
         words = len(quote.text.split())
         substantial = 4 <= words <= 60
         fragment = not quote.text[:1].isupper()  # "as long as workers are protected."
-        return (0 if quote.speaker else 1, 0 if substantial else 1, int(fragment), rank, order)
+        return (0 if quote.speaker else 1, 0 if substantial else 1, int(fragment), order, rank)
 
     chosen: list[BriefingQuote] = []
     per_speaker: dict[str | None, int] = {}

@@ -33,6 +33,8 @@ _DATELINE = re.compile(
     r"\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+(?=[A-Z\"“‘])"
 )
 _CLAUSE_END = re.compile(r"[,;:—–]\s")
+# A sentence that closes a quotation it did not open: "… gone,” she said.'
+_QUOTE_FRAGMENT = re.compile(r"^[^“”\"]*[”](?!\w)")
 # A sentence that leans on the one before it ("It said …", "Officials said it would …").
 _LEANS_BACK = re.compile(
     r"[\"“]?(?:(?:\w+\s+){0,2}(?:said|says|added)\s+)?(?:it|they|he|she|this|these|those|"
@@ -210,6 +212,8 @@ def _candidates(
         recency = math.exp(-hours / 36)
         carried = math.log2(1 + len(groups[lead.id]))
         for k, text in enumerate(points):
+            if _QUOTE_FRAGMENT.match(text):
+                continue  # the tail of a quotation cut from its start: not a point on its own
             new = not any(same_fact(text, old) for old in previous_facts)
             leans = 0.4 if _LEANS_BACK.match(text) else 0.0  # needs the sentence before it
             score = (
@@ -231,7 +235,16 @@ def _choose(candidates: Sequence[Candidate], max_points: int) -> list[Candidate]
         twin = next((p for p in chosen if same_fact(p.text, c.text)), None)
         if twin is not None:
             twin.leads.extend(i for i in c.leads if i not in twin.leads)
+            if _richer(c.text, twin.text):
+                twin.text = c.text  # the fuller telling of the same fact
             continue
         if len(chosen) < max_points:
             chosen.append(Candidate(c.text, list(c.leads), c.score, c.when, c.new, c.order))
     return chosen
+
+
+def _richer(a: str, b: str) -> bool:
+    """Whether `a` tells a fact more fully than `b` (more facts in it, then more words)."""
+    return (information(a), len(a.split())) > (information(b), len(b.split())) and len(
+        a.split()
+    ) <= 2 * len(b.split())
