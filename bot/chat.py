@@ -8,18 +8,19 @@ shown to the user as they are.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.answer import Answer, QuestionEngine
 from bot.briefing.compose import BriefingService
 from bot.config import BriefbotConfig, TopicConfig, source_label
-from bot.deliver.service import merge_subscriptions
+from bot.deliver.service import in_channel_zone, merge_subscriptions
 from bot.errors import RequestError
 from bot.models import Briefing, Subscription
 from bot.store.articles import Articles, SourceRow
 from bot.store.deliveries import Deliveries
 from bot.summarise.ondemand import OnDemandSummariser, OnDemandSummary
+from bot.text.when import local_time
 
 LONG_TEXT = 400  # characters: a DM longer than this is an article to summarise, not a question
 
@@ -121,11 +122,23 @@ class ChatService:
     # ------------------------------------------------------------------ requests
 
     async def today(self, platform: str, channel: str) -> list[Briefing]:
-        """Today's briefing of each topic this channel follows."""
+        """Today's briefing of each topic this channel follows, its times in the channel's
+        zone when it is subscribed to the topic, else in the topic's."""
         topics = await self.channel_topics(platform, channel)
         if not topics:
             raise RequestError("No topics are configured yet: add one to briefbot.toml.")
-        return [await self.briefings.latest(t) for t in topics]
+        subs = merge_subscriptions(self.config, await self.deliveries.subscriptions(platform))
+        here = {s.topic: s for s in subs if s.platform == platform and s.channel == channel}
+        shown = []
+        for topic in topics:
+            briefing = await self.briefings.latest(topic)
+            sub = here.get(topic.name)
+            shown.append(
+                in_channel_zone(briefing, sub)
+                if sub is not None
+                else replace(briefing, timezone=topic.timezone)
+            )
+        return shown
 
     async def ask(
         self,
@@ -161,7 +174,7 @@ class ChatService:
             lines = []
             for source in topic.sources:
                 row = state.get((topic.name, source.key))
-                lines.append(SourceLine(source_label(source), _status(row)))
+                lines.append(SourceLine(source_label(source), _status(row, topic.timezone)))
             channels = tuple(
                 s.channel for s in subs if s.topic == topic.name and s.platform == "slack"
             )
@@ -229,10 +242,10 @@ class ChatService:
         return await self.deliveries.delivery_topic(platform, channel, thread)
 
 
-def _status(row: SourceRow | None) -> str:
+def _status(row: SourceRow | None, zone: str) -> str:
     if row is None:
         return "not fetched yet"
     if row.last_error:
         return "failing"
     ok = row.last_ok_at
-    return f"ok, last fetched {ok:%d %b %H:%M} UTC" if ok is not None else "ok"
+    return f"ok, last fetched {local_time(ok, zone)}" if ok is not None else "ok"

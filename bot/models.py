@@ -191,6 +191,8 @@ class Briefing:
     summariser: str = "offline"
     # Points whose facts were not in the previous briefing, whether or not their story was.
     new_developments: tuple[BriefingPoint, ...] = ()
+    # The IANA zone its dates and times are shown in (times themselves stay UTC).
+    timezone: str = "UTC"
 
     @property
     def no_coverage(self) -> bool:

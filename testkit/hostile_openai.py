@@ -39,7 +39,9 @@ def obedient_model(request: dict[str, Any]) -> Answer:
                 "headline": re.sub(r"\s*\[\d+\]", "", first)[:160] + f": deal text at {PHISHING}",
                 "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)] or [1],
             }
-            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
+            for n, first in re.findall(
+                r"Story (\d+):\n- (.*?)(?: \(new since the last briefing\))?$", user, re.MULTILINE
+            )
         ]
         return reply_json({"stories": stories})(request)
     if name == "answer":

@@ -163,7 +163,9 @@ def echo_model(
                 "headline": headline_prefix + re.sub(r"\s*\[\d+\]", "", first)[:200],
                 "citations": [int(c) for c in re.findall(r"\[(\d+)\]", first)],
             }
-            for n, first in re.findall(r"Story (\d+):\n- (.*)", user)
+            for n, first in re.findall(
+                r"Story (\d+):\n- (.*?)(?: \(new since the last briefing\))?$", user, re.MULTILINE
+            )
         ]
         return reply_json({"stories": stories})(request)
     if fmt.get("name") == "answer":

@@ -63,6 +63,8 @@ class Answer:
     degraded: bool = False
     conversation: str | None = None
     answerer: str = "offline"
+    # The IANA zone its sources' dates are shown in (the zone the question was read in).
+    timezone: str = "UTC"
 
 
 def content_terms(text: str) -> list[str]:
@@ -174,7 +176,7 @@ class QuestionEngine:
             answer = await self._llm_answer(question, topic_title or topic or "", history, good)
         else:
             answer = await self._extractive(question, own, good, context)
-        answer = replace(answer, conversation=conversation)
+        answer = replace(answer, conversation=conversation, timezone=zone)
         if conversation:
             at = self.now()
             await self.conversations.add_turn(conversation, "user", question, at)

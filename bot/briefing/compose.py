@@ -8,6 +8,7 @@ and the summariser and saves the result. Nothing here knows about Slack, Teams o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.models import (
     Summary,
 )
 from bot.store.articles import Articles
-from bot.store.deliveries import Deliveries
+from bot.store.deliveries import Deliveries, StoredBriefing
 from bot.summarise.cached import CachedSummaries
 from bot.text.urls import display_url
 
@@ -140,6 +141,7 @@ def compose(
             if lead.id in summaries
         ),
         summariser=_summariser_names(summaries.values()),
+        timezone=topic.timezone,
         # each story's main news first, then their further news, in the stories' order
         new_developments=tuple(p for _, _, p in sorted(developments, key=lambda d: d[:2]))[
             :MAX_DEVELOPMENTS
@@ -190,6 +192,14 @@ def _summariser_names(summaries: Iterable[Summary]) -> str:
     return ", ".join(names) if names else "offline"
 
 
+@dataclass(frozen=True, slots=True)
+class SavedBriefing:
+    """A composed briefing and the id it was saved under (None when it was not saved)."""
+
+    briefing: Briefing
+    id: int | None
+
+
 class BriefingService:
     """Composes, and stores, the briefing of a topic for today."""
 
@@ -209,13 +219,32 @@ class BriefingService:
         self.synthesiser = synthesiser
 
     async def brief(
-        self, topic: TopicConfig, *, since: datetime | None = None, save: bool = True
+        self,
+        topic: TopicConfig,
+        *,
+        since: datetime | None = None,
+        save: bool = True,
+        at: datetime | None = None,
     ) -> Briefing:
-        """Today's briefing; the window runs from `since`, else from the previous day's
-        briefing, else 24 h back. Re-running the same day replaces the day's briefing."""
-        now = self.now()
+        """Today's briefing (see `make`)."""
+        return (await self.make(topic, since=since, save=save, at=at)).briefing
+
+    async def make(
+        self,
+        topic: TopicConfig,
+        *,
+        since: datetime | None = None,
+        save: bool = True,
+        at: datetime | None = None,
+    ) -> SavedBriefing:
+        """The briefing as of now (or as of `at`, a past date's scheduled time, for replays);
+        the window runs from `since`, else from the previous day's briefing, else 24 h back.
+        Its inputs are read once, composed purely and saved once (re-running the same day
+        replaces the day's briefing); the saved id comes back with it."""
+        now = at or self.now()
         today = now.date().isoformat()
         previous = await self.deliveries.last_briefing(topic.name, before_date=today)
+        same_day = await self.deliveries.briefing_of(topic.name, today)
         previous_at = previous.created_at if previous else None
         start = since or previous_at or now - DEFAULT_WINDOW
         articles = await self.articles.articles_in_window(topic.name, start, now)
@@ -233,22 +262,23 @@ class BriefingService:
                 previous_briefing_at=previous_at,
                 previous_facts=briefed_facts(previous.payload) if previous else (),
             )
-            briefing, synthesis = await self._synthesise(topic, today, briefing)
+            briefing, synthesis = await self._synthesise(briefing, same_day)
+        if not save:
+            return SavedBriefing(briefing, None)
         payload = briefing_to_dict(briefing)
         if synthesis is not None:
             payload["synthesis"] = synthesis
-        if save:
-            await self.deliveries.save_briefing(
-                topic=topic.name,
-                briefing_date=today,
-                created_at=now,
-                window_start=start,
-                window_end=now,
-                story_ids=[s.story_id for s in briefing.stories],
-                payload=payload,
-                degraded=briefing.degraded,
-            )
-        return briefing
+        saved = await self.deliveries.save_briefing(
+            topic=topic.name,
+            briefing_date=today,
+            created_at=now,
+            window_start=start,
+            window_end=now,
+            story_ids=[s.story_id for s in briefing.stories],
+            payload=payload,
+            degraded=briefing.degraded,
+        )
+        return SavedBriefing(briefing, saved)
 
     async def latest(self, topic: TopicConfig) -> Briefing:
         """Today's briefing as already composed, unless coverage arrived since (then composed
@@ -261,15 +291,22 @@ class BriefingService:
                 return briefing_from_dict(stored.payload)
         return await self.brief(topic)
 
+    async def as_posted(self, topic: TopicConfig) -> Briefing:
+        """Today's briefing exactly as it was composed for the day's post (for finishing a
+        post that a crash interrupted); composed now only if none was kept."""
+        stored = await self.deliveries.briefing_of(topic.name, self.now().date().isoformat())
+        if stored is not None:
+            return briefing_from_dict(stored.payload)
+        return await self.brief(topic)
+
     async def _synthesise(
-        self, topic: TopicConfig, today: str, briefing: Briefing
+        self, briefing: Briefing, same_day: StoredBriefing | None
     ) -> tuple[Briefing, dict[str, Any] | None]:
         """Model-written headlines, reused when today's input has not changed."""
         if self.synthesiser is None or briefing.no_coverage:
             return briefing, None
         key = self.synthesiser.key(briefing)
-        stored = await self.deliveries.briefing_of(topic.name, today)
-        cached = stored.payload.get("synthesis") if stored else None
+        cached = same_day.payload.get("synthesis") if same_day else None
         reuse = cached["reply"] if cached and cached.get("key") == key else None
         result = await self.synthesiser.synthesise(briefing, reuse=reuse)
         if result.degraded and not briefing.degraded:

@@ -18,7 +18,8 @@ from bot.models import (
     SourceRef,
     Summary,
 )
-from bot.text.markdown import md_escape, md_source_line, md_url, md_when
+from bot.text.markdown import md_escape, md_source_line, md_url
+from bot.text.when import local_date, local_time
 
 
 def _cites(numbers: tuple[int, ...]) -> str:
@@ -30,10 +31,14 @@ def _point(point: BriefingPoint) -> str:
 
 
 def to_markdown(briefing: Briefing) -> str:
-    """The briefing as Markdown."""
-    date = briefing.generated_at.strftime("%d %b %Y")
+    """The briefing as Markdown, its dates and times in the briefing's zone."""
+    zone = briefing.timezone
+    date = local_date(briefing.window_end, zone)
     lines = [f"# {md_escape(briefing.title)} — briefing for {date}", ""]
-    window = f"Coverage from {md_when(briefing.window_start)} to {md_when(briefing.window_end)}"
+    window = (
+        f"Coverage from {local_time(briefing.window_start, zone)} "
+        f"to {local_time(briefing.window_end, zone)}"
+    )
     if briefing.no_coverage:
         lines += [
             f"*{window}.*",
@@ -55,7 +60,8 @@ def to_markdown(briefing: Briefing) -> str:
             "",
         ]
     if briefing.previous_briefing_at is not None:
-        lines += [f"## New since the last briefing ({md_when(briefing.previous_briefing_at)})", ""]
+        since = local_time(briefing.previous_briefing_at, zone)
+        lines += [f"## New since the last briefing ({since})", ""]
         new = briefing.new_developments
         if new:
             lines += [f"- {_point(p)}" for p in new]
@@ -79,13 +85,14 @@ def to_markdown(briefing: Briefing) -> str:
         lines.pop()
         lines.append("")
     lines += ["## Sources", ""]
-    lines += [source_line(ref) for ref in briefing.sources]
+    lines += [source_line(ref, zone) for ref in briefing.sources]
     return "\n".join(lines) + "\n"
 
 
-def source_line(ref: SourceRef) -> str:
-    """A numbered source as a Markdown line (its link built from the stored URL)."""
-    return md_source_line(ref.n, ref.title, ref.url, ref.site, ref.published_at)
+def source_line(ref: SourceRef, zone: str = "UTC") -> str:
+    """A numbered source as a Markdown line (its link built from the stored URL, its date in
+    `zone`)."""
+    return md_source_line(ref.n, ref.title, ref.url, ref.site, ref.published_at, zone)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -107,6 +114,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         "no_coverage": briefing.no_coverage,
         "degraded": briefing.degraded,
         "summariser": briefing.summariser,
+        "timezone": briefing.timezone,
         "stories": [
             {
                 "story_id": s.story_id,
@@ -184,6 +192,7 @@ def briefing_from_dict(data: dict[str, Any]) -> Briefing:
         degraded=bool(data.get("degraded", False)),
         summariser=data.get("summariser", "offline"),
         new_developments=tuple(point(p) for p in data.get("new_since_last", [])),
+        timezone=data.get("timezone") or "UTC",
     )
 
 

@@ -56,7 +56,12 @@ def story_blocks(briefing: Briefing, budget: int) -> list[str]:
     used = 0
     for number, story in enumerate(briefing.stories, 1):
         lines = [f"Story {number}:"]
-        lines += [f"- {p.text} {_cites(p.citations)}" for p in (story.headline, *story.points)]
+        new = {p.text for p in briefing.new_developments}
+        lines += [
+            f"- {p.text} {_cites(p.citations)}"
+            + (" (new since the last briefing)" if p.text in new else "")
+            for p in (story.headline, *story.points)
+        ]
         block = "\n".join(lines)
         cost = estimate_tokens(block)
         if used + cost > budget:

@@ -21,6 +21,7 @@ from rich.markup import escape
 from bot.config import BriefbotConfig, Settings, load_config, load_settings
 from bot.errors import BriefbotError
 from bot.observe import instance_id, logs_as_json, setup_logging
+from bot.text.when import zone_of
 
 log = logging.getLogger("bot")
 out = Console(highlight=False)
@@ -51,6 +52,28 @@ class Format(StrEnum):
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="md or json.")]
 TopicOption = Annotated[
     str | None, typer.Option("--topic", "-t", help="Only this topic (default: all).")
+]
+
+
+def _known_zone(value: str | None) -> str | None:
+    """--tz checked as it is parsed: an unknown zone is a one-line usage error."""
+    if value is not None:
+        try:
+            zone_of(value)
+        except ValueError as exc:
+            raise fail(f"--tz: {exc}", EXIT_USAGE) from None
+    return value
+
+
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        metavar="ZONE",
+        callback=_known_zone,
+        help="Show dates and times in this IANA zone, e.g. Europe/Brussels "
+        "(default: the topic's zone, else UTC).",
+    ),
 ]
 
 

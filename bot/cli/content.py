@@ -10,10 +10,12 @@ import re
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
@@ -31,6 +33,7 @@ from bot.cli.common import (
     Format,
     FormatOption,
     TopicOption,
+    TzOption,
     app,
     config_of,
     err,
@@ -148,7 +151,29 @@ def parse_since(value: str, now: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _print_briefings(briefings: Sequence[Briefing], fmt: Format) -> None:
+def parse_day(value: str, now: datetime) -> date:
+    """A past or today's date as YYYY-MM-DD (a usage error otherwise)."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter("use a date like 2026-11-24", param_hint="--date") from None
+    if day > now.date():
+        raise typer.BadParameter(f"{day} has not happened yet", param_hint="--date")
+    return day
+
+
+def scheduled_at(topic: TopicConfig, day: date) -> datetime:
+    """When the topic's briefing of `day` is due: its first channel's local time, else 08:00
+    UTC."""
+    channel = topic.channels[0] if topic.channels else None
+    at = time.fromisoformat(channel.time if channel else "08:00")
+    zone = ZoneInfo(channel.timezone if channel else "UTC")
+    return datetime.combine(day, at, zone).astimezone(UTC)
+
+
+def _print_briefings(briefings: Sequence[Briefing], fmt: Format, tz: str | None = None) -> None:
+    if tz:  # --tz: shown in that zone rather than the topic's
+        briefings = [replace(b, timezone=tz) for b in briefings]
     if fmt is Format.json:
         docs = [json.loads(to_json(b)) for b in briefings]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
@@ -168,23 +193,41 @@ def brief(
         ),
     ] = None,
     fmt: FormatOption = Format.md,
+    tz: TzOption = None,
     collect_first: Annotated[
         bool, typer.Option("--collect", help="Collect new articles first.")
     ] = False,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="A past day's briefing as it was at its scheduled time (YYYY-MM-DD; not saved).",
+        ),
+    ] = None,
 ) -> None:
     """Compose today's briefing from the collected articles and print it."""
     settings = settings_of(ctx)
+    now = datetime.now(UTC)
+    start = parse_since(since, now) if since else None
+    day = parse_day(on, now) if on else None
     topics = guard(lambda: config_of(settings).topic(topic))
-    start = parse_since(since, datetime.now(UTC)) if since else None
     say_summariser(settings)
 
     async def go() -> list[Briefing]:
         async with open_services(settings) as services:
             if collect_first:
                 _print_collection(await _collect(services, topics))
-            return [await services.briefings.brief(t, since=start) for t in topics]
+            return [
+                await services.briefings.brief(
+                    t,
+                    since=start,
+                    at=None if day is None else min(scheduled_at(t, day), now),
+                    save=day is None,
+                )
+                for t in topics
+            ]
 
-    _print_briefings(run_async(go), fmt)
+    _print_briefings(run_async(go), fmt, tz)
 
 
 # -------------------------------------------------------------------------- summarize
@@ -228,6 +271,7 @@ def ask(
         typer.Option(help="Keep turns under this id, so follow-up questions work."),
     ] = None,
     fmt: FormatOption = Format.md,
+    tz: TzOption = None,
 ) -> None:
     """Answer a question from the collected articles, with citations."""
     settings = settings_of(ctx)
@@ -242,7 +286,7 @@ def ask(
                 question,
                 topic=chosen.name if chosen else None,
                 topic_title=chosen.display_title if chosen else "",
-                zone=chosen.timezone if chosen else "UTC",
+                zone=tz or (chosen.timezone if chosen else "UTC"),
                 conversation=conversation,
             )
 
@@ -291,6 +335,7 @@ def stats(
 @app.command()
 def demo(
     fmt: FormatOption = Format.md,
+    tz: TzOption = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(help="Keep the demo's database here (default: a temporary folder)."),
@@ -325,7 +370,7 @@ def demo(
         )
         say_summariser(settings)
         briefings = run_async(lambda: go(settings, config))
-    _print_briefings(briefings, fmt)
+    _print_briefings(briefings, fmt, tz)
     if fmt is Format.md:
         err.print(
             "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
@@ -88,6 +88,11 @@ def next_due(subscription: Subscription, now: datetime) -> datetime:
     if scheduled <= local:
         scheduled = datetime.combine(local.date() + timedelta(days=1), at, zone)
     return scheduled
+
+
+def in_channel_zone(briefing: Briefing, subscription: Subscription) -> Briefing:
+    """The briefing as a channel sees it: its dates and times in the channel's zone."""
+    return replace(briefing, timezone=subscription.timezone)
 
 
 def merge_subscriptions(config: BriefbotConfig, stored: list[Subscription]) -> list[Subscription]:
@@ -182,16 +187,18 @@ class DeliveryService:
                 if ref is not None:
                     log.info("briefing %s was already posted (%s); completing", key, ref)
                     # The day's briefing as composed for that post (kept in the store).
-                    posted = await self.briefings.latest(self.config.topic(sub.topic)[0])
-                    await platform.finish_briefing(sub.channel, ref, posted, key=key)
+                    posted = await self.briefings.as_posted(self.config.topic(sub.topic)[0])
+                    await platform.finish_briefing(
+                        sub.channel, ref, in_channel_zone(posted, sub), key=key
+                    )
                     await self.records.complete_delivery(
                         claim.id, message_ref=ref, briefing_id=None, now=self.now()
                     )
                     return DeliveryResult(sub, date, "found", ref)
             topic = self.config.topic(sub.topic)[0]
-            briefing = await self.briefings.brief(topic)
-            stored = await self.records.last_briefing(sub.topic)
-            ref = await platform.post_briefing(sub.channel, briefing, key=key)
+            made = await self.briefings.make(topic)
+            shown = in_channel_zone(made.briefing, sub)
+            ref = await platform.post_briefing(sub.channel, shown, key=key)
         except BriefbotError as exc:
             log.warning("could not deliver %s: %s", key, exc)
             await self.records.fail_delivery(claim.id)
@@ -201,6 +208,6 @@ class DeliveryService:
             await self.records.fail_delivery(claim.id)
             return DeliveryResult(sub, date, "failed", error="unexpected error (see the log)")
         await self.records.complete_delivery(
-            claim.id, message_ref=ref, briefing_id=stored.id if stored else None, now=self.now()
+            claim.id, message_ref=ref, briefing_id=made.id, now=self.now()
         )
         return DeliveryResult(sub, date, "posted", ref)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import BriefbotError, FetchError
 from bot.models import Briefing, BriefingPoint, SourceRef
 from bot.text.safe import safe_text, strip_invisible
+from bot.text.when import local_date, local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -75,10 +75,6 @@ def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
     return f"{escape(plain(point.text))} {_cites(point.citations, refs)}".rstrip()
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
-
-
 def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION)}}
 
@@ -91,7 +87,8 @@ def _context(*texts: str) -> Block:
 def briefing_blocks(briefing: Briefing) -> list[Block]:
     """All the blocks of a briefing, in order (use `split_messages` before posting)."""
     refs = {r.n: r for r in briefing.sources}
-    date = briefing.generated_at.strftime("%d %b %Y")
+    zone = briefing.timezone
+    date = local_date(briefing.window_end, zone)
     blocks: list[Block] = [
         {
             "type": "header",
@@ -101,7 +98,10 @@ def briefing_blocks(briefing: Briefing) -> list[Block]:
             },
         }
     ]
-    window = f"Coverage {_when(briefing.window_start)} – {_when(briefing.window_end)}"
+    window = (
+        f"Coverage {local_time(briefing.window_start, zone)} – "
+        f"{local_time(briefing.window_end, zone)}"
+    )
     if briefing.no_coverage:
         blocks.append(_section("*No new coverage* of this story in this window."))
         blocks.append(_context(window))

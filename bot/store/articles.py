@@ -172,14 +172,7 @@ class Articles:
         async with self.db.engine.connect() as conn:
             row = (
                 await conn.execute(
-                    sa.select(
-                        t.c.id,
-                        t.c.story_id,
-                        t.c.duplicate_of,
-                        t.c.signature,
-                        t.c.terms,
-                        t.c.relevant,
-                    )
+                    sa.select(*_recent_columns(t))
                     .where(t.c.topic == topic, t.c.content_hash == content_hash)
                     .order_by(t.c.id)
                     .limit(1)
@@ -192,15 +185,7 @@ class Articles:
         t = schema.articles
         async with self.db.engine.connect() as conn:
             rows = await conn.execute(
-                sa.select(
-                    t.c.id,
-                    t.c.story_id,
-                    t.c.duplicate_of,
-                    t.c.signature,
-                    t.c.terms,
-                    t.c.relevant,
-                    t.c.content_hash,
-                )
+                sa.select(*_recent_columns(t))
                 .where(t.c.topic == topic, t.c.fetched_at >= since)
                 .order_by(t.c.id)
             )
@@ -405,6 +390,19 @@ def _article(row: sa.Row[Any]) -> Article:
         story_id=m["story_id"],
         duplicate_of=m["duplicate_of"],
         terms=frozenset((m["terms"] or "").split()),
+    )
+
+
+def _recent_columns(t: sa.Table) -> tuple[sa.Column[Any], ...]:
+    """What `RecentArticle` is read from."""
+    return (
+        t.c.id,
+        t.c.story_id,
+        t.c.duplicate_of,
+        t.c.signature,
+        t.c.terms,
+        t.c.relevant,
+        t.c.content_hash,
     )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.models import Briefing, BriefingPoint, SourceRef
 from bot.text.safe import safe_text
+from bot.text.when import local_date, local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -63,10 +63,6 @@ def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
     return f"{_clip(card_text(point.text))} {cites}".rstrip()
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
-
-
 def text_block(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
@@ -98,11 +94,15 @@ def size(content: Card) -> int:
 def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
     """All of a briefing's elements, in order (`briefing_cards` packs them into cards)."""
     refs = {r.n: r for r in briefing.sources}
-    date = briefing.generated_at.strftime("%d %b %Y")
+    zone = briefing.timezone
+    date = local_date(briefing.window_end, zone)
     out: list[Element] = [
         text_block(f"{card_text(briefing.title)} — {date}", size="Large", weight="Bolder")
     ]
-    window = f"Coverage {_when(briefing.window_start)} – {_when(briefing.window_end)}"
+    window = (
+        f"Coverage {local_time(briefing.window_start, zone)} – "
+        f"{local_time(briefing.window_end, zone)}"
+    )
     if briefing.no_coverage:
         out.append(text_block("**No new coverage** of this story in this window."))
         out.append(text_block(window, isSubtle=True, size="Small"))

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from bot.text.safe import safe_text
+from bot.text.when import local_time
 
 # Enough to stop links, images, HTML, emphasis and headings; "(ESPC)" stays readable.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -23,11 +24,9 @@ def md_url(url: str) -> str:
     return url.replace(" ", "%20").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
-def md_when(value: datetime | None) -> str:
-    return value.strftime("%d %b %H:%M UTC") if value else "date unknown"
-
-
-def md_source_line(n: int, title: str, url: str, site: str | None, at: datetime | None) -> str:
-    """`n. [title](url) — site, date` with the title and site escaped."""
+def md_source_line(
+    n: int, title: str, url: str, site: str | None, at: datetime | None, zone: str = "UTC"
+) -> str:
+    """`n. [title](url) — site, date` with the title and site escaped, the date in `zone`."""
     where = f" — {md_escape(site)}" if site else ""
-    return f"{n}. [{md_escape(title)}]({md_url(url)}){where}, {md_when(at)}"
+    return f"{n}. [{md_escape(title)}]({md_url(url)}){where}, {local_time(at, zone)}"

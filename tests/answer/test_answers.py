@@ -88,6 +88,7 @@ async def test_today_means_today_in_the_channel_zone(corpus: Store, clock: Clock
         "What did Kovalenko say today?", topic="eu-us-steel", zone="Europe/Brussels"
     )
     assert answer.answered
+    assert answer.timezone == "Europe/Brussels"  # its sources' dates are shown in that zone
     midnight = scope_of("today", clock.now(), "Europe/Brussels").since
     assert midnight is not None
     assert all(

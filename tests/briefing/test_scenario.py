@@ -79,17 +79,17 @@ async def _store(store: Store, batch: list[ScenarioArticle], stored: dict[str, i
         stored[a.id] = added[0]
 
 
+def _service(store: Store, clock: Clock) -> BriefingService:
+    summaries = CachedSummaries(store.articles, OfflineSummariser(), now=clock.now)
+    return BriefingService(store.articles, store.deliveries, summaries, now=clock.now)
+
+
 async def three_days(tmp_path: Path, seed: int | None) -> list[Briefing]:
     """The three days' briefings, each day's coverage stored in a shuffled order."""
     store = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / f'scenario-{seed}.db'}")
     await store.db.migrate()
     clock = Clock(SCENARIO.days[0].window_start)
-    service = BriefingService(
-        store.articles,
-        store.deliveries,
-        CachedSummaries(store.articles, OfflineSummariser(), now=clock.now),
-        now=clock.now,
-    )
+    service = _service(store, clock)
     stored: dict[str, int] = {}
     briefings = []
     try:
@@ -178,3 +178,37 @@ async def test_twenty_arrival_orders_give_the_same_briefings(tmp_path: Path) -> 
     reference = [to_markdown(b) for b in await three_days(tmp_path, 0)]
     for seed in range(1, 20):
         assert [to_markdown(b) for b in await three_days(tmp_path, seed)] == reference, seed
+
+
+async def test_a_past_days_briefing_replays_as_it_was(tmp_path: Path) -> None:
+    """`briefbot brief --date D`: the day's briefing as at its scheduled time, relative to the
+    briefing before it, even after later days' coverage arrived; not saved."""
+    store = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / 'replay.db'}")
+    await store.db.migrate()
+    clock = Clock(SCENARIO.days[0].window_start)
+    service = _service(store, clock)
+    stored: dict[str, int] = {}
+    made = []
+    try:
+        for day in SCENARIO.days:
+            await _store(
+                store, [a for a in SCENARIO.articles if day.contains(a.fetched_at)], stored
+            )
+            clock.current = day.briefing_at
+            made.append(to_markdown(await service.brief(TOPIC)))
+        replayed = await service.brief(TOPIC, at=SCENARIO.days[1].briefing_at, save=False)
+        assert to_markdown(replayed) == made[1]
+        assert await store.db.count("briefings") == len(SCENARIO.days)
+    finally:
+        await store.close()
+
+
+def test_brief_date_is_checked() -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    runner = CliRunner()
+    for bad in ("2026-13-01", "2999-01-01"):
+        result = runner.invoke(app, ["brief", "--date", bad])
+        assert result.exit_code == 2 and "--date" in result.output

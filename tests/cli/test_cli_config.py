@@ -65,6 +65,34 @@ def test_bad_since_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_brief_shows_times_in_the_topics_zone_or_the_one_given(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.text.when import local_date
+
+    runner.invoke(app, ["init"])  # the starter's channel is in Europe/Brussels
+    before = local_date(datetime.now(UTC), "Asia/Tokyo")
+    tokyo = runner.invoke(app, ["brief", "--tz", "Asia/Tokyo"])
+    after = local_date(datetime.now(UTC), "Asia/Tokyo")
+    assert tokyo.exit_code == 0, tokyo.output
+    heading = tokyo.stdout.splitlines()[0]
+    assert heading.endswith((f"briefing for {before}", f"briefing for {after}"))
+    assert " JST to " in tokyo.stdout and "UTC" not in tokyo.stdout
+    default = runner.invoke(app, ["brief"])
+    assert default.exit_code == 0, default.output
+    assert "Coverage from" in default.stdout and "UTC" not in default.stdout
+    assert " CET to " in default.stdout or " CEST to " in default.stdout
+
+
+@pytest.mark.parametrize("command", [["brief"], ["ask", "What happened?"], ["demo"]])
+def test_an_unknown_zone_is_a_one_line_usage_error(command: list[str]) -> None:
+    runner.invoke(app, ["init"])
+    result = runner.invoke(app, [*command, "--tz", "Mars/Olympus"])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert "--tz" in line and "'Mars/Olympus' is not a known time zone" in line
+
+
 def test_parse_since() -> None:
     from datetime import UTC, datetime, timedelta
 

@@ -157,8 +157,13 @@ def test_collect_then_brief_twice_on_a_local_server(
 
 def test_ask_after_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "demo-data"
-    assert runner.invoke(app, ["demo", "--data-dir", str(data)]).exit_code == 0
+    demo = runner.invoke(app, ["demo", "--data-dir", str(data), "--tz", "Asia/Tokyo"])
+    assert demo.exit_code == 0, demo.output
+    assert " JST to " in demo.stdout and "UTC" not in demo.stdout
     monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(data))
+    tokyo = runner.invoke(app, ["ask", "How many jobs are at risk?", "--tz", "Asia/Tokyo"])
+    assert tokyo.exit_code == 0, tokyo.output
+    assert " JST" in tokyo.stdout and "UTC" not in tokyo.stdout  # the sources' dates
     answer = runner.invoke(
         app, ["ask", "How many jobs are at risk according to the unions?", "-f", "json"]
     )

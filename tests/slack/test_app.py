@@ -140,6 +140,24 @@ async def test_today_is_private_unless_public(
     assert responses(fake_slack)[2]["delete_original"] is True  # the "working…" note goes
 
 
+async def test_today_is_shown_in_the_channels_time_zone(
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
+) -> None:
+    # 07:00 UTC on the 24th: 23:00 on the 23rd in Los Angeles
+    await slack.command("subscribe eu-us-steel 07:15 America/Los_Angeles", channel="C0WEST")
+    await eventually(lambda: bool(responses(fake_slack)))
+    await slack.command("today", channel="C0WEST")
+    await eventually(lambda: len(responses(fake_slack)) >= 2)
+    west = shown(responses(fake_slack)[1])
+    assert "EU–US steel — 23 Nov 2026" in west and "23 Nov 23:00 PST" in west
+    assert "UTC" not in west and "CET" not in west
+    # A channel that is not subscribed sees the topic's zone (its first channel's: Brussels).
+    await slack.command("today", channel="C0ELSEWHERE")
+    await eventually(lambda: len(responses(fake_slack)) >= 3)
+    elsewhere = shown(responses(fake_slack)[2])
+    assert "EU–US steel — 24 Nov 2026" in elsewhere and "24 Nov 08:00 CET" in elsewhere
+
+
 async def test_subscribe_and_unsubscribe_this_channel(
     app: Runtime, slack: SignedClient, fake_slack: FakeSlack, store: Store
 ) -> None:

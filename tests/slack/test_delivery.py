@@ -21,6 +21,7 @@ from bot.store import Store
 from bot.store.articles import NewArticle
 from testkit.slack_api import FakeSlack, error, ratelimited
 from tests.helpers.clock import Clock
+from tests.helpers.settings import steel_topic
 from tests.helpers.slack import CHANNEL, slack_config, slack_settings
 
 BRUSSELS = Subscription("t", "slack", "C1", "08:30", "Europe/Brussels")
@@ -340,3 +341,35 @@ async def test_finishing_a_briefing_posts_the_missing_parts_in_order_and_no_othe
     assert thread[0] is part2
     replies = fake_slack.calls_to("conversations.replies")
     assert len(replies) == 2 and replies[0].params["ts"] == head["ts"]
+
+
+async def test_each_channel_sees_the_briefing_in_its_own_time_zone(
+    tmp_path: Path, fake_slack: FakeSlack, clock: Clock, corpus: Store
+) -> None:
+    west = "C0WEST"
+    config = slack_config(
+        steel_topic(f'channel = "{CHANNEL}"\n')  # 08:30 in Brussels: the topic's zone
+        + f'[[topics.channels]]\nchannel = "{west}"\ntime = "23:30"\n'
+        'timezone = "America/Los_Angeles"\n'
+    )
+    clock.advance(minutes=31)  # 07:31 UTC: 08:31 on the 24th in Brussels, 23:31 on the 23rd in LA
+    async with running(
+        slack_settings(tmp_path, fake_slack), config, now=clock.now, schedule=False
+    ) as app:
+        results = await app.jobs.deliver()
+    assert sorted((r.subscription.channel, r.date, r.outcome) for r in results) == [
+        (CHANNEL, "2026-11-24", "posted"),
+        (west, "2026-11-23", "posted"),
+    ]
+
+    def shown(channel: str) -> str:
+        [post] = [m for m in fake_slack.posted(channel) if m.get("metadata")]
+        return json.dumps(post["blocks"], ensure_ascii=False)
+
+    la = shown(west)
+    assert "EU–US steel — 23 Nov 2026" in la
+    assert "Coverage 22 Nov 23:31 PST – 23 Nov 23:31 PST" in la
+    assert "UTC" not in la and "CET" not in la
+    brussels = shown(CHANNEL)
+    assert "EU–US steel — 24 Nov 2026" in brussels
+    assert "Coverage 23 Nov 08:31 CET – 24 Nov 08:31 CET" in brussels

@@ -16,6 +16,7 @@ from bot.teams.cards import CARD_LIMIT, size
 from bot.teams.delivery import TeamsDelivery
 from testkit.teams import FakeTeams
 from tests.helpers.clock import Clock
+from tests.helpers.settings import steel_topic
 from tests.helpers.teams import CHANNEL_CONVERSATION, installed, teams_config, teams_settings
 
 PROACTIVE = CONFIG_PROACTIVE = """
@@ -150,3 +151,24 @@ async def test_a_big_briefing_is_split_under_the_limit(fake_teams: FakeTeams) ->
     assert all(f"news.test/{n})" in shown for n in range(1, 121))
     assert "(continued, 2 of" in shown
     assert size(posts[0].body["attachments"][0]["content"]) <= CARD_LIMIT
+
+
+async def test_card_times_are_in_the_channels_time_zone(
+    tmp_path: Path, fake_teams: FakeTeams, clock: Clock, corpus: Store
+) -> None:
+    config = teams_config(
+        steel_topic('channel = "C0STEEL"\n')  # a Slack channel in Brussels: the topic's zone
+        + '[[topics.channels]]\nplatform = "teams"\nchannel = "steel-team"\ntime = "23:30"\n'
+        'timezone = "America/Los_Angeles"\n'
+    )
+    clock.advance(minutes=31)  # 07:31 UTC: 23:31 on the 23rd in Los Angeles
+    async with running(
+        teams_settings(tmp_path, fake_teams), config, now=clock.now, schedule=False
+    ) as app:
+        [result] = await app.jobs.deliver()  # Slack is not configured here: Teams only
+    assert (result.date, result.outcome) == ("2026-11-23", "posted")
+    [card] = webhook_cards(fake_teams)
+    text = json.dumps(card, ensure_ascii=False)
+    assert card["body"][0]["text"] == "EU–US steel — 23 Nov 2026"
+    assert "Coverage 22 Nov 23:31 PST – 23 Nov 23:31 PST" in text
+    assert "UTC" not in text and "CET" not in text
