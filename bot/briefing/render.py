@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.briefing.view import ViewItem, ViewSection, briefing_view
 from bot.models import (
     Briefing,
     BriefingPoint,
@@ -19,73 +20,56 @@ from bot.models import (
     Summary,
 )
 from bot.text.markdown import md_escape, md_source_line, md_url
-from bot.text.when import local_date, local_time
 
 
 def _cites(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def _point(point: BriefingPoint) -> str:
-    return f"{md_escape(point.text)} {_cites(point.citations)}".rstrip()
+def _point(item: ViewItem) -> str:
+    return f"{md_escape(item.text)} {_cites(item.citations)}".rstrip()
+
+
+def _section(section: ViewSection, new_tag: str) -> list[str]:
+    heading = section.heading + (f" ({section.detail})" if section.detail else "")
+    lines = [f"## {heading}", ""]
+    if section.kind == "stories":
+        for i, story in enumerate(section.items, 1):
+            tag = f" · **{new_tag}**" if story.is_new else ""
+            lines.append(f"{i}. **{md_escape(story.text)}** {_cites(story.citations)}{tag}")
+            lines += [f"    - {_point(p)}" for p in story.points]
+    elif section.kind == "quotes":
+        for quote in section.items:
+            speaker = md_escape(quote.attribution)
+            lines.append(f"> “{md_escape(quote.text)}” — {speaker} {_cites(quote.citations)}")
+            lines.append(">")
+        lines.pop()
+    else:
+        lines += [f"- {_point(p)}" for p in section.items]
+        if not section.items and section.empty_text:
+            lines.append(f"- {section.empty_text}")
+    lines.append("")
+    return lines
 
 
 def to_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown, its dates and times in the briefing's zone."""
-    zone = briefing.timezone
-    date = local_date(briefing.window_end, zone)
-    lines = [f"# {md_escape(briefing.title)} — briefing for {date}", ""]
-    window = (
-        f"Coverage from {local_time(briefing.window_start, zone)} "
-        f"to {local_time(briefing.window_end, zone)}"
-    )
-    if briefing.no_coverage:
+    view = briefing_view(briefing)
+    lines = [f"# {md_escape(view.title)} — {view.date_label}", ""]
+    if view.no_coverage:
         lines += [
-            f"*{window}.*",
+            f"*{view.window}.*",
             "",
-            "**No new coverage** of this story in this window. "
-            "The next briefing will cover anything published from now on.",
+            f"**{view.no_coverage_lead}** {view.no_coverage_rest} {view.no_coverage_next}",
         ]
         return "\n".join(lines) + "\n"
-    sites = len({s.site or s.url for s in briefing.sources})
-    stats = (
-        f"{len(briefing.sources)} articles from {sites} sources · "
-        f"{len(briefing.stories)} {'story' if len(briefing.stories) == 1 else 'stories'}"
-    )
-    lines += [f"*{window} · {stats}*", ""]
-    if briefing.degraded:
-        lines += [
-            "> Partly degraded: some articles were summarised offline because the "
-            "language model was unavailable.",
-            "",
-        ]
-    if briefing.previous_briefing_at is not None:
-        since = local_time(briefing.previous_briefing_at, zone)
-        lines += [f"## New since the last briefing ({since})", ""]
-        new = briefing.new_developments
-        if new:
-            lines += [f"- {_point(p)}" for p in new]
-        else:
-            lines.append("- Nothing new: today's coverage continues stories already briefed.")
-        lines.append("")
-    lines += ["## Top stories", ""]
-    for i, story in enumerate(briefing.stories, 1):
-        tag = " · **new**" if story.is_new and briefing.previous_briefing_at else ""
-        headline = f"**{md_escape(story.headline.text)}** {_cites(story.headline.citations)}"
-        lines.append(f"{i}. {headline}{tag}")
-        for point in story.points:
-            lines.append(f"    - {_point(point)}")
-    lines.append("")
-    if briefing.quotes:
-        lines += ["## Quotes", ""]
-        for quote in briefing.quotes:
-            speaker = md_escape(quote.speaker) if quote.speaker else "unattributed"
-            lines.append(f"> “{md_escape(quote.text)}” — {speaker} [{quote.citation}]")
-            lines.append(">")
-        lines.pop()
-        lines.append("")
-    lines += ["## Sources", ""]
-    lines += [source_line(ref, zone) for ref in briefing.sources]
+    lines += [f"*{view.window} · {view.stats} · {view.story_count}*", ""]
+    for notice in view.notices:
+        lines += [f"> {notice.text}", ""]
+    for section in view.sections:
+        lines += _section(section, view.new_tag)
+    lines += [f"## {view.sources_heading}", ""]
+    lines += [source_line(ref, view.timezone) for ref in view.sources]
     return "\n".join(lines) + "\n"
 
 

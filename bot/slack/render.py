@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.briefing.view import ViewItem, ViewSection, briefing_view
 from bot.errors import BriefbotError, FetchError
-from bot.models import Briefing, BriefingPoint, SourceRef
+from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text, strip_invisible
-from bot.text.when import local_date, local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -71,8 +71,8 @@ def _cites(numbers: Sequence[int], refs: dict[int, SourceRef]) -> str:
     return " ".join(link(refs[n].url, f"[{n}]") for n in numbers if n in refs)
 
 
-def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
-    return f"{escape(plain(point.text))} {_cites(point.citations, refs)}".rstrip()
+def _point(item: ViewItem, refs: dict[int, SourceRef]) -> str:
+    return f"{escape(plain(item.text))} {_cites(item.citations, refs)}".rstrip()
 
 
 def _section(text: str) -> Block:
@@ -84,62 +84,55 @@ def _context(*texts: str) -> Block:
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
+def _section_blocks(section: ViewSection, refs: dict[int, SourceRef]) -> list[Block]:
+    if section.kind == "stories":
+        blocks = []
+        for story in section.items:
+            lines = [f"*{_point(story, refs)}*" + ("  :new:" if story.is_new else "")]
+            lines += [f"• {_point(p, refs)}" for p in story.points]
+            blocks.append(_section("\n".join(lines)))
+        return blocks
+    if section.kind == "quotes":
+        quotes = [
+            f"> “{escape(plain(q.text))}” — "
+            f"{escape(plain(q.speaker)) if q.speaker else f'_{q.attribution}_'} "
+            f"{_cites(q.citations, refs)}"
+            for q in section.items
+        ]
+        return [_section(f"*{section.heading}*\n" + "\n".join(quotes))]
+    text = "\n".join(f"• {_point(p, refs)}" for p in section.items) or (section.empty_text or "")
+    return [_section(f"*{section.heading}*\n{text}")]
+
+
 def briefing_blocks(briefing: Briefing) -> list[Block]:
     """All the blocks of a briefing, in order (use `split_messages` before posting)."""
-    refs = {r.n: r for r in briefing.sources}
-    zone = briefing.timezone
-    date = local_date(briefing.window_end, zone)
+    view = briefing_view(briefing)
+    refs = {r.n: r for r in view.sources}
     blocks: list[Block] = [
         {
             "type": "header",
             "text": {
                 "type": "plain_text",
-                "text": _clip(f"{plain_text(briefing.title)} — {date}", MAX_HEADER),
+                "text": _clip(f"{plain_text(view.title)} — {view.date}", MAX_HEADER),
             },
         }
     ]
-    window = (
-        f"Coverage {local_time(briefing.window_start, zone)} – "
-        f"{local_time(briefing.window_end, zone)}"
-    )
-    if briefing.no_coverage:
-        blocks.append(_section("*No new coverage* of this story in this window."))
-        blocks.append(_context(window))
+    if view.no_coverage:
+        blocks.append(_section(f"*{view.no_coverage_lead}* {view.no_coverage_rest}"))
+        blocks.append(_context(view.window_short))
         return blocks
-    if briefing.previous_briefing_at is not None:
-        new = briefing.new_developments
-        text = "\n".join(f"• {_point(p, refs)}" for p in new) or (
-            "Nothing new: today's coverage continues stories already briefed."
-        )
-        blocks.append(_section(f"*New since the last briefing*\n{text}"))
-    for story in briefing.stories:
-        lines = [
-            f"*{_point(story.headline, refs)}*"
-            + ("  :new:" if story.is_new and briefing.previous_briefing_at else "")
-        ]
-        lines += [f"• {_point(p, refs)}" for p in story.points]
-        blocks.append(_section("\n".join(lines)))
-    if briefing.quotes:
-        quotes = [
-            f"> “{escape(plain(q.text))}” — "
-            f"{escape(plain(q.speaker)) if q.speaker else '_unattributed_'} "
-            f"{_cites((q.citation,), refs)}"
-            for q in briefing.quotes
-        ]
-        blocks.append(_section("*Quotes*\n" + "\n".join(quotes)))
+    for section in view.sections:
+        blocks += _section_blocks(section, refs)
     blocks.append({"type": "divider"})
     sources = [
         f"{r.n}. {link(r.url, r.title)}" + (f" — {escape(plain(r.site))}" if r.site else "")
-        for r in briefing.sources
+        for r in view.sources
     ]
     for start in range(0, len(sources), 10):  # keep each sources section well under the limit
-        blocks.append(
-            _section(("*Sources*\n" if start == 0 else "") + "\n".join(sources[start : start + 10]))
-        )
-    sites = len({r.site or r.url for r in briefing.sources})
-    notes = [window, f"{len(briefing.sources)} articles from {sites} sources"]
-    if briefing.degraded:
-        notes.append(":warning: partly summarised offline (the language model was unavailable)")
+        heading = f"*{view.sources_heading}*\n" if start == 0 else ""
+        blocks.append(_section(heading + "\n".join(sources[start : start + 10])))
+    notes = [view.window_short, view.stats]
+    notes += [f":warning: {notice.short}" for notice in view.notices]
     blocks.append(_context(*notes))
     blocks.append(_context("Reply in this thread to ask about today's coverage."))
     return blocks

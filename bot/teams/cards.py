@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.models import Briefing, BriefingPoint, SourceRef
+from bot.briefing.view import ViewItem, ViewSection, briefing_view
+from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text
-from bot.text.when import local_date, local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -58,9 +58,9 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _point(point: BriefingPoint, refs: dict[int, SourceRef]) -> str:
-    cites = _cites(point.citations, refs)
-    return f"{_clip(card_text(point.text))} {cites}".rstrip()
+def _point(item: ViewItem, refs: dict[int, SourceRef]) -> str:
+    cites = _cites(item.citations, refs)
+    return f"{_clip(card_text(item.text))} {cites}".rstrip()
 
 
 def text_block(text: str, **style: Any) -> Element:
@@ -91,55 +91,53 @@ def size(content: Card) -> int:
     return len(json.dumps(webhook_message(content)).encode())
 
 
-def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
-    """All of a briefing's elements, in order (`briefing_cards` packs them into cards)."""
-    refs = {r.n: r for r in briefing.sources}
-    zone = briefing.timezone
-    date = local_date(briefing.window_end, zone)
-    out: list[Element] = [
-        text_block(f"{card_text(briefing.title)} — {date}", size="Large", weight="Bolder")
-    ]
-    window = (
-        f"Coverage {local_time(briefing.window_start, zone)} – "
-        f"{local_time(briefing.window_end, zone)}"
-    )
-    if briefing.no_coverage:
-        out.append(text_block("**No new coverage** of this story in this window."))
-        out.append(text_block(window, isSubtle=True, size="Small"))
-        return out
-    if briefing.previous_briefing_at is not None:
-        developments = briefing.new_developments
-        items = [text_block("**New since the last briefing**")]
-        items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in developments]
-        if not developments:
-            items.append(
-                text_block("Nothing new: today's coverage continues stories already briefed.")
-            )
-        out.append({"type": "Container", "separator": True, "items": items})
-    for story in briefing.stories:
-        new = " 🆕" if story.is_new and briefing.previous_briefing_at else ""
-        items = [text_block(f"**{_point(story.headline, refs)}**{new}")]
-        items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in story.points]
-        out.append({"type": "Container", "separator": True, "items": items})
-    if briefing.quotes:
-        items = [text_block("**Quotes**")]
-        for q in briefing.quotes:
-            who = card_text(q.speaker) if q.speaker else "_unattributed_"
+def _section_elements(section: ViewSection, refs: dict[int, SourceRef]) -> list[Element]:
+    containers: list[list[Element]] = []
+    if section.kind == "stories":
+        for story in section.items:
+            new = " 🆕" if story.is_new else ""
+            items = [text_block(f"**{_point(story, refs)}**{new}")]
+            items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in story.points]
+            containers.append(items)
+    elif section.kind == "quotes":
+        items = [text_block(f"**{section.heading}**")]
+        for q in section.items:
+            who = card_text(q.speaker) if q.speaker else f"_{q.attribution}_"
             items.append(
                 text_block(
-                    f"“{card_text(q.text)}” — {who} {_cites((q.citation,), refs)}",
+                    f"“{card_text(q.text)}” — {who} {_cites(q.citations, refs)}",
                     spacing="Small",
                 )
             )
-        out.append({"type": "Container", "separator": True, "items": items})
-    out.append(text_block("**Sources**", separator=True))
-    for r in briefing.sources:
+        containers.append(items)
+    else:
+        items = [text_block(f"**{section.heading}**")]
+        items += [text_block(f"• {_point(p, refs)}", spacing="Small") for p in section.items]
+        if not section.items and section.empty_text:
+            items.append(text_block(section.empty_text))
+        containers.append(items)
+    return [{"type": "Container", "separator": True, "items": items} for items in containers]
+
+
+def briefing_elements(briefing: Briefing, *, hint: str) -> list[Element]:
+    """All of a briefing's elements, in order (`briefing_cards` packs them into cards)."""
+    view = briefing_view(briefing)
+    refs = {r.n: r for r in view.sources}
+    out: list[Element] = [
+        text_block(f"{card_text(view.title)} — {view.date}", size="Large", weight="Bolder")
+    ]
+    if view.no_coverage:
+        out.append(text_block(f"**{view.no_coverage_lead}** {view.no_coverage_rest}"))
+        out.append(text_block(view.window_short, isSubtle=True, size="Small"))
+        return out
+    for section in view.sections:
+        out += _section_elements(section, refs)
+    out.append(text_block(f"**{view.sources_heading}**", separator=True))
+    for r in view.sources:
         site = f" — {card_text(r.site)}" if r.site else ""
         out.append(text_block(f"{r.n}. {link(r.url, r.title)}{site}", spacing="None"))
-    sites = len({r.site or r.url for r in briefing.sources})
-    notes = [window, f"{len(briefing.sources)} articles from {sites} sources"]
-    if briefing.degraded:
-        notes.append("⚠️ partly summarised offline (the language model was unavailable)")
+    notes = [view.window_short, view.stats]
+    notes += [f"⚠️ {notice.short}" for notice in view.notices]
     out.append(text_block(" · ".join(notes), isSubtle=True, size="Small", separator=True))
     out.append(text_block(hint, isSubtle=True, size="Small"))
     return out
