@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.briefing.render import briefing_from_dict, briefing_to_dict
+from bot.briefing.record import briefing_from_dict, briefing_to_dict
 from bot.briefing.stories import copy_groups, draft_stories, headline_text, is_stale, stable_key
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
 from bot.config import TopicConfig

@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 
 from bot.briefing.compose import pick_quotes
+from bot.briefing.record import briefing_from_dict, briefing_to_dict
 from bot.briefing.render import (
-    briefing_from_dict,
-    briefing_to_dict,
     md_escape,
     to_json,
     to_markdown,

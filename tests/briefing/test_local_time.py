@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.answer.render import answer_to_markdown
-from bot.briefing.render import briefing_from_dict, briefing_to_dict, to_markdown
+from bot.briefing.record import briefing_from_dict, briefing_to_dict
+from bot.briefing.render import to_markdown
 from bot.config import TopicConfig
 from bot.slack.render import briefing_blocks
 from bot.teams.cards import briefing_cards
