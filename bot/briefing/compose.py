@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.briefing.record import briefing_from_dict, briefing_to_dict
-from bot.briefing.stories import copy_groups, draft_stories, headline_text, is_stale, stable_key
+from bot.briefing.stories import (
+    copy_groups,
+    draft_stories,
+    headline_text,
+    is_stale,
+    stable_key,
+    without_dateline,
+)
 from bot.briefing.synthesis import BriefingSynthesiser, reply_payload
 from bot.config import TopicConfig
 from bot.llm.usage import briefing_run
@@ -95,7 +102,7 @@ def compose(
         # A headline cut short keeps its whole sentence as the first point: no fact is lost.
         whole = [first] if short.endswith("…") else []
         points = tuple(
-            BriefingPoint(p.text, citations(p.leads))
+            BriefingPoint(without_dateline(p.text), citations(p.leads))
             for p in [*whole, *rest][: MAX_POINTS_PER_STORY - 1 + len(whole)]
         )
         all_citations = tuple(sorted({n for lead in draft.leads for n in citations([lead.id])}))

@@ -117,6 +117,11 @@ def same_fact(a: str, b: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= SAME_FACT
 
 
+def without_dateline(text: str) -> str:
+    """A point without the dateline a wire story opens with ("Brussels — The …")."""
+    return " ".join(_DATELINE.sub("", text, count=1).split())
+
+
 def headline_text(text: str) -> str:
     """A point as a headline: no dateline, at most `HEADLINE_WORDS` words (cut at a clause
     boundary when there is one, else marked with an ellipsis)."""
