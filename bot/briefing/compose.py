@@ -293,8 +293,8 @@ class BriefingService:
         now = self.now()
         stored = await self.deliveries.briefing_of(topic.name, now.date().isoformat())
         if stored is not None:
-            newer = await self.articles.articles_in_window(topic.name, stored.created_at, now)
-            if not [a for a in newer if a.fetched_at > stored.created_at]:
+            newest = await self.articles.last_fetched_at(topic.name)
+            if newest is None or newest <= stored.created_at:
                 return briefing_from_dict(stored.payload)
         return await self.brief(topic)
 

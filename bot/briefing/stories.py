@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.collect.dedupe import same_story
@@ -57,13 +57,7 @@ def copy_groups(articles: Sequence[Article]) -> dict[int, list[Article]]:
     """Syndicated copies grouped (by their duplicate links); keyed by the id of the copy that
     leads each group (the earliest published, then by URL), members in stable order."""
     parent: dict[int, int] = {a.id: a.id for a in articles}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    find = _finder(parent)
     for a in articles:
         if a.duplicate_of is not None and a.duplicate_of in parent:
             parent[find(a.id)] = find(a.duplicate_of)
@@ -82,13 +76,8 @@ def cluster(leads: Sequence[Article]) -> list[list[Article]]:
     single-link groups of the "same story" relation), each in stable order, oldest story
     first."""
     ordered = sorted(leads, key=stable_key)
-    parent = list(range(len(ordered)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    parent = {i: i for i in range(len(ordered))}
+    find = _finder(parent)
 
     by_term: dict[str, list[int]] = {}
     for i, a in enumerate(ordered):
@@ -107,6 +96,18 @@ def cluster(leads: Sequence[Article]) -> list[list[Article]]:
     for i, a in enumerate(ordered):
         stories.setdefault(find(i), []).append(a)
     return sorted(stories.values(), key=lambda s: stable_key(s[0]))
+
+
+def _finder(parent: dict[int, int]) -> Callable[[int], int]:
+    """The root of an element in a union-find forest kept in `parent` (paths halved)."""
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    return find
 
 
 def same_fact(a: str, b: str) -> bool:
@@ -143,7 +144,6 @@ class Candidate:
     score: float
     when: datetime
     new: bool
-    order: tuple[float, str] = field(default=(0.0, ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +229,7 @@ def _candidates(
                 + (0.7 if k == 0 else 0.3 if k == 1 else 0.0)  # the news comes first
                 + 0.35 * carried
             )
-            found.append(Candidate(text, [lead.id], score, lead.when, new, (-score, text)))
+            found.append(Candidate(text, [lead.id], score, lead.when, new))
     return found
 
 
@@ -244,7 +244,7 @@ def _choose(candidates: Sequence[Candidate], max_points: int) -> list[Candidate]
                 twin.text = c.text  # the fuller telling of the same fact
             continue
         if len(chosen) < max_points:
-            chosen.append(Candidate(c.text, list(c.leads), c.score, c.when, c.new, c.order))
+            chosen.append(Candidate(c.text, list(c.leads), c.score, c.when, c.new))
     return chosen
 
 

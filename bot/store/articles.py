@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.models import Article, Summary
 from bot.store import schema
-from bot.store.db import Database, row_to
+from bot.store.db import Database, row_to, utc
 from bot.store.passages import chunk_passages
 
 
@@ -293,6 +293,16 @@ class Articles:
             query = query.where(t.c.relevant == sa.true())
         async with self.db.engine.connect() as conn:
             return [_article(r) for r in await conn.execute(query)]
+
+    async def last_fetched_at(self, topic: str) -> datetime | None:
+        """When the topic's newest relevant article was collected (None: never)."""
+        t = schema.articles
+        query = sa.select(sa.func.max(t.c.fetched_at)).where(
+            t.c.topic == topic, t.c.relevant == sa.true()
+        )
+        async with self.db.engine.connect() as conn:
+            value = (await conn.execute(query)).scalar()
+        return utc(value) if value is not None else None
 
     async def articles_by_id(self, ids: Iterable[int]) -> dict[int, Article]:
         wanted = list(set(ids))

@@ -16,18 +16,18 @@ from collections.abc import Sequence
 
 from bot.models import Quote
 from bot.summarise.attribution import Attribution
-from bot.text.match import normalise_for_match
+from bot.text.match import quote_needle
 
 _HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame president minister".split())
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def _needle(text: str) -> str:
-    return normalise_for_match(text).strip(" \"',.;:").casefold()
+    return quote_needle(text).strip(".;:").casefold()
 
 
 def _words(name: str) -> list[str]:
-    return [w for w in (m.group(0).casefold() for m in _WORD.finditer(name))]
+    return [m.group(0).casefold() for m in _WORD.finditer(name)]
 
 
 def same_person(a: str, b: str) -> bool:

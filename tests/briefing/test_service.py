@@ -131,3 +131,18 @@ async def test_a_day_without_coverage_says_so(store: Store, clock: Clock) -> Non
     empty = await briefings.brief(TOPIC)
     assert empty.no_coverage and empty.sources == ()
     assert await store.db.count("briefings") == 1
+
+
+async def test_today_is_recomposed_only_when_coverage_arrived_since(
+    store: Store, clock: Clock
+) -> None:
+    await add(store, clock, "d-titles.txt")
+    briefings, _ = service(store, clock)
+    morning = await briefings.brief(TOPIC)
+    clock.advance(hours=2)
+    assert (await briefings.latest(TOPIC)).generated_at == morning.generated_at  # as stored
+    await add(store, clock, "e-adding.txt")
+    clock.advance(minutes=5)
+    afternoon = await briefings.latest(TOPIC)
+    assert afternoon.generated_at == clock.now() and len(afternoon.sources) > len(morning.sources)
+    assert await store.db.count("briefings") == 1  # the day's briefing, replaced
