@@ -4,8 +4,10 @@ For SQLite and PostgreSQL (BRIEFBOT_BENCH_POSTGRES_DSN, default the local test s
 1. retrieval p50/p95 over 200 questions on a 100k-article store (bulk-loaded with the real
    schema and migrations; the same synthetic corpus as bench/retrieval.py, whose 40-word
    vocabulary makes almost every term common: a worst case for ranking);
-2. a day of 1,000 new articles stored through the real repository (passages, stories), then
-   the briefing run over them (offline summaries of every article, grouping, composition).
+2. a day of 1,000 new articles stored through the real repository (passages, stories) and
+   summarised offline as collection does (CachedSummaries.prepare, in a CPU pool of one process
+   per core), then the briefing run over them (grouping, composition); and the briefing run
+   again with no summary stored ("cold": every article parsed during the briefing).
 
     python bench/scale.py [--articles 100000] [--day 1000] [--questions 200] [--only sqlite]
 """
@@ -40,6 +42,7 @@ from bot.store.articles import NewArticle
 from bot.store.passages import chunk_passages
 from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
+from bot.summarise.cpu import CPU, cpu_pool
 
 PG = os.environ.get("BRIEFBOT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -105,12 +108,14 @@ async def retrieval(store: Store, asked: list[str]) -> list[float]:
     return timings
 
 
-async def briefing_day(store: Store, count: int) -> tuple[float, float, int]:
-    """Store a day of `count` articles (stories of ~3), then time the day's briefing."""
+async def briefing_day(store: Store, count: int, cpu: CPU) -> tuple[float, float, float, int]:
+    """Store and summarise a day of `count` articles (stories of ~3) as collection does, then
+    time the day's briefing; then time it again with the summaries gone (cold)."""
     rng = random.Random(count)
     now = datetime.now(UTC)
     started = time.perf_counter()
     story_of: dict[int, int] = {}
+    ids: list[int] = []
     for i in range(count):
         title, text = article(rng, 1_000_000 + i)
         group = i // 3
@@ -126,14 +131,32 @@ async def briefing_day(store: Store, count: int) -> tuple[float, float, int]:
         )  # fmt: skip
         if stored and stored[1] is not None:
             story_of.setdefault(group, stored[1])
+            ids.append(stored[0])
+    workers = os.cpu_count() or 1
+    summaries = CachedSummaries(
+        store.articles, OfflineSummariser(cpu), now=lambda: now, concurrency=2 * workers
+    )
+    await summaries.prepare(ids)
     stored_in = time.perf_counter() - started
-    summaries = CachedSummaries(store.articles, OfflineSummariser(), now=lambda: now)
+    topic = TopicConfig(name="day", title="A busy day")
     service = BriefingService(
         store.articles, store.deliveries, summaries, now=lambda: now + timedelta(minutes=1)
     )
     started = time.perf_counter()
-    briefing = await service.brief(TopicConfig(name="day", title="A busy day"))
-    return stored_in, time.perf_counter() - started, len(briefing.stories)
+    briefing = await service.brief(topic)
+    warm = time.perf_counter() - started
+    # Cold: a summariser version nobody has stored yet, so every article is parsed again.
+    cold_summariser = OfflineSummariser(cpu)
+    cold_summariser.prompt_version += "-cold"
+    cold_summaries = CachedSummaries(
+        store.articles, cold_summariser, now=lambda: now, concurrency=2 * workers
+    )
+    cold_service = BriefingService(
+        store.articles, store.deliveries, cold_summaries, now=lambda: now + timedelta(minutes=2)
+    )
+    started = time.perf_counter()
+    await cold_service.brief(topic, save=False)
+    return stored_in, warm, time.perf_counter() - started, len(briefing.stories)
 
 
 async def run_backend(
@@ -147,13 +170,14 @@ async def run_backend(
     built = time.perf_counter() - started
     store = Store.from_url(async_database_url(url))
     timings = await retrieval(store, asked)
-    stored_in, briefed_in, stories = await briefing_day(store, day)
+    with cpu_pool(os.cpu_count() or 1) as cpu:
+        stored_in, briefed_in, cold, stories = await briefing_day(store, day, cpu)
     await store.close()
     print(
         f"{name:<10} {n:,} articles (loaded in {built:5.1f} s): retrieval p50 "
         f"{pct(timings, 50) * 1000:6.1f} ms, p95 {pct(timings, 95) * 1000:6.1f} ms | "
-        f"{day:,} new articles: stored in {stored_in:5.1f} s, briefing run {briefed_in:5.1f} s "
-        f"({stories} stories shown)"
+        f"{day:,} new articles: stored and summarised in {stored_in:5.1f} s, briefing run "
+        f"{briefed_in:5.1f} s ({stories} stories shown), cold {cold:5.1f} s"
     )
 
 

@@ -180,7 +180,9 @@ async def _services(
             summariser: Summariser = (
                 offline if llm is None else LLMSummariser(llm, usage=usage, fallback=offline)
             )
-            summaries = CachedSummaries(store.articles, summariser, now=now)
+            summaries = CachedSummaries(
+                store.articles, summariser, now=now, concurrency=max(settings.workers, 1) * 2
+            )
             synthesiser = (
                 None
                 if llm is None
@@ -199,6 +201,10 @@ async def _services(
                     now=now,
                     max_items_per_source=settings.max_items_per_source,
                     concurrency=settings.fetch_concurrency,
+                    # Offline summaries are cheap and local: computed while collecting, so
+                    # the briefing finds them ready. A model's summaries cost tokens: they
+                    # wait until a briefing needs them.
+                    after_collect=summaries.prepare if llm is None else None,
                 ),
                 questions=QuestionEngine(
                     store.articles,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +29,9 @@ from bot.store.articles import Articles, NewArticle, RecentArticle
 log = logging.getLogger(__name__)
 
 OnSourceDone = Callable[[SourceOutcome], None]
+# Called once per topic run with the ids of the new relevant originals (not copies), e.g. to
+# summarise them now rather than when the briefing is due.
+AfterCollect = Callable[[Sequence[int]], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +132,10 @@ class Collector:
         max_items_per_source: int = 50,
         concurrency: int = 8,
         recent_window: timedelta = timedelta(days=3),
+        after_collect: AfterCollect | None = None,
     ) -> None:
         self.articles = articles
+        self.after_collect = after_collect
         self.fetcher = fetcher
         self.now = now
         self.max_items = max_items_per_source
@@ -150,7 +155,13 @@ class Collector:
                 on_source_done(outcome)
             return outcome
 
-        return list(await asyncio.gather(*(one(s) for s in topic.sources)))
+        outcomes = list(await asyncio.gather(*(one(s) for s in topic.sources)))
+        if self.after_collect is not None and run.originals:
+            try:
+                await self.after_collect(sorted(run.originals))
+            except Exception:  # the articles are stored; the briefing summarises them instead
+                log.exception("preparing %d new articles failed", len(run.originals))
+        return outcomes
 
 
 class _TopicRun:
@@ -165,6 +176,7 @@ class _TopicRun:
         self.recent = RecentIndex()
         self.lock = asyncio.Lock()
         self.slots = asyncio.Semaphore(collector.concurrency)
+        self.originals: list[int] = []
 
     async def load_recent(self) -> None:
         since = self.started - self.c.recent_window
@@ -311,6 +323,8 @@ class _TopicRun:
             )
             if added is not None:
                 new_id, story_id = added
+                if rel.relevant and placement.duplicate_of is None:
+                    self.originals.append(new_id)
                 self.recent.add(
                     RecentArticle(
                         id=new_id,

@@ -5,7 +5,7 @@ conditional GET, and re-runs that store nothing twice."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from bot.collect.fetch import Fetcher, FetchPolicy, build_http_client
 from bot.collect.pipeline import Collector
 from bot.config import TopicConfig, parse_config
 from bot.store import Store
+from bot.summarise import OFFLINE_VERSION, OfflineSummariser
+from bot.summarise.cached import CachedSummaries
 from testkit.web import WebServer
 from tests.helpers.clock import Clock
 
@@ -261,3 +263,63 @@ async def test_news_search_and_page_and_folder_sources(
     search = next(r for r in web.requests if r.path.startswith("/gdelt"))
     assert "query=steel+tariffs" in search.path and "mode=ArtList" in search.path
     assert await store.db.count("articles") == 3
+
+
+async def test_new_originals_are_summarised_while_collecting(
+    web: WebServer, store: Store, clock: Clock
+) -> None:
+    """With the offline summariser, collection summarises the new relevant originals (never a
+    copy, never an off-topic article), so the briefing finds their summaries stored."""
+    base = web.url("")
+    web.add(
+        "/a.xml",
+        rss(base, "/wire-original", "/wire-copy-metro", "/football"),
+        content_type="application/rss+xml",
+    )
+    policy = FetchPolicy(
+        allow_hosts=("127.0.0.1",), read_timeout=1.0, total_timeout=2.0, max_bytes=2_000_000
+    )
+    summaries = CachedSummaries(store.articles, OfflineSummariser(), now=clock.now)
+    async with build_http_client(policy) as client:
+        collector = Collector(
+            store.articles, Fetcher(client, policy), now=clock.now, after_collect=summaries.prepare
+        )
+        await collector.collect(topic_with(web.url("/a.xml")))
+        everything = await store.articles.articles_in_window(
+            "eu-us-steel", clock.now().replace(year=2000), clock.now(), relevant_only=False
+        )
+        stored = await store.articles.get_summaries(
+            [a.id for a in everything], "offline", OFFLINE_VERSION
+        )
+        originals = {a.id for a in everything if a.relevant and a.duplicate_of is None}
+        assert len(everything) == 3 and len(originals) == 1
+        assert set(stored) == originals
+        assert summaries.computed == 1
+        # A second run finds nothing new and summarises nothing.
+        await collector.collect(topic_with(web.url("/a.xml")))
+        assert summaries.computed == 1
+
+
+async def test_a_failing_after_collect_step_loses_nothing(
+    web: WebServer, store: Store, clock: Clock
+) -> None:
+    base = web.url("")
+    web.add("/a.xml", rss(base, "/wire-original"), content_type="application/rss+xml")
+    policy = FetchPolicy(
+        allow_hosts=("127.0.0.1",), read_timeout=1.0, total_timeout=2.0, max_bytes=2_000_000
+    )
+    asked: list[list[int]] = []
+
+    async def broken(ids: Sequence[int]) -> None:
+        asked.append(list(ids))
+        raise RuntimeError("disk on fire")
+
+    async with build_http_client(policy) as client:
+        collector = Collector(
+            store.articles, Fetcher(client, policy), now=clock.now, after_collect=broken
+        )
+        outcomes = await collector.collect(topic_with(web.url("/a.xml")))
+    assert [o.ok for o in outcomes] == [True] and outcomes[0].new == 1
+    assert len(asked) == 1 and len(asked[0]) == 1
+    stored = await store.articles.articles_by_id(asked[0])
+    assert list(stored) == asked[0]
