@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.briefing.record import briefing_from_dict, briefing_to_dict
 from bot.briefing.stories import (
+    Candidate,
     copy_groups,
     draft_stories,
     headline_text,
@@ -93,7 +94,7 @@ def compose(
         return tuple(dict.fromkeys(cite(a) for lead in ordered for a in groups[lead]))
 
     out_stories: list[BriefingStory] = []
-    developments: list[tuple[int, int, BriefingPoint]] = []
+    developments: list[tuple[tuple[int, float | int, str], Candidate]] = []
     quote_pool: list[tuple[int, int, BriefingQuote]] = []
     for rank, draft in enumerate(drafts):
         first, *rest = draft.points
@@ -102,8 +103,7 @@ def compose(
         # A headline cut short keeps its whole sentence as the first point: no fact is lost.
         whole = [first] if short.endswith("…") else []
         points = tuple(
-            BriefingPoint(without_dateline(p.text), citations(p.leads))
-            for p in [*whole, *rest][: MAX_POINTS_PER_STORY - 1 + len(whole)]
+            BriefingPoint(without_dateline(p.text), citations(p.leads)) for p in [*whole, *rest]
         )
         all_citations = tuple(sorted({n for lead in draft.leads for n in citations([lead.id])}))
         out_stories.append(
@@ -117,9 +117,10 @@ def compose(
             )
         )
         if previous_briefing_at is not None:
-            # Every story's news has a place before any story's details.
+            # Every story's main news in the stories' order, then their further news by how
+            # much it says (a figure-laden third point beats another story's colour).
             developments += [
-                (k, rank, BriefingPoint(p.text, citations(p.leads)))
+                ((0, rank, "") if k == 0 else (1, -round(p.score, 9), p.text), p)
                 for k, p in enumerate(p for p in draft.points if p.new)
             ]
         # The story's quotes numbered across its articles: each story's first quote comes
@@ -150,9 +151,10 @@ def compose(
         summariser=_summariser_names(summaries.values()),
         timezone=topic.timezone,
         # each story's main news first, then their further news, in the stories' order
-        new_developments=tuple(p for _, _, p in sorted(developments, key=lambda d: d[:2]))[
-            :MAX_DEVELOPMENTS
-        ],
+        new_developments=tuple(
+            BriefingPoint(without_dateline(p.text), citations(p.leads))
+            for _, p in sorted(developments, key=lambda d: d[0])[:MAX_DEVELOPMENTS]
+        ),
     )
 
 

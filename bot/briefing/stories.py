@@ -32,6 +32,7 @@ _DATELINE = re.compile(
     r"^\s*[A-Z][\w'’.-]*(?:[ ,]+[A-Z][\w'’.-]*){0,3}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+(?=[A-Z\"“‘])"
 )
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 _CLAUSE_END = re.compile(r"[,;:—–]\s")
 # A sentence that closes a quotation it did not open: "… gone,” she said.'
 _QUOTE_FRAGMENT = re.compile(r"^[^“”\"]*[”](?!\w)")
@@ -118,6 +119,22 @@ def same_fact(a: str, b: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= SAME_FACT
 
 
+def is_new_fact(text: str, previous_facts: Sequence[str]) -> bool:
+    """Whether a point says something the previous briefing did not: no earlier point states
+    its fact, or the one that does lacks one of its figures (the same deal, a new number)."""
+    stems, figures = content_stems(text), _figures(text)
+    if not stems:
+        return text.casefold() not in {old.casefold() for old in previous_facts}
+    return not any(
+        len(stems & content_stems(old)) / len(stems) >= SAME_FACT and figures <= _figures(old)
+        for old in previous_facts
+    )
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
+
+
 def without_dateline(text: str) -> str:
     """A point without the dateline a wire story opens with ("Brussels — The …")."""
     return " ".join(_DATELINE.sub("", text, count=1).split())
@@ -174,7 +191,10 @@ def draft_stories(
     drafts: list[StoryDraft] = []
     for story in cluster(leads):
         candidates = _candidates(story, groups, summaries, window_end, previous_facts)
-        chosen = _choose(candidates, max_points)
+        # A story many separate reports feed carries more news: room for one more point per
+        # two further reports, up to two more.
+        room = max_points + min(2, (len(story) - 1) // 2)
+        chosen = _choose(candidates, room)
         if not chosen:
             continue
         outlets = {a.site_name or a.canonical_url for lead in story for a in groups[lead.id]}
@@ -219,7 +239,7 @@ def _candidates(
         for k, text in enumerate(points):
             if _QUOTE_FRAGMENT.match(text):
                 continue  # the tail of a quotation cut from its start: not a point on its own
-            new = not any(same_fact(text, old) for old in previous_facts)
+            new = is_new_fact(text, previous_facts)
             leans = 0.4 if _LEANS_BACK.match(text) else 0.0  # needs the sentence before it
             score = (
                 -leans

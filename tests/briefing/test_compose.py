@@ -114,3 +114,59 @@ def test_answer_markdown_keeps_citations_and_escapes_the_rest() -> None:
 def test_a_stored_briefing_reads_back_exactly() -> None:
     briefing = build(previous=NOW - timedelta(hours=24))
     assert briefing_from_dict(json.loads(to_json(briefing))) == briefing
+
+
+@pytest.mark.parametrize(
+    ("point", "new"),
+    [
+        # The same fact told again in other words: old.
+        ("Unions said 12,000 steel jobs are at risk, the unions warned on Monday.", False),
+        # The same deal with a new figure: new, although most of its words were briefed.
+        ("Kestria agreed to guarantee 9,000 tonnes of rare-earth oxides a year.", True),
+        # Yesterday's fact inside a longer sentence that adds a decision: new.
+        (
+            "Kaldor will postpone the closure of its Tarrow plant to September after taking "
+            "the aid, and the union called off its strike.",
+            True,
+        ),
+        ("A completely different matter: the port of Orvane reopened.", True),
+    ],
+)
+def test_a_point_is_new_when_it_adds_a_fact_or_a_figure(point: str, new: bool) -> None:
+    from bot.briefing.stories import is_new_fact
+
+    yesterday = (
+        "Steelworkers' unions warned that 12,000 steel jobs are at risk.",
+        "The Union asked Kestria to guarantee 12,000 tonnes of rare-earth oxides a year.",
+        "Kaldor will close its Tarrow plant, and the government offered aid.",
+    )
+    assert is_new_fact(point, yesterday) is new
+
+
+def test_a_story_many_reports_feed_gets_room_for_more_points() -> None:
+    from bot.briefing.stories import draft_stories
+    from tests.helpers.briefings import art, summary
+
+    arts = [art(i, 10, site=f"Outlet {i}") for i in range(1, 6)]
+    facts = [
+        "Negotiators agreed a steel quota of 2.4 million tonnes.",
+        "Brussels will suspend its 25 percent tariff on electronics.",
+        "Unions warned that 12,000 jobs depend on the Tarrow plant.",
+        "Shares in Kaldor rose 5 percent in Frankfurt.",
+        "The legal text will take six weeks to draft.",
+    ]
+    summaries = {a.id: summary(fact) for a, fact in zip(arts, facts, strict=True)}
+
+    def points(n: int) -> int:
+        drafts = draft_stories(
+            {a.id: [a] for a in arts[:n]},
+            summaries,
+            window_end=NOW,
+            previous_facts=(),
+            max_points=3,
+        )
+        assert len(drafts) == 1
+        return len(drafts[0].points)
+
+    # Three points, plus one per two further reports, at most two more.
+    assert [points(n) for n in (1, 3, 5)] == [1, 3, 5]
