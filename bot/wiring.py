@@ -215,6 +215,7 @@ async def _services(
                     usage=usage,
                     max_turns=settings.conversation_turns,
                     reranker=_reranker(settings),
+                    briefings=store.deliveries,
                 ),
                 briefings=BriefingService(
                     store.articles, store.deliveries, summaries, now=now, synthesiser=synthesiser

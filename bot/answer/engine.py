@@ -18,10 +18,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.answer.rerank import Reranker
+from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
 from bot.answer.when import Scope, scope_of
 from bot.errors import LLMError
 from bot.llm import LLM, Completion
@@ -30,6 +32,8 @@ from bot.llm.usage import UsageLog
 from bot.models import SourceRef
 from bot.store.articles import Articles
 from bot.store.chat import Conversations, Turn
+from bot.store.deliveries import Deliveries
+from bot.store.embed import embed
 from bot.store.search import PassageHit, PassageSearch
 from bot.text.grounding import grounded
 from bot.text.match import is_verbatim
@@ -50,6 +54,13 @@ _STOP = frozenset(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
 _FOLLOW_UP = re.compile(r"\b(he|she|they|him|her|them|his|their|that|it|this|after that)\b", re.I)
+_CHANGED = re.compile(
+    r"\bwhat(?:'s|’s| is| has)?\s+(?:new|changed|happened)\b|\bwhat changed\b|\banything new\b|"
+    r"\bnew since\b|\bchanged since\b",
+    re.IGNORECASE,
+)
+_CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen"}
+RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
 _SAY = re.compile(r"\b(say|said|says|quote|quoted|told|tell|react|comment)\w*\b", re.I)
 
 
@@ -134,8 +145,10 @@ class QuestionEngine:
         max_turns: int = 6,
         prompt: Prompt | None = None,
         reranker: Reranker | None = None,
+        briefings: Deliveries | None = None,
     ) -> None:
         self.reranker = reranker
+        self.briefings = briefings
         self.articles = articles
         self.search = search
         self.conversations = conversations
@@ -162,56 +175,137 @@ class QuestionEngine:
         )
         own = content_terms(question)
         context: list[str] = []
-        if _FOLLOW_UP.search(question) or not own:
+        if _FOLLOW_UP.search(question) or not read_question(question).terms:
             context = [t for t in _history_terms(history) if t not in own]
         scope = scope_of(question, self.now(), zone)
-        hits = await self._retrieve(topic, own + context, scope)
-        names = named_terms(question)
-        good = [h for h in hits if enough(own or context, h, names)]
-        if context:  # a follow-up must still be about the same people
-            good = [h for h in good if coverage(context, h) > 0]
-        if not good:
+        changed = await self._what_changed(question, topic) if _CHANGED.search(question) else None
+        if changed is not None:
+            await self._remember(conversation, question, changed)
+            return replace(changed, conversation=conversation, timezone=zone)
+        query = " ".join([question, *context])
+        hits = await self._retrieve(topic, own + context, scope, query)
+        evidence = _evidence(question, context, hits, embed([query])[0])
+        good_hits = list({e.hit.id: e.hit for e in evidence}.values())
+        if not evidence:
             answer = await self._refusal(question, hits)
         elif self.llm is not None:
-            answer = await self._llm_answer(question, topic_title or topic or "", history, good)
+            answer = await self._llm_answer(
+                question, topic_title or topic or "", history, good_hits
+            )
         else:
-            answer = await self._extractive(question, own, good, context)
+            answer = await self._extractive(question, evidence)
         answer = replace(answer, conversation=conversation, timezone=zone)
+        await self._remember(conversation, question, answer)
+        return answer
+
+    async def _remember(self, conversation: str | None, question: str, answer: Answer) -> None:
         if conversation:
             at = self.now()
             await self.conversations.add_turn(conversation, "user", question, at)
             await self.conversations.add_turn(
                 conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
             )
-        return answer
+
+    async def _what_changed(self, question: str, topic: str | None) -> Answer | None:
+        """"What changed (since yesterday)?" from the newest briefing's new developments (the
+        facts its previous briefing did not have), narrowed to what the question names; None
+        when there is no briefing to answer from."""
+        if self.briefings is None or topic is None:
+            return None
+        stored = await self.briefings.last_briefing(topic)
+        if stored is None:
+            return None
+        payload = stored.payload
+        points = [p for p in payload.get("new_since_last", []) if p.get("citations")]
+        about = {stem(w) for w in read_question(question).terms} - _CHANGE_WORDS
+        if about:
+            points = [p for p in points if _mentions_any(about, stems(p["text"]))]
+        if not points:
+            return None  # nothing new on that: retrieval may still find something
+        sources = {int(r["n"]): r for r in payload.get("sources", [])}
+        renumber: dict[int, SourceRef] = {}
+        parts = []
+        for point in points[:5]:
+            cited = []
+            for n in point["citations"]:
+                r = sources.get(int(n))
+                if r is None:
+                    continue
+                if n not in renumber:
+                    published = r.get("published_at")
+                    renumber[n] = SourceRef(
+                        len(renumber) + 1,
+                        int(r.get("article_id", 0)),
+                        r["title"],
+                        r["url"],
+                        r.get("site"),
+                        datetime.fromisoformat(published) if published else None,
+                    )
+                cited.append(renumber[n].n)
+            if cited:
+                parts.append(point["text"] + " " + "".join(f"[{c}]" for c in cited))
+        if not parts:
+            return None
+        return Answer(
+            question=question,
+            text=" ".join(parts),
+            answered=True,
+            sources=tuple(sorted(renumber.values(), key=lambda r: r.n)),
+        )
 
     async def _retrieve(
-        self, topic: str | None, terms: list[str], scope: Scope
+        self, topic: str | None, terms: list[str], scope: Scope, query: str = ""
     ) -> list[PassageHit]:
-        hits = await self.search.search_passages(
+        """Passages by words (BM25) and by meaning (static embeddings), fused by reciprocal
+        rank, each hit carrying its similarity to the question."""
+        query = query or " ".join(terms)
+        vector = embed([query])[0]
+        by_words = await self.search.search_passages(
             topic, terms, since=scope.since, until=scope.until, limit=40
         )
-        if scope.recent and hits:
-            newest = max(h.at for h in hits)
+        by_meaning = await self.search.similar(
+            topic, vector, since=scope.since, until=scope.until, limit=40
+        )
+        fused: dict[int, float] = {}
+        hits: dict[int, PassageHit] = {}
+        for ranking in (by_words, by_meaning):
+            for n, hit in enumerate(ranking):
+                fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + n)
+                hits.setdefault(hit.id, hit)
+        if not hits:
+            return []
+        ordered = sorted(hits.values(), key=lambda h: (-fused[h.id], h.id))
+        similarity = embed([f"{h.title}. {h.text}" for h in ordered]) @ vector
+        ranked = [
+            replace(h, rank=-fused[h.id], similarity=float(s))
+            for h, s in zip(ordered, similarity, strict=True)
+        ]
+        if scope.recent:
+            newest = max(h.at for h in ranked)
 
             def score(h: PassageHit) -> float:
                 age_days = (newest - h.at).total_seconds() / 86400
-                return -h.rank + 2.0 * math.exp(-age_days)
+                return -h.rank * RRF_K + 0.5 * math.exp(-age_days)
 
-            hits.sort(key=score, reverse=True)
-        if self.reranker is not None and hits:
-            top = hits[:20]
-            order = await self.reranker.order(
-                " ".join(terms), [f"{h.title}. {h.text}" for h in top]
-            )
-            hits = [top[i] for i in order] + hits[20:]
+            ranked.sort(key=score, reverse=True)
+        if self.reranker is not None:
+            top = ranked[:20]
+            order = await self.reranker.order(query, [f"{h.title}. {h.text}" for h in top])
+            ranked = [top[i] for i in order] + ranked[20:]
         per_article: dict[int, int] = {}
         chosen = []
-        for hit in hits:
+        for hit in ranked:
             if per_article.get(hit.article_id, 0) < 2:
                 per_article[hit.article_id] = per_article.get(hit.article_id, 0) + 1
                 chosen.append(hit)
-        return chosen[:8]
+        return chosen[:12]
+
+    async def _offline(self, question: str, hits: Sequence[PassageHit]) -> Answer:
+        """The extractive answer from the same passages (when the model fails)."""
+        evidence = _evidence(question, [], hits, embed([question])[0])
+        if not evidence:
+            return await self._refusal(question, hits)
+        return await self._extractive(question, evidence)
 
     async def _refs(self, hits: Sequence[PassageHit]) -> _Numbered:
         numbered = _Numbered(list(hits))
@@ -226,7 +320,7 @@ class QuestionEngine:
                     n,
                     article.id,
                     article.title,
-                    article.url,
+                    article.canonical_url or article.url,  # no tracking, no fragment
                     article.site_name,
                     article.published_at or article.fetched_at,
                 )
@@ -243,44 +337,27 @@ class QuestionEngine:
             closest=tuple(closest),
         )
 
-    async def _extractive(
-        self,
-        question: str,
-        terms: list[str],
-        hits: list[PassageHit],
-        context: Sequence[str] = (),
-    ) -> Answer:
-        numbered = await self._refs(hits[:5])
-        wants_quote = bool(_SAY.search(question))
-        stems = {_stem(t) for t in terms}
-        context_stems = {_stem(t) for t in context} - stems
-        scored: list[tuple[float, int, str, int]] = []
-        for order, hit in enumerate(numbered.hits):
-            for sentence in split_sentences(hit.text):
-                words = {_stem(w) for w in _WORD.findall(sentence.text)}
-                overlap = len(stems & words)
-                if not overlap and stems:
-                    continue
-                # The question's own words decide; a follow-up's context only breaks ties.
-                value = 10.0 * overlap + len(context_stems & words) - 0.1 * order
-                if wants_quote and quoted_regions(sentence.text):
-                    value += 0.5
-                scored.append((value, order, sentence.text, numbered.ref_of_hit[hit.id]))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        picked: list[tuple[str, int]] = []
-        for _, _, text, ref in scored:
-            clean = " ".join(text.split())
-            if all(clean != p[0] for p in picked):
-                picked.append((clean, ref))
-            if len(picked) == 3:
-                break
-        body = " ".join(f"{text} [{ref}]" for text, ref in picked)
-        used = sorted({ref for _, ref in picked})
+    async def _extractive(self, question: str, evidence: Sequence[_Evidence]) -> Answer:
+        """The sentences that answer, best first; a sentence syndicated copies repeat is said
+        once and cited to all of them; sources numbered in order of first use."""
+        picked: list[tuple[str, list[_Evidence]]] = []
+        for e in evidence:
+            twin = next((p for p in picked if _same_sentence(p[0], e.text)), None)
+            if twin is not None:
+                twin[1].append(e)
+            elif len(picked) < 3 and (not picked or e.score >= evidence[0].score - 0.6):
+                picked.append((e.text, [e]))
+        hits = [e.hit for _, group in picked for e in group]
+        numbered = await self._refs(hits)
+        parts = []
+        for text, group in picked:
+            refs = dict.fromkeys(numbered.ref_of_hit[e.hit.id] for e in group)
+            parts.append(f"{text} " + "".join(f"[{r}]" for r in refs))
         return Answer(
             question=question,
-            text=body,
+            text=" ".join(parts),
             answered=True,
-            sources=tuple(numbered.refs[n] for n in used),
+            sources=tuple(numbered.refs.values()),
         )
 
     async def _llm_answer(
@@ -307,22 +384,19 @@ class QuestionEngine:
             reply = _LLMAnswer.model_validate_json(completion.text.strip().strip("`"))
         except (LLMError, ValidationError) as exc:
             log.warning("answering offline: %s", getattr(exc, "reason", "invalid JSON"))
-            terms = content_terms(question)
-            offline = await self._extractive(question, terms, hits)
-            return replace(offline, degraded=True)
+            return replace(await self._offline(question, hits), degraded=True)
         finally:
             if self.usage is not None:
                 await self.usage.record("answer", self.prompt.id, self.llm.model, completion)
         if not reply.answered:
             return await self._refusal(question, hits)
-        return await self._checked(question, reply, numbered, content_terms(question), hits)
+        return await self._checked(question, reply, numbered, hits)
 
     async def _checked(
         self,
         question: str,
         reply: _LLMAnswer,
         numbered: _Numbered,
-        terms: list[str],
         hits: list[PassageHit],
     ) -> Answer:
         """Keep only citations to passages given; drop sentences whose quotes are not verbatim;
@@ -352,7 +426,7 @@ class QuestionEngine:
                 # What the model wrote is not all in the coverage (an obeyed injection, a
                 # guess): the extractive answer stands in for it, marked degraded.
                 log.warning("answer sentence refused: %s", check.reason)
-                return replace(await self._extractive(question, terms, hits), degraded=True)
+                return replace(await self._offline(question, hits), degraded=True)
             used.update(refs)
             kept.append(text + " " + "".join(f"[{r}]" for r in refs))
         if not kept:
@@ -364,6 +438,69 @@ class QuestionEngine:
             sources=tuple(numbered.refs[n] for n in sorted(used)),
             answerer=f"llm:{self.llm.model if self.llm else ''}",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """A sentence of a retrieved passage that answers the question, and how well."""
+
+    text: str
+    hit: PassageHit
+    score: float
+
+
+# A sentence answers when it has the kind of thing asked for and covers enough of the
+# question: most of its words, or some of them and most of its meaning.
+COVERED = 0.6
+PARTLY = 0.34
+CLOSE_IN_MEANING = 0.55
+
+
+def _evidence(
+    question: str, context: Sequence[str], hits: Sequence[PassageHit], vector: Any
+) -> list[_Evidence]:
+    """The sentences of the passages that answer the question, best first."""
+    asked = read_question(question)
+    context_stems = {stem(t) for t in context} - set(asked.terms)
+    if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
+        return []  # nothing asked but numbers or stopwords: nothing worth quoting
+    rows: list[tuple[str, PassageHit]] = []
+    for hit in hits:
+        if not names_in(asked, f"{hit.title} {hit.text}"):
+            continue
+        if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
+            continue  # a follow-up must stay with the people and things it follows
+        rows += [(" ".join(s.text.split()), hit) for s in split_sentences(hit.text)]
+    if not rows:
+        return []
+    meaning = embed([text for text, _ in rows]) @ vector
+    found: list[_Evidence] = []
+    for (text, hit), similarity in zip(rows, meaning, strict=True):
+        if not has_kind(text, asked.wants):
+            continue
+        if asked.focus and asked.focus not in stems(text):
+            continue  # a figure of something else
+        words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
+        own = term_coverage(asked, words) if asked.terms else 0.0
+        extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
+        cover = own if asked.terms else extra
+        if not (cover >= COVERED or (cover >= PARTLY and similarity >= CLOSE_IN_MEANING)):
+            continue
+        score = cover + float(similarity) + 0.2 * extra + 0.1 * hit.similarity
+        found.append(_Evidence(text, hit, score))
+    found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
+    return found
+
+
+def _mentions_any(wanted: set[str], found: set[str]) -> bool:
+    """Whether any wanted stem is found, or begins a found word ("chip" in "chipmaking")."""
+    return any(w in found or (len(w) >= 4 and any(f.startswith(w) for f in found)) for w in wanted)
+
+
+def _same_sentence(a: str, b: str) -> bool:
+    """The same sentence told by syndicated copies (most of the words shared)."""
+    x, y = stems(a), stems(b)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= 0.8
 
 
 def _history_terms(history: Sequence[Turn]) -> list[str]:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from bot.models import Article, Summary
 from bot.store import schema
 from bot.store.db import Database, row_to, utc
+from bot.store.embed import embed, to_blob
 from bot.store.passages import chunk_passages
 
 
@@ -254,6 +255,7 @@ class Articles:
                     .values(last_seen_at=article.fetched_at)
                 )
             chunks = chunk_passages(article.text)
+            vectors = embed([f"{article.title}. {chunk}" for chunk in chunks])
             if chunks:
                 await conn.execute(
                     schema.passages.insert(),
@@ -265,8 +267,9 @@ class Articles:
                             "title": article.title,
                             "text": chunk,
                             "at": article.published_at or article.fetched_at,
+                            "embedding": to_blob(vector),
                         }
-                        for i, chunk in enumerate(chunks)
+                        for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
                     ],
                 )
         return article_id, story_id

@@ -67,11 +67,30 @@ def _sqlite_fts(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+# The passages table as migration 4 created it (migration 9 adds `embedding`); `articles`
+# is named only so the foreign key resolves.
+_V4 = sa.MetaData()
+sa.Table("articles", _V4, sa.Column("id", sa.Integer, primary_key=True))
+_PASSAGES_V4 = sa.Table(
+    "passages",
+    _V4,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", schema.UTCDateTime, nullable=False),
+    sa.UniqueConstraint("article_id", "seq", name="uq_passages_article_seq"),
+    sa.Index("ix_passages_topic_at", "topic", "at"),
+)
+
+
 def _passages(conn: Connection) -> None:
     """Passages for retrieval (FTS5 with BM25 on SQLite), backfilled from stored articles."""
     from bot.store.passages import chunk_passages
 
-    schema.passages.create(conn, checkfirst=True)
+    _PASSAGES_V4.create(conn, checkfirst=True)
     schema.conversation_turns.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         for statement in (
@@ -106,7 +125,7 @@ def _passages(conn: Connection) -> None:
             for i, text in enumerate(chunk_passages(row.text))
         ]
         if values:
-            conn.execute(schema.passages.insert(), values)
+            conn.execute(_PASSAGES_V4.insert(), values)
 
 
 def _chat(conn: Connection) -> None:
@@ -139,6 +158,29 @@ def _run_claims(conn: Connection) -> None:
     schema.run_claims.create(conn, checkfirst=True)
 
 
+def _passage_embeddings(conn: Connection) -> None:
+    """Passages get their meaning as a vector (bot/store/embed.py), computed now for the
+    passages already stored, in batches."""
+    from bot.store.embed import embed, to_blob
+
+    kind = "BYTEA" if conn.dialect.name == "postgresql" else "BLOB"
+    conn.exec_driver_sql(f"ALTER TABLE passages ADD COLUMN embedding {kind}")
+    p = schema.passages
+    last = 0
+    while True:
+        rows = conn.execute(
+            sa.select(p.c.id, p.c.title, p.c.text).where(p.c.id > last).order_by(p.c.id).limit(500)
+        ).all()
+        if not rows:
+            return
+        vectors = embed([f"{r.title}. {r.text}" for r in rows])
+        conn.execute(
+            p.update().where(p.c.id == sa.bindparam("pid")).values(embedding=sa.bindparam("vec")),
+            [{"pid": r.id, "vec": to_blob(v)} for r, v in zip(rows, vectors, strict=True)],
+        )
+        last = rows[-1].id
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
@@ -148,6 +190,7 @@ MIGRATIONS: list[Migration] = [
     (6, "conversation references for proactive posts", _conversation_refs),
     (7, "PostgreSQL text search over passages", _postgres_search),
     (8, "run claims shared by replicas", _run_claims),
+    (9, "passage embeddings for meaning-aware retrieval", _passage_embeddings),
 ]
 
 

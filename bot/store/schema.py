@@ -176,6 +176,8 @@ passages = sa.Table(
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
+    # float16 unit vector of "title. text" (bot/store/embed.py), for meaning-aware retrieval
+    sa.Column("embedding", sa.LargeBinary, nullable=True),
     sa.UniqueConstraint("article_id", "seq", name="uq_passages_article_seq"),
     sa.Index("ix_passages_topic_at", "topic", "at"),
 )

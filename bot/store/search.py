@@ -1,5 +1,10 @@
 """Passage search for answers: SQLite FTS5 (BM25) and PostgreSQL tsvector (ts_rank weighted by
-inverse document frequency) side by side, behind one method.
+inverse document frequency) side by side, behind one method; and search by meaning over the
+passages' stored vectors (`similar`), which the answer engine fuses with it.
+
+The vectors of the newest passages of each topic (up to VECTORS_PER_TOPIC) are held in memory
+and topped up with the passages stored since the last search, so a search by meaning is one
+matrix product, not a table scan.
 """
 
 from __future__ import annotations
@@ -9,11 +14,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from bot.store.db import Database, utc
+from bot.store.embed import DIM, from_blobs
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +36,25 @@ class PassageHit:
     text: str
     at: datetime
     rank: float
+    similarity: float = 0.0  # cosine similarity to the question, when the engine computed it
 
 
 # PostgreSQL retrieval: a term in fewer passages than RARE picks candidates; at most
 # CANDIDATES passages are ranked per question.
 RARE = 2000
 CANDIDATES = 5000
+# Passages per topic whose vectors are kept in memory for search by meaning (~1 kB each).
+VECTORS_PER_TOPIC = 60_000
+
+
+@dataclass
+class _Vectors:
+    """One topic's passage vectors in memory, in id order."""
+
+    ids: NDArray[np.int64]
+    at: NDArray[np.float64]  # POSIX seconds
+    matrix: NDArray[np.float32]
+    last_id: int = 0
 
 
 class PassageSearch:
@@ -39,6 +62,83 @@ class PassageSearch:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._vectors: dict[str | None, _Vectors] = {}
+
+    async def similar(
+        self,
+        topic: str | None,
+        vector: NDArray[np.float32],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+    ) -> list[PassageHit]:
+        """Passages closest in meaning to a unit vector, best first (`rank` is minus the
+        cosine similarity), from relevant articles of the topic, optionally in a time range."""
+        index = await self._load_vectors(topic)
+        if not len(index.ids):
+            return []
+        scores = index.matrix @ vector.astype(np.float32)
+        if since is not None:
+            scores[index.at < since.timestamp()] = -2.0
+        if until is not None:
+            scores[index.at > until.timestamp()] = -2.0
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        chosen = {int(index.ids[i]): float(scores[i]) for i in top if scores[i] > -2.0}
+        if not chosen:
+            return []
+        t = sa.table(
+            "passages",
+            sa.column("id"),
+            sa.column("article_id"),
+            sa.column("title"),
+            sa.column("text"),
+            sa.column("at"),
+        )
+        async with self.db.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(t.c.id, t.c.article_id, t.c.title, t.c.text, t.c.at).where(
+                        t.c.id.in_(list(chosen))
+                    )
+                )
+            ).all()
+        hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), -chosen[r[0]]) for r in rows]
+        return sorted(hits, key=lambda h: (h.rank, h.id))
+
+    async def _load_vectors(self, topic: str | None) -> _Vectors:
+        """The topic's vectors, topped up with passages stored since the last call."""
+        index = self._vectors.get(topic)
+        if index is None:
+            index = _Vectors(
+                np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros((0, DIM), np.float32)
+            )
+            self._vectors[topic] = index
+        conditions = ["a.relevant = 1" if self.db.dialect == "sqlite" else "a.relevant"]
+        params: dict[str, Any] = {"last": index.last_id, "cap": VECTORS_PER_TOPIC}
+        conditions.append("p.id > :last")
+        if topic is not None:
+            conditions.append("p.topic = :topic")
+            params["topic"] = topic
+        sql = (
+            "SELECT p.id, p.at, p.embedding FROM passages p JOIN articles a "
+            f"ON a.id = p.article_id WHERE {' AND '.join(conditions)} "
+            "ORDER BY p.id DESC LIMIT :cap"
+        )
+        async with self.db.engine.connect() as conn:
+            rows = list(reversed((await conn.execute(sa.text(sql), params)).all()))
+        if rows:
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            at = np.array([utc(r[1]).timestamp() for r in rows], dtype=np.float64)
+            matrix = from_blobs([r[2] for r in rows])
+            keep = max(0, VECTORS_PER_TOPIC - len(ids))
+            index.ids = np.concatenate([index.ids[len(index.ids) - keep :], ids])
+            index.at = np.concatenate([index.at[len(index.at) - keep :], at])
+            index.matrix = np.concatenate([index.matrix[len(index.matrix) - keep :], matrix])
+            index.last_id = int(ids[-1])
+        return index
 
     async def search_passages(
         self,

@@ -185,3 +185,26 @@ async def test_old_turns_are_dropped_from_the_prompt(
         await questions.ask(q, topic="eu-us-steel", conversation="c")
     last_prompt = fake_llm.requests[-1]["messages"][1]["content"]
     assert "Kovalenko" in last_prompt and "Whitcombe say about steel" not in last_prompt
+
+
+@pytest.mark.parametrize("question", ["1", "?", "the", "steel steel steel"])
+async def test_a_question_that_matches_nothing_worth_quoting_is_refused(
+    corpus: Store, clock: Clock, question: str
+) -> None:
+    answer = await engine(corpus, clock).ask(question, topic="eu-us-steel")
+    assert answer.text.strip()
+    if question != "steel steel steel":
+        assert not answer.answered and not answer.sources
+
+
+async def test_a_reworded_question_is_found_by_meaning(corpus: Store, clock: Clock) -> None:
+    """The article says "jobs at risk"; the question says "positions threatened": BM25 alone
+    has one word in common, the meaning of the passage carries the rest."""
+    hits = await engine(corpus, clock)._retrieve(
+        "eu-us-steel",
+        ["positions", "threatened", "steelworkers"],
+        scope_of("", clock.now()),
+        "How many steelworkers' positions are threatened?",
+    )
+    assert any("12,000" in h.text for h in hits[:3])
+    assert all(-1.0 <= h.similarity <= 1.0 for h in hits)

@@ -1,0 +1,205 @@
+"""Which sentence answers a question: pure functions of text, no store, no model.
+
+A question is read for its content words (stemmed, with the common synonyms of news writing
+folded together, so "shuts" meets "close" and "walkout" meets "strike"), the names it
+mentions, and what kind of answer it wants (a figure, a time, a person, someone's words). A
+sentence answers when it has that kind of thing and enough of the question's words; names
+must all be in its passage. The answer engine adds similarity of meaning on top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_STOP = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    has have had do does did it its this that these those he she they we you i me my his her
+    their our your what which who whom whose when where why how will would could should can
+    may might must about into over after before since than then there here so if not no any
+    all some more most say said says tell told latest newest recent recently today yesterday
+    week last past days day now currently exactly please also just happen happened much many
+    big far long supposed able going still yet get got make made new next being one there's
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# Words news writing uses for the same thing (each group folds to its first word).
+_SYNONYMS = [
+    "close shut shutdown closure",
+    "strike walkout stoppage",
+    "rise climb jump gain increase up surge rally",
+    "fall drop slump slide lose decline tumble plunge down sink",
+    "big large huge major",
+    "biggest largest",
+    "tool equipment machine machinery",
+    "firm company business group",
+    "maker manufacturer producer",
+    "job worker employee staff employ workforce",
+    "tariff duty levy",
+    "deal agreement accord pact framework",
+    "talk negotiation",
+    "chief head boss",
+    "rule regulation requirement",
+    "curb restriction control limit",
+    "aid subsidy support lifeline",
+    "president head",
+    "say state declare announce claim tell",
+    "offer propose",
+    "threaten warn",
+    "ask request demand",
+    "start begin open",
+    "end finish",
+    "sign signing",
+    "promise pledge guarantee commit",
+    "delay postpone defer",
+    "price cost",
+    "licence license permit",
+    "sale revenue",
+]
+_IRREGULAR = {
+    "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
+    "fallen": "fall", "lost": "lose", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "won": "win", "went": "go", "gone": "go", "told": "tell", "shut": "shut",
+    "cut": "cut", "set": "set", "put": "put", "hit": "hit", "led": "lead", "paid": "pay",
+    "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
+    "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
+}  # fmt: skip
+_FOLD: dict[str, str] = {}
+for _group in _SYNONYMS:
+    _words = _group.split()
+    for _w in _words:
+        _FOLD.setdefault(_w, _words[0])
+
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|half|quarter|dozen)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"tonight|yesterday|week|month|year|morning|evening|night|noon|midnight|spring|summer|"
+    r"autumn|winter|\d{1,2}:\d{2}|(?:19|20)\d{2}|hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"[“”\"]")
+_CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
+
+
+def stem(word: str) -> str:
+    """A word folded to its stem and synonym group ("closing", "shuts" -> "close")."""
+    w = word.casefold().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = _IRREGULAR.get(w, w)
+    if w in _FOLD:
+        return _FOLD[w]
+    for suffix, keep in (
+        ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
+        ("er", ""), ("ly", ""),
+    ):  # fmt: skip
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            base = w[: len(w) - len(suffix)] + keep
+            for candidate in (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else ""):
+                if candidate and candidate in _FOLD:
+                    return _FOLD[candidate]
+            return _FOLD.get(base, base[:6])
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]  # "agree" and "agreed", "licence" and "licences" meet
+    return w[:6]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text)}
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a question asks: its content stems, the names it mentions, the kind of answer."""
+
+    terms: tuple[str, ...]  # content stems (names included)
+    names: tuple[str, ...]  # folded words of capitalised names after the first word
+    wants: str  # "figure", "time", "person", "words" or ""
+    focus: str = ""  # the stem of the thing counted or priced ("how many jobs" -> "job")
+
+
+def read_question(question: str) -> Asked:
+    words = _WORD.findall(question)
+    terms: dict[str, None] = {}
+    for w in words:
+        low = w.casefold()
+        if low in _STOP or (len(low) <= 2 and not low.isdigit()):
+            continue
+        terms.setdefault(stem(w), None)
+    names = tuple(
+        dict.fromkeys(
+            w.casefold()
+            for w in words[1:]
+            if w[:1].isupper() and w.casefold() not in _STOP and not w.isupper()
+        )
+    )
+    q = question.casefold()
+    wants = ""
+    if re.search(r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
+                 r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b", q):
+        wants = "figure"
+    elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow long\b|\bfor how long\b", q):
+        wants = "time"
+    elif re.search(r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told)"
+                   r"\b", q):
+        wants = "words"
+    elif re.search(r"^\s*who\b|\bwhich (?:firm|company|country|minister|official)\b", q):
+        wants = "person"
+    return Asked(tuple(terms), names, wants, _focus(q))
+
+
+_AUX = (
+    r"(?:do|does|did|is|are|was|were|will|would|has|have|had|can|could|should|might|must|"
+    r"of|per|in|on|at|for|to|from|a|an|the)"
+)
+
+
+def _focus(q: str) -> str:
+    """The head of the noun phrase a figure question counts: "how many export licences has
+    ..." -> licences; "what price per tonne" -> price. Empty when there is none."""
+    m = re.search(
+        rf"\b(?:how (?:many|much)|what (?:price|share|percentage|number|amount|rate))"
+        rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{0,3}})",
+        q,
+    )
+    if m is None:
+        return ""
+    if m.group(0).startswith("what "):
+        return stem(m.group(0).split()[1])
+    words = m.group(1).split()
+    return stem(words[-1]) if words else ""
+
+
+def has_kind(sentence: str, wants: str) -> bool:
+    """Whether a sentence holds the kind of thing the question wants."""
+    if wants == "figure":
+        return bool(_NUMBER.search(sentence))
+    if wants == "time":
+        return bool(_TIME.search(sentence))
+    if wants == "words":
+        return bool(_QUOTE.search(sentence)) or bool(
+            re.search(r"\b(?:said|says|told|added|warned|argued|stated|declared)\b", sentence)
+        )
+    if wants == "person":
+        return len(_CAPITAL.findall(sentence[1:])) > 0
+    return True
+
+
+def term_coverage(asked: Asked, text_stems: Iterable[str]) -> float:
+    """The share of the question's content stems present."""
+    if not asked.terms:
+        return 0.0
+    present = set(text_stems)
+    return sum(1 for t in asked.terms if t in present) / len(asked.terms)
+
+
+def names_in(asked: Asked, text: str) -> bool:
+    """Every name of the question is in the text (a name's words, case-folded)."""
+    words = {w.casefold().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text)}
+    return all(n.removesuffix("'s").removesuffix("’s") in words for n in asked.names)

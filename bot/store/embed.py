@@ -1,0 +1,72 @@
+"""Static word embeddings for meaning-aware retrieval: WordLlama (numpy only, no torch), whose
+weights and tokenizer ship inside its wheel.
+
+Vectors are unit length, so a dot product is the cosine similarity; they are kept in the
+database as float16 blobs, computed once when a passage is stored. The model is loaded once
+per process, lazily, and never downloads anything: WordLlama's loader looks for its tokenizer
+in a cache folder first, so it is pointed at the installed package's own folder with downloads
+disabled. A missing package is a one-line ConfigError naming the fix.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+DIM = 256
+_lock = threading.Lock()
+
+
+class EmbeddingModelError(ConfigError):
+    """The word-embedding model that retrieval needs is not installed."""
+
+
+@cache
+def _model() -> Any:
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    except ImportError:
+        raise EmbeddingModelError(
+            "meaning-aware retrieval needs wordllama: run `pip install briefbot` "
+            "(or `pip install wordllama`)"
+        ) from None
+    folder = Path(wordllama.__file__).resolve().parent
+    try:
+        return WordLlama.load(cache_dir=folder, disable_download=True, dim=DIM)
+    except (FileNotFoundError, ValueError) as exc:
+        raise EmbeddingModelError(f"the wordllama model could not be loaded: {exc}") from None
+
+
+def embed(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Unit vectors of the texts, one row each (zeros for an empty text)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _model()
+    with _lock:  # the tokenizer is not documented as thread-safe
+        vectors = np.asarray(model.embed(list(texts), norm=True), dtype=np.float32)
+    return np.nan_to_num(vectors)
+
+
+def to_blob(vector: NDArray[np.float32]) -> bytes:
+    """A vector as stored: float16, little-endian."""
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def from_blobs(blobs: Sequence[bytes | None]) -> NDArray[np.float32]:
+    """Stored vectors as one matrix (a missing or damaged blob becomes a zero row)."""
+    out = np.zeros((len(blobs), DIM), dtype=np.float32)
+    for i, blob in enumerate(blobs):
+        if blob is not None and len(blob) == 2 * DIM:
+            out[i] = np.frombuffer(blob, dtype="<f2")
+    return out

@@ -1,0 +1,119 @@
+"""The question evaluation: the three scenario days' coverage stored as collection stores it,
+each day's briefing made at its time, then every question of tests/fixtures/questions.json
+asked at that day's briefing time (follow-ups in the conversation of the question they follow).
+
+A question that can be answered is answered right when the answer says every string it must
+contain and cites one of the articles that say it; one that cannot must be refused. Used by
+tests/answer/test_question_eval.py (the gate) and bench/answer_eval.py (the figures)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answer import Answer, QuestionEngine
+from bot.store import Store
+from tests.briefing.test_scenario import SCENARIO, TOPIC, _service, _store
+from tests.helpers.clock import Clock
+from tests.scenario import Question, load_questions
+
+QUESTIONS = load_questions()
+
+
+@dataclass
+class Result:
+    question: Question
+    answer: Answer
+
+    @property
+    def right(self) -> bool:
+        q, a = self.question, self.answer
+        if not q.answerable:
+            return not a.answered
+        wanted = {x.url.split("?")[0] for x in SCENARIO.articles if x.id in q.source_ids}
+        cited = {s.url.split("?")[0].split("#")[0] for s in a.sources}
+        text = a.text.casefold()
+        return (
+            a.answered
+            and all(m.casefold() in text for m in q.must_contain)
+            and bool(cited & wanted)
+        )
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+
+    def share(self, *, answerable: bool, **only: object) -> tuple[int, int]:
+        chosen = [
+            r
+            for r in self.results
+            if r.question.answerable is answerable
+            and all(getattr(r.question, k) == v for k, v in only.items())
+        ]
+        return sum(r.right for r in chosen), len(chosen)
+
+    def lines(self) -> list[str]:
+        right, total = self.share(answerable=True)
+        refused, unanswerable = self.share(answerable=False)
+        reworded = self.share(answerable=True, reworded=True)
+        out = [
+            f"answerable answered right {right}/{total} ({100 * right / max(total, 1):.1f} %), "
+            f"reworded {reworded[0]}/{reworded[1]}, unanswerable refused "
+            f"{refused}/{unanswerable}"
+        ]
+        kinds = Counter(r.question.kind for r in self.results if r.question.answerable)
+        for kind in sorted(kinds):
+            got = sum(
+                r.right for r in self.results if r.question.kind == kind and r.question.answerable
+            )
+            out.append(f"  {kind:<13} {got}/{kinds[kind]}")
+        return out
+
+    def wrong(self) -> list[str]:
+        return [
+            f"{r.question.id}: {r.question.question!r} -> answered={r.answer.answered} "
+            f"{r.answer.text[:200]!r}"
+            for r in self.results
+            if not r.right
+        ]
+
+
+async def evaluate(folder: Path | None = None) -> Report:
+    folder = folder or Path(tempfile.mkdtemp())
+    store = Store.from_url(f"sqlite+aiosqlite:///{folder / 'questions.db'}")
+    await store.db.migrate()
+    clock = Clock(SCENARIO.days[0].window_start)
+    briefings = _service(store, clock)
+    engine = QuestionEngine(
+        store.articles, store.search, store.chat, now=clock.now, briefings=store.deliveries
+    )
+    stored: dict[str, int] = {}
+    report = Report()
+    by_id = {q.id: q for q in QUESTIONS}
+
+    def root(q: Question) -> str:
+        while q.previous is not None:
+            q = by_id[q.previous]
+        return q.id
+
+    try:
+        for day in SCENARIO.days:
+            await _store(
+                store, [a for a in SCENARIO.articles if day.contains(a.fetched_at)], stored
+            )
+            clock.current = day.briefing_at
+            await briefings.brief(TOPIC)
+            for q in (q for q in QUESTIONS if q.day == day.day):
+                answer = await engine.ask(
+                    q.question,
+                    topic=TOPIC.name,
+                    zone=SCENARIO.timezone,
+                    conversation=f"{day.day}-{root(q)}",
+                )
+                report.results.append(Result(q, answer))
+    finally:
+        await store.close()
+    return report

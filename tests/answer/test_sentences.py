@@ -1,0 +1,54 @@
+"""Reading a question (what it asks for, what it counts) and folding words to stems and
+synonyms: pure."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.sentences import has_kind, names_in, read_question, stem, term_coverage
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("shuts", "closing"),
+        ("walkout", "strike"),
+        ("climbed", "rose"),
+        ("agreed", "agree"),
+        ("companies", "firm"),
+        ("equipment", "tools"),
+        ("biggest", "largest"),
+    ],
+)
+def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
+    assert stem(a) == stem(b)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants", "focus"),
+    [
+        ("How many jobs will go if the plant shuts?", "figure", stem("jobs")),
+        ("How many export licences has the Union granted so far?", "figure", stem("licence")),
+        ("What price per tonne will buyers pay?", "figure", stem("price")),
+        ("How much did the index lose on Monday?", "figure", ""),
+        ("When does the walkout start?", "time", ""),
+        ("For how long?", "time", ""),
+        ("What did Ilse Marrow say about the chip rule?", "words", ""),
+        ("Who is Odile Marchetti?", "person", ""),
+        ("Is the tariff still going ahead?", "", ""),
+    ],
+)
+def test_what_a_question_asks_for(question: str, wants: str, focus: str) -> None:
+    asked = read_question(question)
+    assert (asked.wants, asked.focus) == (wants, focus)
+
+
+def test_names_and_kinds() -> None:
+    asked = read_question("What did Ilse Marrow say about Heliant's sales?")
+    assert asked.names == ("ilse", "marrow", "heliant's")
+    assert names_in(asked, "Ilse Marrow said Heliant’s sales would fall.")
+    assert not names_in(asked, "Ilse Brandt said Heliant’s sales would fall.")
+    assert has_kind("Sales fell 11 percent.", "figure")
+    assert not has_kind("Sales fell sharply.", "figure")
+    assert has_kind("The strike starts on Thursday.", "time")
+    assert term_coverage(read_question("When does the walkout start?"), {stem("strike")}) == 0.5
