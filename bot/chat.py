@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.answer import Answer, QuestionEngine
+from bot.answer.quotes import QuoteFinder, QuoteList
 from bot.briefing.compose import BriefingService
 from bot.config import BriefbotConfig, TopicConfig, source_label
 from bot.deliver.service import in_channel_zone, merge_subscriptions
@@ -19,6 +20,7 @@ from bot.errors import RequestError
 from bot.models import Briefing, Subscription
 from bot.store.articles import Articles, SourceRow
 from bot.store.deliveries import Deliveries
+from bot.store.quotes import Quotes
 from bot.summarise.ondemand import OnDemandSummariser, OnDemandSummary
 from bot.text.when import local_time
 
@@ -49,7 +51,7 @@ class Subscribed:
 class Intent:
     """What a free-form message asks for: a summary of a link or text, a question, or help."""
 
-    kind: str  # "summarize" | "ask" | "today" | "help"
+    kind: str  # "summarize" | "ask" | "today" | "quotes" | "help"
     text: str = ""
 
 
@@ -89,6 +91,7 @@ class ChatService:
         ondemand: OnDemandSummariser,
         *,
         now: Callable[[], datetime],
+        quotes: QuoteFinder | None = None,
     ) -> None:
         self.articles = articles
         self.deliveries = deliveries
@@ -97,6 +100,7 @@ class ChatService:
         self.questions = questions
         self.ondemand = ondemand
         self.now = now
+        self.quote_finder = quotes or QuoteFinder(Quotes(articles.db), now=now)
 
     # ------------------------------------------------------------------ topics
 
@@ -160,6 +164,17 @@ class ChatService:
             zone=chosen.timezone,
             conversation=conversation,
         )
+
+    async def quotes(
+        self, person: str | None, *, platform: str, channel: str, topic: str | None = None
+    ) -> QuoteList:
+        """Who said what: the person's (or everyone's) latest verbatim quotes in the coverage of
+        the channel's topic (or of every topic), dated in the topic's zone."""
+        chosen = self._named(topic) if topic else await self._one_topic(platform, channel)
+        found = await self.quote_finder.find(
+            chosen.name if chosen else None, person, since=None, until=None
+        )
+        return replace(found, timezone=chosen.timezone if chosen else "UTC")
 
     async def summarize(self, value: str) -> OnDemandSummary:
         """A pasted link (fetched through the SSRF guard) or pasted text, summarised."""

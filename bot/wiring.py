@@ -27,6 +27,7 @@ from prometheus_client.core import Metric
 from slack_bolt.async_app import AsyncApp
 
 from bot.answer import QuestionEngine
+from bot.answer.quotes import QuoteFinder
 from bot.answer.rerank import Reranker, load_embedder
 from bot.briefing.compose import BriefingService
 from bot.briefing.synthesis import BriefingSynthesiser
@@ -45,6 +46,7 @@ from bot.slack.app import build_app, build_web_client
 from bot.slack.delivery import SlackDelivery
 from bot.store import Store
 from bot.store.migrations import latest_version
+from bot.store.quotes import Quotes
 from bot.summarise import OfflineSummariser, Summariser
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.cpu import CPU, cpu_pool
@@ -216,6 +218,7 @@ async def _services(
                     max_turns=settings.conversation_turns,
                     reranker=_reranker(settings),
                     briefings=store.deliveries,
+                    quotes=QuoteFinder(Quotes(store.db), now=now),
                 ),
                 briefings=BriefingService(
                     store.articles, store.deliveries, summaries, now=now, synthesiser=synthesiser

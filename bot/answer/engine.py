@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.quotes import QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
 from bot.answer.when import Scope, scope_of
@@ -146,9 +147,11 @@ class QuestionEngine:
         prompt: Prompt | None = None,
         reranker: Reranker | None = None,
         briefings: Deliveries | None = None,
+        quotes: QuoteFinder | None = None,
     ) -> None:
         self.reranker = reranker
         self.briefings = briefings
+        self.quotes = quotes
         self.articles = articles
         self.search = search
         self.conversations = conversations
@@ -182,6 +185,10 @@ class QuestionEngine:
         if changed is not None:
             await self._remember(conversation, question, changed)
             return replace(changed, conversation=conversation, timezone=zone)
+        said = await self._who_said(question, topic, scope) if self.quotes else None
+        if said is not None:
+            await self._remember(conversation, question, said)
+            return replace(said, conversation=conversation, timezone=zone)
         query = " ".join([question, *context])
         hits = await self._retrieve(topic, own + context, scope, query)
         evidence = _evidence(question, context, hits, embed([query])[0])
@@ -206,8 +213,35 @@ class QuestionEngine:
                 conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
             )
 
+    async def _who_said(self, question: str, topic: str | None, scope: Scope) -> Answer | None:
+        """ "What did X say (about Y)?" from the stored verified quotes of X, verbatim, with the
+        speaker, newest first (those about Y first); None when X has none, so that retrieval
+        can still find what X was reported to have said."""
+        person = person_of(question)
+        if person is None or self.quotes is None:
+            return None
+        found = await self.quotes.find(topic, person, since=scope.since, until=scope.until)
+        if not found.found or not found.quotes:
+            return None
+        about = set(read_question(question).terms) - stems(person)
+        ranked = sorted(
+            found.quotes, key=lambda q: -len(about & stems(q.text))
+        )  # stable: newest first among equals
+        refs: dict[int, SourceRef] = {}
+        parts = []
+        for quote in ranked[:3]:
+            cited = []
+            for source in quote.sources[:3]:
+                if source.article_id not in refs:
+                    refs[source.article_id] = replace(source, n=len(refs) + 1)
+                cited.append(refs[source.article_id].n)
+            parts.append(f"{quote.speaker}: “{quote.text}” " + "".join(f"[{n}]" for n in cited))
+        return Answer(
+            question=question, text=" ".join(parts), answered=True, sources=tuple(refs.values())
+        )
+
     async def _what_changed(self, question: str, topic: str | None) -> Answer | None:
-        """"What changed (since yesterday)?" from the newest briefing's new developments (the
+        """ "What changed (since yesterday)?" from the newest briefing's new developments (the
         facts its previous briefing did not have), narrowed to what the question names; None
         when there is no briefing to answer from."""
         if self.briefings is None or topic is None:

@@ -141,13 +141,19 @@ def read_question(question: str) -> Asked:
     )
     q = question.casefold()
     wants = ""
-    if re.search(r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
-                 r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b", q):
+    if re.search(
+        r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
+        r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b",
+        q,
+    ):
         wants = "figure"
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow long\b|\bfor how long\b", q):
         wants = "time"
-    elif re.search(r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told)"
-                   r"\b", q):
+    elif re.search(
+        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told)"
+        r"\b",
+        q,
+    ):
         wants = "words"
     elif re.search(r"^\s*who\b|\bwhich (?:firm|company|country|minister|official)\b", q):
         wants = "person"

@@ -7,6 +7,7 @@ Commands are thin: parse → one service call → render.
 from __future__ import annotations
 
 from bot.cli import content, ops
+from bot.cli import quotes as quotes  # registers `briefbot quotes`
 from bot.cli.common import app
 from bot.cli.content import parse_since, starter_text
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from bot.briefing.render import (
     to_markdown,
 )
 from bot.cli.common import (
+    EXIT_USAGE,
     Format,
     FormatOption,
     TopicOption,
@@ -47,10 +49,12 @@ from bot.cli.common import (
 )
 from bot.cli.tables import outcomes_table, usage_table
 from bot.config import BriefbotConfig, Settings, TopicConfig, load_settings, parse_config
+from bot.demo import folder as demo_folder
 from bot.llm.usage import usage_report
 from bot.models import Briefing, SourceOutcome
 from bot.store.ops import LLMCall
 from bot.summarise.ondemand import OnDemandSummary
+from bot.text.markdown import md_escape
 from bot.wiring import Services, open_services
 
 # ------------------------------------------------------------------------------- init
@@ -332,25 +336,97 @@ def stats(
 # ------------------------------------------------------------------------------- demo
 
 
+def _program() -> str:
+    """How to run briefbot again from the user's shell: the way it was just run."""
+    script = Path(sys.argv[0])
+    if script.stem == "briefbot":
+        on_path = shutil.which("briefbot")
+        if on_path and Path(on_path).resolve() == script.resolve():
+            return "briefbot"
+        return shlex.quote(sys.argv[0])  # e.g. .venv/bin/briefbot, with no venv activated
+    python = "python" if shutil.which("python") == sys.executable else sys.executable
+    return f"{shlex.quote(python)} -m bot"
+
+
+def _shown_path(folder: Path) -> str:
+    """A folder as typed in a shell: relative ones start with ./ so they read as a path."""
+    text = str(folder)
+    return text if folder.is_absolute() or text.startswith(".") else f"./{text}"
+
+
+def demo_ask_command(folder: Path, question: str, settings: Settings) -> str:
+    """The shell command that asks `question` of the demo's data in `folder`.
+
+    `ask` reads its database from the settings, so the command sets BRIEFBOT_DATA_DIR, and
+    empties BRIEFBOT_DATABASE_URL when the environment or .env sets one (it would win)."""
+    env = [f"BRIEFBOT_DATA_DIR={shlex.quote(_shown_path(folder))}"]
+    if settings.database_url.strip():
+        env.insert(0, "BRIEFBOT_DATABASE_URL=")
+    return " ".join([*env, _program(), "ask", shlex.quote(question)])
+
+
+def _print_demo(
+    briefings: Sequence[Briefing], answer: Answer | None, fmt: Format, tz: str | None
+) -> None:
+    """The demo's briefing, then the answer to --ask (in JSON, one object holding both)."""
+    if answer is None:
+        _print_briefings(briefings, fmt, tz)
+    elif fmt is Format.json:
+        (briefing,) = briefings  # the demo follows one story
+        briefing = replace(briefing, timezone=tz) if tz else briefing
+        doc = {"briefing": json.loads(to_json(briefing)), "answer": answer_to_dict(answer)}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_briefings(briefings, fmt, tz)
+        print_markdown(f"## {md_escape(answer.question)}\n\n{answer_to_markdown(answer)}")
+
+
 @app.command()
 def demo(
+    ctx: typer.Context,
     fmt: FormatOption = Format.md,
     tz: TzOption = None,
     data_dir: Annotated[
-        Path | None,
-        typer.Option(help="Keep the demo's database here (default: a temporary folder)."),
+        Path,
+        typer.Option(
+            help="Keep the demo's data here, for `briefbot ask` (each run starts it afresh)."
+        ),
+    ] = demo_folder.DEFAULT,
+    question: Annotated[
+        str | None,
+        typer.Option("--ask", metavar="QUESTION", help="Then answer this question from its data."),
     ] = None,
 ) -> None:
-    """Collect the bundled sample story from a local server and print its briefing."""
+    """Collect the bundled sample story from a local server, print its briefing, and keep its
+    data for `briefbot ask`."""
     from bot.demo.server import DemoServer
     from bot.demo.server import data_dir as demo_data
 
-    async def go(settings: Settings, config: BriefbotConfig) -> list[Briefing]:
+    if question is not None and not question.strip():
+        raise fail("--ask: the question is empty.", EXIT_USAGE)
+
+    async def go(
+        settings: Settings, config: BriefbotConfig
+    ) -> tuple[list[Briefing], Answer | None]:
         async with open_services(settings) as services:
             _print_collection(await _collect(services, config.topics))
-            return [await services.briefings.brief(t) for t in config.topics]
+            briefings = [await services.briefings.brief(t) for t in config.topics]
+            if question is None:
+                return briefings, None
+            topic = config.topics[0]
+            answer = await services.questions.ask(
+                question,
+                topic=topic.name,
+                topic_title=topic.display_title,
+                zone=tz or topic.timezone,
+            )
+            return briefings, answer
 
-    with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp, DemoServer() as server:
+    guard(lambda: demo_folder.prepare(data_dir))
+    # Every page is dated from one instant, not from when each request happened to arrive,
+    # so copies of a story published "5 hours ago" tie, and runs brief the same.
+    started = datetime.now(UTC)
+    with DemoServer(now=lambda: started) as server:
         root = demo_data()
         text = (root / "briefbot.toml").read_text(encoding="utf-8")
         config = guard(
@@ -359,19 +435,23 @@ def demo(
             )
         )
         # The demo's pages are served on 127.0.0.1, which the SSRF guard refuses unless
-        # allowed explicitly; only the demo does that.
+        # allowed explicitly; only the demo does that. Its database is always SQLite in its
+        # own folder, whatever BRIEFBOT_DATABASE_URL says.
         settings = guard(
             lambda: load_settings(
-                data_dir=data_dir or Path(tmp),
+                data_dir=data_dir,
                 database_url="",
                 allow_hosts=("127.0.0.1",),
                 config=root / "briefbot.toml",
             )
         )
         say_summariser(settings)
-        briefings = run_async(lambda: go(settings, config))
-    _print_briefings(briefings, fmt, tz)
-    if fmt is Format.md:
-        err.print(
-            "[dim]That was the bundled demo. Run `briefbot init` to start on your own story.[/]"
-        )
+        briefings, answer = run_async(lambda: go(settings, config))
+    _print_demo(briefings, answer, fmt, tz)
+    command = demo_ask_command(data_dir, demo_folder.QUESTION, settings_of(ctx))
+    err.print(
+        f"[dim]That was the bundled demo. Its data is kept in {escape(_shown_path(data_dir))} "
+        "(every run starts it afresh); ask about its coverage with:[/]"
+    )
+    err.print(f"  [bold]{escape(command)}[/]")
+    err.print("[dim]Run `briefbot init` to start on your own story.[/]")

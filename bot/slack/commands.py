@@ -6,6 +6,7 @@
     /brief ask <question>
     /brief summarize <url or pasted text>   (also "summarise")
     /brief sources
+    /brief quotes [person]      → who said what (everyone's latest quotes without a person)
     /brief subscribe [topic] [HH:MM] [time zone]
     /brief unsubscribe [topic]
 Anything else is help, with a note saying what was not understood.
@@ -19,7 +20,9 @@ from datetime import time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-Action = Literal["help", "today", "ask", "summarize", "sources", "subscribe", "unsubscribe"]
+Action = Literal[
+    "help", "today", "ask", "summarize", "sources", "quotes", "subscribe", "unsubscribe"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ def parse_brief(text: str) -> BriefCommand:
         return BriefCommand("summarize", text=rest)
     if verb == "sources":
         return BriefCommand("sources")
+    if verb in ("quotes", "quote"):
+        return BriefCommand("quotes", text=" ".join(rest.split()))
     if verb in ("subscribe", "unsubscribe"):
         return _subscription(verb, rest)
     return BriefCommand("help", problem=f"I don't know `{_short(words[0])}`.")

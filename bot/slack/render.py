@@ -14,10 +14,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.answer.quotes import QuoteList, no_quote_text
+from bot.answer.render import shown
 from bot.briefing.view import ViewItem, ViewSection, briefing_view
 from bot.errors import BriefbotError, FetchError
 from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text, strip_invisible
+from bot.text.when import local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -171,7 +174,9 @@ def _ref_line(ref: SourceRef) -> str:
 
 
 def answer_blocks(answer: Answer) -> list[Block]:
-    """An answer with linked citations, or the refusal and the closest articles."""
+    """An answer with linked citations, or the refusal and the closest articles (never an
+    empty section: Slack refuses the whole message)."""
+    answer = shown(answer)
     refs = {r.n: r for r in answer.sources}
     text = escape(plain(answer.text))
     if answer.answered:
@@ -192,7 +197,7 @@ def answer_blocks(answer: Answer) -> list[Block]:
 
 
 def answer_fallback(answer: Answer) -> str:
-    return _clip(plain_text(answer.text), 300)
+    return _clip(plain_text(shown(answer).text), 300)
 
 
 def summary_blocks(summary: OnDemandSummary) -> list[Block]:
@@ -229,6 +234,7 @@ HELP = (
     "• `/brief ask <question>` — an answer from the collected coverage, with sources\n"
     "• `/brief summarize <link or text>` — key points and quotes of one article\n"
     "• `/brief sources` — the topics and sources being followed\n"
+    "• `/brief quotes [person]` — who said what: their verbatim quotes, newest first\n"
     "• `/brief subscribe [topic] [HH:MM] [time zone]` — a daily briefing in this channel\n"
     "• `/brief unsubscribe [topic]` — stop it\n"
     "Reply in a briefing's thread, or mention me, to ask follow-up questions."
@@ -279,3 +285,34 @@ def sources_blocks(topics: Sequence[TopicSources]) -> list[Block]:
 def channel_ref(channel: str) -> str:
     """A channel mention for a channel id we know (only Slack ids become links)."""
     return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,20}", channel) else escape(channel)
+
+
+# ---------------------------------------------------------------------------------- quotes
+
+
+def quotes_blocks(found: QuoteList) -> list[Block]:
+    """Who said what: each quote verbatim, its speaker and date, and its linked sources; or
+    the one line saying there is none (or whom an ambiguous name could mean)."""
+    if not found.quotes:
+        return [_section(f":mag: {escape(plain(no_quote_text(found)))}")]
+    head = f"Quotes from {found.person}" if found.person else "Latest quotes"
+    blocks = [_section(f"*{escape(plain(head))}*")]
+    for q in found.quotes[: MAX_BLOCKS - 1]:
+        sources = " · ".join(
+            link(r.url, r.title) + (f" — {escape(plain(r.site))}" if r.site else "")
+            for r in q.sources[:5]
+        )
+        blocks.append(
+            _section(
+                f"> “{escape(_clip(plain(q.text), 1500))}”\n"
+                f"— *{escape(plain(q.speaker))}*, {local_time(q.at, found.timezone)}\n{sources}"
+            )
+        )
+    return blocks
+
+
+def quotes_fallback(found: QuoteList) -> str:
+    if not found.quotes:
+        return _clip(plain_text(no_quote_text(found)), 300)
+    first = found.quotes[0]
+    return _clip(plain_text(f"{first.speaker}: “{first.text}”"), 300)

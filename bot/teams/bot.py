@@ -4,8 +4,9 @@
     web_app.router.add_post("/api/messages", bot.handle)
 
 Messages (1:1, or an @mention in a channel) are parsed (`ask …`, `summarize …`, `today`,
-`help`, or a plain question), answered through one `ChatService` call and rendered as Adaptive
-Cards. The conversation id (in a channel, the reply chain) is the conversation for follow-ups.
+`quotes [person]`, `help`, or a plain question), answered through one `ChatService` call and
+rendered as Adaptive Cards. The conversation id (in a channel, the reply chain) is the
+conversation for follow-ups.
 Every conversation the bot hears from is remembered so the scheduler can post briefings to it.
 Teams gives a bot about 15 seconds to answer its request, and an answer from a slow model can
 take longer: the turn only shows "typing…", and the answer is sent after the request, into
@@ -53,6 +54,7 @@ from bot.teams.cards import (
     error_card,
     help_card,
     notice_card,
+    quotes_card,
     summary_card,
 )
 
@@ -85,9 +87,12 @@ def message_text(activity_text: str | None) -> str:
 
 
 def teams_intent(text: str, *, personal: bool) -> Intent:
-    """`ask …`, `summarize …`, `today`, `help`, else what `read_intent` makes of it (pure)."""
+    """`ask …`, `summarize …`, `today`, `quotes [person]`, `help`, else what `read_intent`
+    makes of it (pure)."""
     verb, _, rest = text.partition(" ")
     verb = verb.casefold()
+    if verb in ("quotes", "quote"):
+        return Intent("quotes", " ".join(rest.split()))
     if verb in ("ask",) and rest.strip():
         return Intent("ask", rest.strip())
     if verb in ("summarize", "summarise") and rest.strip():
@@ -237,6 +242,10 @@ class TeamsBot:
                 intent.text, platform="teams", channel=channel, conversation=f"teams:{conversation}"
             )
             return [(answer_card(answer), answer.text[:200])]
+        if intent.kind == "quotes":
+            found = await self.chat.quotes(intent.text or None, platform="teams", channel=channel)
+            text = found.quotes[0].speaker if found.quotes else "No quotes"
+            return [(quotes_card(found), f"Quotes: {text[:200]}")]
         if intent.kind == "summarize":
             summary = await self.chat.summarize(intent.text)
             return [(summary_card(summary), f"Summary: {summary.title[:200]}")]

@@ -14,9 +14,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.answer.quotes import QuoteList, no_quote_text
+from bot.answer.render import shown
 from bot.briefing.view import ViewItem, ViewSection, briefing_view
 from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text
+from bot.text.when import local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
@@ -183,7 +186,9 @@ def _ref_line(ref: SourceRef) -> Element:
 
 
 def answer_card(answer: Answer) -> Card:
-    """An answer with linked citations, or the refusal and the closest articles."""
+    """An answer with linked citations, or the refusal and the closest articles (never an
+    empty TextBlock)."""
+    answer = shown(answer)
     refs = {r.n: r for r in answer.sources}
     text = card_text(answer.text)
     if answer.answered:
@@ -239,6 +244,7 @@ HELP_LINES = (
     "• **today** — today's briefing",
     "• **ask** _question_ — an answer from the collected coverage, with sources",
     "• **summarize** _link or text_ — key points and quotes of one article",
+    "• **quotes** _person_ — who said what: their verbatim quotes, newest first",
     "• **help** — this message",
     "Or just ask a question (in a channel, mention @briefbot). Reply in the same thread for "
     "follow-ups.",
@@ -266,3 +272,32 @@ def error_card(exc: BaseException) -> Card:
     if isinstance(exc, BriefbotError):
         return notice_card(f"⚠️ {card_text(exc.reason)}")
     return notice_card("⚠️ Something went wrong on my side. Please try again in a minute.")
+
+
+def quotes_card(found: QuoteList) -> Card:
+    """Who said what: each quote verbatim, its speaker and date, and its linked sources; or
+    the one line saying there is none (or whom an ambiguous name could mean)."""
+    if not found.quotes:
+        return card([text_block(card_text(no_quote_text(found)))])
+    head = f"Quotes from {found.person}" if found.person else "Latest quotes"
+    body = [text_block(f"**{card_text(head)}**", size="Medium")]
+    for q in found.quotes:
+        sources = " · ".join(
+            link(r.url, r.title) + (f" — {card_text(r.site)}" if r.site else "")
+            for r in q.sources[:5]
+        )
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "items": [
+                    text_block(f"“{_clip(card_text(q.text))}”"),
+                    text_block(
+                        f"— **{card_text(q.speaker)}**, {local_time(q.at, found.timezone)}",
+                        spacing="Small",
+                    ),
+                    text_block(sources, spacing="Small", isSubtle=True, size="Small"),
+                ],
+            }
+        )
+    return card(body)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answer import Answer, QuestionEngine
+from bot.answer.quotes import QuoteFinder
 from bot.store import Store
+from bot.store.quotes import Quotes
 from tests.briefing.test_scenario import SCENARIO, TOPIC, _service, _store
 from tests.helpers.clock import Clock
 from tests.scenario import Question, load_questions
@@ -88,7 +90,12 @@ async def evaluate(folder: Path | None = None) -> Report:
     clock = Clock(SCENARIO.days[0].window_start)
     briefings = _service(store, clock)
     engine = QuestionEngine(
-        store.articles, store.search, store.chat, now=clock.now, briefings=store.deliveries
+        store.articles,
+        store.search,
+        store.chat,
+        now=clock.now,
+        briefings=store.deliveries,
+        quotes=QuoteFinder(Quotes(store.db), now=clock.now),
     )
     stored: dict[str, int] = {}
     report = Report()

@@ -52,11 +52,11 @@ async def test_readyz_refuses_an_old_schema(
     settings = slack_settings(tmp_path, fake_slack)
     async with running(settings, slack_config(), now=clock.now, schedule=False) as app:
         async with store.db.engine.begin() as conn:
-            await conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 8")
+            await conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 9")
         async with httpx.AsyncClient() as http:
             response = await http.get(f"{app.url}/readyz")
     assert response.status_code == 503
-    assert response.json()["needs"] == 8
+    assert response.json()["needs"] == 9
 
 
 async def test_json_logs_carry_ids_and_never_secrets(

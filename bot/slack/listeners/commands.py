@@ -15,6 +15,8 @@ from bot.slack.render import (
     escape,
     help_blocks,
     notice_blocks,
+    quotes_blocks,
+    quotes_fallback,
     sources_blocks,
 )
 
@@ -62,6 +64,9 @@ async def _run(
         return parsed.action == "today" and parsed.public, messages
     if parsed.action == "sources":
         return False, [("Sources", sources_blocks(await chat.sources()))]
+    if parsed.action == "quotes":
+        found = await chat.quotes(parsed.text or None, platform="slack", channel=channel)
+        return False, [(quotes_fallback(found), quotes_blocks(found))]
     if parsed.action == "subscribe":
         done = await chat.subscribe(
             platform="slack",
