@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.answer.quotes import QuoteFinder, person_of
+from bot.answer.quotes import FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
 from bot.answer.when import Scope, scope_of
@@ -61,6 +61,7 @@ _CHANGED = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen"}
+_SAY_STEMS = {"say", "comment", "react", "respon", "reply", "tell", "speak", "spoke"}
 RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
 _SAY = re.compile(r"\b(say|said|says|quote|quoted|told|tell|react|comment)\w*\b", re.I)
 
@@ -193,7 +194,18 @@ class QuestionEngine:
         hits = await self._retrieve(topic, own + context, scope, query)
         evidence = _evidence(question, context, hits, embed([query])[0])
         good_hits = list({e.hit.id: e.hit for e in evidence}.values())
-        if not evidence:
+        if self.llm is not None:
+            # The model reads whole passages and decides itself whether they answer: it gets
+            # those that cover the question as a whole too, not only sentence by sentence.
+            names = named_terms(question)
+            good_hits += [
+                h
+                for h in hits
+                if h not in good_hits
+                and enough(own or context, h, names)
+                and (not context or coverage(context, h) > 0)
+            ]
+        if not good_hits:
             answer = await self._refusal(question, hits)
         elif self.llm is not None:
             answer = await self._llm_answer(
@@ -223,10 +235,28 @@ class QuestionEngine:
         found = await self.quotes.find(topic, person, since=scope.since, until=scope.until)
         if not found.found or not found.quotes:
             return None
-        about = set(read_question(question).terms) - stems(person)
-        ranked = sorted(
-            found.quotes, key=lambda q: -len(about & stems(q.text))
-        )  # stable: newest first among equals
+        about = set(read_question(question).others) - stems(person) - _SAY_STEMS
+        ranked = list(found.quotes)  # newest first
+        if about:
+            # "What did X say about Y?": only quotes whose words or surroundings (the article's
+            # title and the paragraph around the quote) are about Y.
+            articles = await self.articles.articles_by_id(
+                s.article_id for q in found.quotes for s in q.sources
+            )
+
+            def share(quote: FoundQuote) -> float:
+                around = " ".join(
+                    f"{a.title} {_paragraph_around(a.text, quote.text)}"
+                    for a in (articles.get(s.article_id) for s in quote.sources)
+                    if a is not None
+                )
+                return len(about & stems(f"{quote.text} {around}")) / len(about)
+
+            shares = {id(q): share(q) for q in ranked}
+            ranked = [q for q in ranked if shares[id(q)] >= 0.5]
+            ranked.sort(key=lambda q: -shares[id(q)])  # stable: newest first among equals
+            if not ranked:
+                return None
         refs: dict[int, SourceRef] = {}
         parts = []
         for quote in ranked[:3]:
@@ -496,6 +526,8 @@ def _evidence(
     """The sentences of the passages that answer the question, best first."""
     asked = read_question(question)
     context_stems = {stem(t) for t in context} - set(asked.terms)
+    person = person_of(question) if asked.wants == "words" else None
+    speaker = stems(person) - {"the"} if person else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     rows: list[tuple[str, PassageHit]] = []
@@ -514,16 +546,32 @@ def _evidence(
             continue
         if asked.focus and asked.focus not in stems(text):
             continue  # a figure of something else
+        if speaker and not speaker <= stems(text):
+            continue  # someone else's words
         words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
         own = term_coverage(asked, words) if asked.terms else 0.0
+        if asked.others:  # names are easy to meet: the rest of the question must be there too
+            own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
         cover = own if asked.terms else extra
         if not (cover >= COVERED or (cover >= PARTLY and similarity >= CLOSE_IN_MEANING)):
             continue
-        score = cover + float(similarity) + 0.2 * extra + 0.1 * hit.similarity
+        named = stems(text) & {stem(n) for n in asked.names}
+        in_sentence = len(named) / len(asked.names) if asked.names else 0.0
+        score = cover + float(similarity) + 0.3 * in_sentence + 0.2 * extra + 0.1 * hit.similarity
         found.append(_Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
+
+
+def _paragraph_around(text: str, quote: str) -> str:
+    """The paragraph of an article that holds a quote (empty when it is not found)."""
+    at = text.find(quote[: min(len(quote), 60)])
+    if at < 0:
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _mentions_any(wanted: set[str], found: set[str]) -> bool:
@@ -538,7 +586,12 @@ def _same_sentence(a: str, b: str) -> bool:
 
 
 def _history_terms(history: Sequence[Turn]) -> list[str]:
-    """Names and salient words of the last exchange, for follow-up questions."""
+    """What the last exchange was about, for follow-up questions: the words of the user's last
+    question (its subject), else the names in the last answer."""
+    asked = [t.text for t in history if t.role == "user"][-1:]
+    own = content_terms(asked[0])[:6] if asked else []
+    if own:
+        return own
     recent = " ".join(t.text for t in history[-2:])
     names = [w.casefold() for name in _NAME.findall(recent) for w in name.split()]
     return list(dict.fromkeys(names)) or content_terms(recent)[:5]

@@ -22,6 +22,7 @@ _STOP = frozenset(
     all some more most say said says tell told latest newest recent recently today yesterday
     week last past days day now currently exactly please also just happen happened much many
     big far long supposed able going still yet get got make made new next being one there's
+    each every per both either another other such very really
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
@@ -47,7 +48,7 @@ _SYNONYMS = [
     "say state declare announce claim tell",
     "offer propose",
     "threaten warn",
-    "ask request demand",
+    "ask request demand want seek",
     "start begin open",
     "end finish",
     "sign signing",
@@ -56,7 +57,12 @@ _SYNONYMS = [
     "price cost",
     "licence license permit",
     "sale revenue",
+    "people resident inhabitant population",
 ]
+# What a figure question may count without naming a thing the answer must repeat.
+_GENERIC_FOCUS = frozenset(
+    "money material amount number figure sum quantity value cash funding much many".split()
+)
 _IRREGULAR = {
     "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
     "fallen": "fall", "lost": "lose", "took": "take", "taken": "take", "gave": "give",
@@ -111,7 +117,13 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text)}
+    """The stems of a text's words; a hyphenated word counts whole and by its parts."""
+    out: set[str] = set()
+    for w in _WORD.findall(text):
+        out.add(stem(w))
+        if "-" in w:
+            out.update(stem(part) for part in w.split("-") if len(part) > 2)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +134,7 @@ class Asked:
     names: tuple[str, ...]  # folded words of capitalised names after the first word
     wants: str  # "figure", "time", "person", "words" or ""
     focus: str = ""  # the stem of the thing counted or priced ("how many jobs" -> "job")
+    others: tuple[str, ...] = ()  # the content stems that are not names
 
 
 def read_question(question: str) -> Asked:
@@ -132,6 +145,7 @@ def read_question(question: str) -> Asked:
         if low in _STOP or (len(low) <= 2 and not low.isdigit()):
             continue
         terms.setdefault(stem(w), None)
+    named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in _STOP}
     names = tuple(
         dict.fromkeys(
             w.casefold()
@@ -157,7 +171,9 @@ def read_question(question: str) -> Asked:
         wants = "words"
     elif re.search(r"^\s*who\b|\bwhich (?:firm|company|country|minister|official)\b", q):
         wants = "person"
-    return Asked(tuple(terms), names, wants, _focus(q))
+    generic = {stem(w) for w in _GENERIC_FOCUS}
+    others = tuple(t for t in terms if t not in named and t not in generic)
+    return Asked(tuple(terms), names, wants, _focus(q), others)
 
 
 _AUX = (
@@ -178,8 +194,8 @@ def _focus(q: str) -> str:
         return ""
     if m.group(0).startswith("what "):
         return stem(m.group(0).split()[1])
-    words = m.group(1).split()
-    return stem(words[-1]) if words else ""
+    words = [w for w in m.group(1).split() if w not in _GENERIC_FOCUS]
+    return stem(words[-1]) if words and m.group(1).split()[-1] == words[-1] else ""
 
 
 def has_kind(sentence: str, wants: str) -> bool:
