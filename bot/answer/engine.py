@@ -24,7 +24,16 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.answer.quotes import FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
-from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
+from bot.answer.sentences import (
+    counts,
+    has_kind,
+    names_in,
+    read_question,
+    stem,
+    stems,
+    term_coverage,
+    things_asked,
+)
 from bot.answer.when import Scope, scope_of
 from bot.errors import LLMError
 from bot.llm import LLM, Completion
@@ -78,6 +87,8 @@ class Answer:
     answerer: str = "offline"
     # The IANA zone its sources' dates are shown in (the zone the question was read in).
     timezone: str = "UTC"
+    # A follow-up ("and the Union?") read together with the earlier question it follows.
+    follows: str | None = None
 
 
 def content_terms(text: str) -> list[str]:
@@ -179,8 +190,10 @@ class QuestionEngine:
         )
         own = content_terms(question)
         context: list[str] = []
-        if _FOLLOW_UP.search(question) or not read_question(question).terms:
+        follows = None
+        if history and (_FOLLOW_UP.search(question) or not read_question(question).terms):
             context = [t for t in _history_terms(history) if t not in own]
+            follows = next((t.text for t in reversed(history) if t.role == "user"), None)
         scope = scope_of(question, self.now(), zone)
         changed = await self._what_changed(question, topic) if _CHANGED.search(question) else None
         if changed is not None:
@@ -192,7 +205,7 @@ class QuestionEngine:
             return replace(said, conversation=conversation, timezone=zone)
         query = " ".join([question, *context])
         hits = await self._retrieve(topic, own + context, scope, query)
-        evidence = _evidence(question, context, hits, embed([query])[0])
+        evidence = _evidence(question, context, hits, embed([query])[0], recent=scope.recent)
         good_hits = list({e.hit.id: e.hit for e in evidence}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets
@@ -213,7 +226,7 @@ class QuestionEngine:
             )
         else:
             answer = await self._extractive(question, evidence)
-        answer = replace(answer, conversation=conversation, timezone=zone)
+        answer = replace(answer, conversation=conversation, timezone=zone, follows=follows)
         await self._remember(conversation, question, answer)
         return answer
 
@@ -283,7 +296,22 @@ class QuestionEngine:
         points = [p for p in payload.get("new_since_last", []) if p.get("citations")]
         about = {stem(w) for w in read_question(question).terms} - _CHANGE_WORDS
         if about:
-            points = [p for p in points if _mentions_any(about, stems(p["text"]))]
+            # A development is about what was asked when its story is (any of the story's
+            # points says it), so "what changed in the talks" finds the deal they produced.
+            stories = [
+                (
+                    set(story.get("citations", [])),
+                    " ".join(x["text"] for x in (story["headline"], *story.get("points", []))),
+                )
+                for story in payload.get("stories", [])
+            ]
+
+            def about_it(point: dict[str, Any]) -> bool:
+                cited = set(point["citations"])
+                told = [text for c, text in stories if c & cited] or [point["text"]]
+                return _mentions_any(about, stems(" ".join([point["text"], *told])))
+
+            points = [p for p in points if about_it(p)]
         if not points:
             return None  # nothing new on that: retrieval may still find something
         sources = {int(r["n"]): r for r in payload.get("sources", [])}
@@ -521,7 +549,12 @@ CLOSE_IN_MEANING = 0.55
 
 
 def _evidence(
-    question: str, context: Sequence[str], hits: Sequence[PassageHit], vector: Any
+    question: str,
+    context: Sequence[str],
+    hits: Sequence[PassageHit],
+    vector: Any,
+    *,
+    recent: bool = False,
 ) -> list[_Evidence]:
     """The sentences of the passages that answer the question, best first."""
     asked = read_question(question)
@@ -530,6 +563,10 @@ def _evidence(
     speaker = stems(person) - {"the"} if person else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
+    covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
+    missing = [n for n in things_asked(question) if not _mentions_any({n}, covered)]
+    if missing:
+        return []  # it asks about something no retrieved passage mentions
     rows: list[tuple[str, PassageHit]] = []
     for hit in hits:
         if not names_in(asked, f"{hit.title} {hit.text}"):
@@ -540,11 +577,12 @@ def _evidence(
     if not rows:
         return []
     meaning = embed([text for text, _ in rows]) @ vector
+    newest = max(hit.at for _, hit in rows)
     found: list[_Evidence] = []
     for (text, hit), similarity in zip(rows, meaning, strict=True):
         if not has_kind(text, asked.wants):
             continue
-        if asked.focus and asked.focus not in stems(text):
+        if asked.focus and not counts(text, asked.focus):
             continue  # a figure of something else
         if speaker and not speaker <= stems(text):
             continue  # someone else's words
@@ -554,11 +592,18 @@ def _evidence(
             own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
         cover = own if asked.terms else extra
-        if not (cover >= COVERED or (cover >= PARTLY and similarity >= CLOSE_IN_MEANING)):
-            continue
         named = stems(text) & {stem(n) for n in asked.names}
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
+        # Enough: most of the question's words; or some, and most of its meaning; or some,
+        # with every name it asks about and the kind of thing it wants in the same sentence.
+        typed = bool(asked.wants) and in_sentence == 1.0
+        if not (
+            cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
+        ):
+            continue
         score = cover + float(similarity) + 0.3 * in_sentence + 0.2 * extra + 0.1 * hit.similarity
+        if recent:  # "is it still …?", "the latest": the newest telling first
+            score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
         found.append(_Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
@@ -615,5 +660,6 @@ def answer_to_dict(answer: Answer) -> dict[str, object]:
         "closest": [ref(r) for r in answer.closest],
         "degraded": answer.degraded,
         "conversation": answer.conversation,
+        "follows": answer.follows,
         "answerer": answer.answerer,
     }

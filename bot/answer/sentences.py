@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _STOP = frozenset(
@@ -90,6 +91,12 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“”\"]")
+# An amount, as opposed to a count: money, a share, a measure.
+_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:%|per ?cent|percent|million|billion|trillion|bn|euros?|"
+    r"dollars?|pounds?|tonnes?|tons?|kg|kilo\w*|barrels?|points?|basis points)\b",
+    re.IGNORECASE,
+)
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
 
 
@@ -163,6 +170,8 @@ def read_question(question: str) -> Asked:
         wants = "figure"
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow long\b|\bfor how long\b", q):
         wants = "time"
+    elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q):
+        wants = "place"
     elif re.search(
         r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told)"
         r"\b",
@@ -173,6 +182,10 @@ def read_question(question: str) -> Asked:
         wants = "person"
     generic = {stem(w) for w in _GENERIC_FOCUS}
     others = tuple(t for t in terms if t not in named and t not in generic)
+    if wants == "figure" and re.search(
+        r"\bhow much\b|\bwhat (?:price|share|percentage|amount)\b", q
+    ):
+        wants = "amount"  # money, a share or a measure, not a count
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
 
@@ -208,6 +221,10 @@ def has_kind(sentence: str, wants: str) -> bool:
         return bool(_QUOTE.search(sentence)) or bool(
             re.search(r"\b(?:said|says|told|added|warned|argued|stated|declared)\b", sentence)
         )
+    if wants == "amount":
+        return bool(_AMOUNT.search(sentence))
+    if wants == "place":
+        return bool(re.search(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][a-zà-ÿ'’-]+", sentence))
     if wants == "person":
         return len(_CAPITAL.findall(sentence[1:])) > 0
     return True
@@ -225,3 +242,36 @@ def names_in(asked: Asked, text: str) -> bool:
     """Every name of the question is in the text (a name's words, case-folded)."""
     words = {w.casefold().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text)}
     return all(n.removesuffix("'s").removesuffix("’s") in words for n in asked.names)
+
+
+@cache
+def things_asked(question: str) -> tuple[str, ...]:
+    """The stems of the common nouns a question asks about ("aluminium", "instalment"),
+    tagged by the English pipeline that quote attribution uses; generic ones left out."""
+    from bot.summarise.attribution.model import load_pipeline
+
+    generic = {stem(w) for w in _GENERIC_FOCUS} | {"year", "today", "yesterday", "week"}
+    doc = load_pipeline()(question)
+    return tuple(
+        dict.fromkeys(
+            stem(t.text)
+            for t in doc
+            if t.tag_ in ("NN", "NNS")
+            and t.text.casefold() not in _STOP
+            and stem(t.text) not in generic
+            and len(t.text) > 2
+        )
+    )
+
+
+def counts(sentence: str, focus: str) -> bool:
+    """Whether a sentence gives a figure for the thing asked about: a number right before it
+    ("2,300 jobs", "9,000 tonnes of oxides") or shortly after it ("a quota of 2.5 million")."""
+    words = _WORD.findall(sentence)
+    for i, w in enumerate(words):
+        if focus not in stems(w):
+            continue
+        before, after = words[max(0, i - 4) : i], words[i + 1 : i + 6]
+        if any(_NUMBER.fullmatch(x) or _NUMBER.match(x) for x in (*before, *after)):
+            return True
+    return False

@@ -9,7 +9,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_RECENT = re.compile(r"\b(latest|newest|most recent|recently|now|currently|so far|update)\b")
+_RECENT = re.compile(
+    r"\b(latest|newest|most recent|recently|now|currently|so far|update|still|yet|any more)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,12 @@ async def test_follow_up_through_the_conversation(corpus: Store, clock: Clock) -
     )
     assert follow.answered and "calendar" in follow.text
     assert any("Whitcombe" in s.title for s in follow.sources)
+    # The question it was read with is shown (the JSON output carries it).
+    assert first.follows is None
+    assert follow.follows == "What did Daniel Whitcombe say about overcapacity?"
+    from bot.answer.engine import answer_to_dict
+
+    assert answer_to_dict(follow)["follows"] == follow.follows
     turns = await corpus.chat.turns("thread-1", last=10)
     assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
 

@@ -10,8 +10,8 @@ from tests.answer.question_eval import evaluate
 
 # Today's offline figures over 51 answerable and 19 unanswerable questions. The goal is 90 %
 # right and every unanswerable one refused; raise these as the engine improves.
-RIGHT_AT_LEAST = 31
-REFUSED_AT_LEAST = 13
+RIGHT_AT_LEAST = 35
+REFUSED_AT_LEAST = 17
 
 
 async def test_the_question_set_is_answered_at_least_as_well_as_before(tmp_path: Path) -> None:

@@ -29,8 +29,10 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
     [
         ("How many jobs will go if the plant shuts?", "figure", stem("jobs")),
         ("How many export licences has the Union granted so far?", "figure", stem("licence")),
-        ("What price per tonne will buyers pay?", "figure", stem("price")),
-        ("How much did the index lose on Monday?", "figure", ""),
+        ("What price per tonne will buyers pay?", "amount", stem("price")),
+        ("How much did the index lose on Monday?", "amount", ""),
+        ("How much money has the government offered?", "amount", ""),
+        ("Where will the deal be signed?", "place", ""),
         ("When does the walkout start?", "time", ""),
         ("For how long?", "time", ""),
         ("What did Ilse Marrow say about the chip rule?", "words", ""),
@@ -41,6 +43,20 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
 def test_what_a_question_asks_for(question: str, wants: str, focus: str) -> None:
     asked = read_question(question)
     assert (asked.wants, asked.focus) == (wants, focus)
+
+
+def test_a_figure_belongs_to_the_thing_counted() -> None:
+    from bot.answer.sentences import counts
+
+    assert counts("The closure puts 2,300 jobs at risk.", stem("jobs"))
+    assert counts("The guild wants a quota of at least 2.5 million tonnes.", stem("quota"))
+    assert not counts(
+        "About 40 percent of its sales to Kestria will need a licence.", stem("licence")
+    )
+    assert has_kind("The aid is 140 million euros.", "amount")
+    assert not has_kind("The aid will be paid in three instalments.", "amount")
+    assert has_kind("It will be signed in Orvane.", "place")
+    assert not has_kind("“We came to sign an agreement.”", "place")
 
 
 def test_names_and_kinds() -> None:
