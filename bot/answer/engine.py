@@ -70,7 +70,9 @@ _CHANGED = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen"}
-_SAY_STEMS = {"say", "comment", "react", "respon", "reply", "tell", "speak", "spoke"}
+_SAY_STEMS = {
+    stem(w) for w in "say comment react respond response reply tell speak spoke answer".split()
+}
 RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
 _SAY = re.compile(r"\b(say|said|says|quote|quoted|told|tell|react|comment)\w*\b", re.I)
 
@@ -199,7 +201,7 @@ class QuestionEngine:
         if changed is not None:
             await self._remember(conversation, question, changed)
             return replace(changed, conversation=conversation, timezone=zone)
-        said = await self._who_said(question, topic, scope) if self.quotes else None
+        said = await self._who_said(question, topic, scope, context) if self.quotes else None
         if said is not None:
             await self._remember(conversation, question, said)
             return replace(said, conversation=conversation, timezone=zone)
@@ -238,7 +240,9 @@ class QuestionEngine:
                 conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
             )
 
-    async def _who_said(self, question: str, topic: str | None, scope: Scope) -> Answer | None:
+    async def _who_said(
+        self, question: str, topic: str | None, scope: Scope, context: Sequence[str] = ()
+    ) -> Answer | None:
         """ "What did X say (about Y)?" from the stored verified quotes of X, verbatim, with the
         speaker, newest first (those about Y first); None when X has none, so that retrieval
         can still find what X was reported to have said."""
@@ -249,27 +253,29 @@ class QuestionEngine:
         if not found.found or not found.quotes:
             return None
         about = set(read_question(question).others) - stems(person) - _SAY_STEMS
-        ranked = list(found.quotes)  # newest first
-        if about:
-            # "What did X say about Y?": only quotes whose words or surroundings (the article's
-            # title and the paragraph around the quote) are about Y.
-            articles = await self.articles.articles_by_id(
-                s.article_id for q in found.quotes for s in q.sources
+        follows = {stem(t) for t in context} - stems(person)
+        articles = await self.articles.articles_by_id(
+            s.article_id for q in found.quotes for s in q.sources
+        )
+
+        def told(quote: FoundQuote) -> set[str]:
+            """The quote's words and its surroundings (its articles' titles, its paragraph)."""
+            around = " ".join(
+                f"{a.title} {_paragraph_around(a.text, quote.text)}"
+                for a in (articles.get(s.article_id) for s in quote.sources)
+                if a is not None
             )
+            return stems(f"{quote.text} {around}")
 
-            def share(quote: FoundQuote) -> float:
-                around = " ".join(
-                    f"{a.title} {_paragraph_around(a.text, quote.text)}"
-                    for a in (articles.get(s.article_id) for s in quote.sources)
-                    if a is not None
-                )
-                return len(about & stems(f"{quote.text} {around}")) / len(about)
-
-            shares = {id(q): share(q) for q in ranked}
-            ranked = [q for q in ranked if shares[id(q)] >= 0.5]
-            ranked.sort(key=lambda q: -shares[id(q)])  # stable: newest first among equals
+        ranked = list(found.quotes)  # newest first
+        words = {id(q): told(q) for q in ranked}
+        if about:
+            # "What did X say about Y?": only quotes about Y.
+            ranked = [q for q in ranked if len(about & words[id(q)]) / len(about) >= 0.5]
             if not ranked:
                 return None
+        # About Y first, then what the conversation was about; newest first among equals.
+        ranked.sort(key=lambda q: (-len(about & words[id(q)]), -len(follows & words[id(q)])))
         refs: dict[int, SourceRef] = {}
         parts = []
         for quote in ranked[:3]:

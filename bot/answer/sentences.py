@@ -112,7 +112,8 @@ def stem(word: str) -> str:
         ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
         ("er", ""), ("ly", ""),
     ):  # fmt: skip
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+        short = 4 if suffix in ("er", "ly") else 3  # "reply", "never" stay whole
+        if w.endswith(suffix) and len(w) - len(suffix) >= short and not w.endswith("ss"):
             base = w[: len(w) - len(suffix)] + keep
             for candidate in (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else ""):
                 if candidate and candidate in _FOLD:

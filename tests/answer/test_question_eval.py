@@ -10,7 +10,7 @@ from tests.answer.question_eval import evaluate
 
 # Today's offline figures over 51 answerable and 19 unanswerable questions. The goal is 90 %
 # right and every unanswerable one refused; raise these as the engine improves.
-RIGHT_AT_LEAST = 35
+RIGHT_AT_LEAST = 36
 REFUSED_AT_LEAST = 17
 
 
