@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.followup import resolve
 from bot.answer.quotes import FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import (
@@ -190,29 +191,34 @@ class QuestionEngine:
             if conversation
             else []
         )
-        own = content_terms(question)
-        context: list[str] = []
-        follows = None
-        if history and (_FOLLOW_UP.search(question) or not read_question(question).terms):
+        read = resolve(
+            question,
+            [t.text for t in history if t.role == "user"],
+            [t.text for t in history if t.role == "assistant"],
+        )
+        asked, follows = read.question, read.follows  # `asked`: the question as resolved
+        own = content_terms(asked)
+        context = [t for t in content_terms(read.context)[:8] if t not in own]
+        if history and not context and not read_question(asked).terms:
             context = [t for t in _history_terms(history) if t not in own]
-            follows = next((t.text for t in reversed(history) if t.role == "user"), None)
-        scope = scope_of(question, self.now(), zone)
-        changed = await self._what_changed(question, topic) if _CHANGED.search(question) else None
+            follows = follows or next((t.text for t in reversed(history) if t.role == "user"), None)
+        scope = scope_of(asked, self.now(), zone)
+        changed = await self._what_changed(asked, topic) if _CHANGED.search(asked) else None
         if changed is not None:
-            await self._remember(conversation, question, changed)
-            return replace(changed, conversation=conversation, timezone=zone)
-        said = await self._who_said(question, topic, scope, context) if self.quotes else None
+            return await self._done(
+                replace(changed, question=question), conversation, zone, follows
+            )
+        said = await self._who_said(asked, topic, scope, context) if self.quotes else None
         if said is not None:
-            await self._remember(conversation, question, said)
-            return replace(said, conversation=conversation, timezone=zone)
-        query = " ".join([question, *context])
+            return await self._done(replace(said, question=question), conversation, zone, follows)
+        query = " ".join([asked, *context])
         hits = await self._retrieve(topic, own + context, scope, query)
-        evidence = _evidence(question, context, hits, embed([query])[0], recent=scope.recent)
+        evidence = _evidence(asked, context, hits, embed([query])[0], recent=scope.recent)
         good_hits = list({e.hit.id: e.hit for e in evidence}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets
             # those that cover the question as a whole too, not only sentence by sentence.
-            names = named_terms(question)
+            names = named_terms(asked)
             good_hits += [
                 h
                 for h in hits
@@ -227,9 +233,15 @@ class QuestionEngine:
                 question, topic_title or topic or "", history, good_hits
             )
         else:
-            answer = await self._extractive(question, evidence)
+            answer = replace(await self._extractive(asked, evidence), question=question)
+        return await self._done(answer, conversation, zone, follows)
+
+    async def _done(
+        self, answer: Answer, conversation: str | None, zone: str, follows: str | None
+    ) -> Answer:
+        """The answer as returned: remembered in its conversation, with its context."""
         answer = replace(answer, conversation=conversation, timezone=zone, follows=follows)
-        await self._remember(conversation, question, answer)
+        await self._remember(conversation, answer.question, answer)
         return answer
 
     async def _remember(self, conversation: str | None, question: str, answer: Answer) -> None:
@@ -373,7 +385,12 @@ class QuestionEngine:
         if not hits:
             return []
         ordered = sorted(hits.values(), key=lambda h: (-fused[h.id], h.id))
-        similarity = embed([f"{h.title}. {h.text}" for h in ordered]) @ vector
+        stored = await self.search.vectors_of(topic, [h.id for h in ordered])
+        missing = [h for h in ordered if h.id not in stored]
+        if missing:
+            fresh = embed([f"{h.title}. {h.text}" for h in missing])
+            stored.update((h.id, v) for h, v in zip(missing, fresh, strict=True))
+        similarity = [float(stored[h.id] @ vector) for h in ordered]
         ranked = [
             replace(h, rank=-fused[h.id], similarity=float(s))
             for h, s in zip(ordered, similarity, strict=True)
@@ -551,6 +568,7 @@ class _Evidence:
 # question: most of its words, or some of them and most of its meaning.
 COVERED = 0.6
 PARTLY = 0.34
+MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 
 
@@ -566,12 +584,12 @@ def _evidence(
     asked = read_question(question)
     context_stems = {stem(t) for t in context} - set(asked.terms)
     person = person_of(question) if asked.wants == "words" else None
-    speaker = stems(person) - {"the"} if person else set()
+    speaker = _speaker_words(person) if person else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     missing = [n for n in things_asked(question) if not _mentions_any({n}, covered)]
-    if missing:
+    if len(missing) > MISSING_NOUNS:
         return []  # it asks about something no retrieved passage mentions
     rows: list[tuple[str, PassageHit]] = []
     for hit in hits:
@@ -613,6 +631,15 @@ def _evidence(
         found.append(_Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
+
+
+def _speaker_words(person: str) -> set[str]:
+    """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
+    names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
+    words = person.replace("’", "'").split()
+    if all(w[:1].isupper() for w in words):
+        return {stem(words[-1])}
+    return stems(person) - {"the"}
 
 
 def _paragraph_around(text: str, quote: str) -> str:

@@ -154,11 +154,17 @@ def read_question(question: str) -> Asked:
             continue
         terms.setdefault(stem(w), None)
     named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in _STOP}
+
+    def is_name(w: str) -> bool:
+        return w[:1].isupper() and w.casefold() not in _STOP and not w.isupper()
+
+    # A person's first name may be left out where the coverage names them again ("Daniel
+    # Whitcombe" -> "Whitcombe said"): of a run of capitalised words, the last one must match.
     names = tuple(
         dict.fromkeys(
             w.casefold()
-            for w in words[1:]
-            if w[:1].isupper() and w.casefold() not in _STOP and not w.isupper()
+            for i, w in enumerate(words[1:], 1)
+            if is_name(w) and not (i + 1 < len(words) and is_name(words[i + 1]))
         )
     )
     q = question.casefold()

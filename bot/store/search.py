@@ -108,6 +108,20 @@ class PassageSearch:
         hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), -chosen[r[0]]) for r in rows]
         return sorted(hits, key=lambda h: (h.rank, h.id))
 
+    async def vectors_of(
+        self, topic: str | None, ids: Sequence[int]
+    ) -> dict[int, NDArray[np.float32]]:
+        """The stored vectors of passages held in memory for the topic (others are left out:
+        the caller computes them)."""
+        index = await self._load_vectors(topic)
+        if not len(index.ids) or not ids:
+            return {}
+        wanted = np.asarray(ids, dtype=np.int64)
+        at = np.searchsorted(index.ids, wanted)  # ids are kept in ascending order
+        at = np.minimum(at, len(index.ids) - 1)
+        found = index.ids[at] == wanted
+        return {int(i): index.matrix[k] for i, k, ok in zip(wanted, at, found, strict=True) if ok}
+
     async def _load_vectors(self, topic: str | None) -> _Vectors:
         """The topic's vectors, topped up with passages stored since the last call."""
         index = self._vectors.get(topic)

@@ -61,9 +61,10 @@ def test_a_figure_belongs_to_the_thing_counted() -> None:
 
 def test_names_and_kinds() -> None:
     asked = read_question("What did Ilse Marrow say about Heliant's sales?")
-    assert asked.names == ("ilse", "marrow", "heliant's")
+    assert asked.names == ("marrow", "heliant's")  # a first name may be left out
     assert names_in(asked, "Ilse Marrow said Heliant’s sales would fall.")
     assert not names_in(asked, "Ilse Brandt said Heliant’s sales would fall.")
+    assert names_in(asked, "Marrow said Heliant’s sales would fall.")
     assert has_kind("Sales fell 11 percent.", "figure")
     assert not has_kind("Sales fell sharply.", "figure")
     assert has_kind("The strike starts on Thursday.", "time")

@@ -1,0 +1,92 @@
+"""Follow-up questions read with the conversation they follow: pure functions of text.
+
+"And Corvex's?" after "How far did Heliant's shares fall?" is the earlier question about
+Corvex; "What did he say about the deadline?" asks about the person the last answer named;
+"What strings are attached to it?" is about what the last question was about. The engine asks
+the resolved question and shows which earlier question it was read with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_PRONOUN = re.compile(
+    r"\b(he|she|they|him|her|them|his|their|hers|theirs|that|it|its|this|those|these|one|"
+    r"after that|the other side)\b",
+    re.IGNORECASE,
+)
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
+_AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
+# A capitalised name of one or more words, possibly possessive ("Corvex's", "Sabine Ostrova").
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+_FULL_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+\s+[A-Z][a-zà-ÿ'’-]+\b")
+_NOT_NAMES = frozenset(
+    "And What Who How When Where Why Which Is Are Did Does Do Has Have The A An In On At".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """How a question reads in its conversation."""
+
+    question: str  # the question to answer (the original when it stands on its own)
+    follows: str | None  # the earlier question it was read with, if any
+    context: str = ""  # words of the earlier exchange to keep the answer on its subject
+
+
+def _names(text: str) -> list[str]:
+    found = []
+    for m in _NAME.finditer(text):
+        words = [w for w in m.group(0).split() if w not in _NOT_NAMES]
+        if words:
+            found.append(" ".join(words))
+    return found
+
+
+def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> FollowUp:
+    """The question as it reads after the user's earlier questions (`asked`, oldest first) and
+    the answers given (`answered`)."""
+    if not asked:
+        return FollowUp(question, None)
+    previous = asked[-1]
+    last_answer = answered[-1] if answered else ""
+    m = _AND.match(question)
+    if m is not None and len(m.group(1).split()) <= 4:
+        rest = m.group(1)
+        new_names = _names(rest)
+        old_names = _names(previous)
+        if new_names and old_names:
+            # "And Corvex's?": the earlier question about someone else.
+            old = old_names[0]
+            new = rest.strip() if len(rest.split()) <= 3 else new_names[0]
+            if new.endswith(("'s", "’s")) and not old.endswith(("'s", "’s")):
+                new = new[:-2]
+            if old.endswith(("'s", "’s")) and not new.endswith(("'s", "’s")):
+                new += "'s"
+            return FollowUp(previous.replace(old, new, 1), previous)
+        return FollowUp(question, previous, previous)
+    if _PERSON_PRONOUN.search(question):
+        people = _people(previous) or _people(last_answer)
+        if people:
+            # "And what did he say …?": the person the last question (or answer) named.
+            plain = re.sub(r"^\s*(?:and|but|so)\s+", "", question, flags=re.IGNORECASE)
+            plain = plain[:1].upper() + plain[1:]
+            return FollowUp(_PERSON_PRONOUN.sub(people[0], plain, count=1), previous, previous)
+    if _PRONOUN.search(question):
+        return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
+    return FollowUp(question, None)
+
+
+def _people(text: str) -> list[str]:
+    """Full names of people (two capitalised words, neither a sentence opener nor possessive)."""
+    return [
+        m.group(0)
+        for m in _FULL_NAME.finditer(text)
+        if not any(w in _NOT_NAMES or w.endswith(("'s", "’s")) for w in m.group(0).split())
+    ]
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0] if text else ""

@@ -1,0 +1,44 @@
+"""Follow-ups read with the conversation they follow (pure)."""
+
+from __future__ import annotations
+
+from bot.answer.followup import resolve
+
+
+def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
+    read = resolve("How many jobs are at risk?", ["Who runs Kaldor?"], ["Edvard Lunde [1]"])
+    assert (read.question, read.follows) == ("How many jobs are at risk?", None)
+    assert resolve("What did he say?", [], []).follows is None  # nothing to follow
+
+
+def test_and_someone_else_asks_the_earlier_question_about_them() -> None:
+    read = resolve("And Corvex's?", ["How far did Heliant's shares fall?"], ["11 percent [1]"])
+    assert read.question == "How far did Corvex's shares fall?"
+    assert read.follows == "How far did Heliant's shares fall?"
+    read = resolve("And the Union?", ["What did Kestria offer?"], ["A quota [1]"])
+    assert read.question == "What did the Union offer?"
+
+
+def test_a_pronoun_for_a_person_is_the_person_asked_or_answered_about() -> None:
+    read = resolve(
+        "And what did he say about the deadline?",
+        ["What did Daniel Whitcombe say about overcapacity?"],
+        ["Whitcombe said … [1]"],
+    )
+    assert read.question == "What did Daniel Whitcombe say about the deadline?"
+    read = resolve(
+        "What did he say next?",
+        ["Who leads the Union's team?"],
+        ["The Union's chief negotiator Mateo Carvell leads it. [1]"],
+    )
+    assert read.question == "What did Mateo Carvell say next?"
+
+
+def test_it_and_that_keep_the_subject_of_the_last_exchange() -> None:
+    read = resolve(
+        "What strings are attached to it?",
+        ["What's new on the Tarrow aid?"],
+        ["The government offered 140 million euros. It wants more. [1]"],
+    )
+    assert read.question == "What strings are attached to it?"
+    assert "Tarrow aid" in read.context and "140 million" in read.context
