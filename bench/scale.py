@@ -2,8 +2,9 @@
 
 For SQLite and PostgreSQL (BRIEFBOT_BENCH_POSTGRES_DSN, default the local test server):
 1. retrieval p50/p95 over 200 questions on a 100k-article store (bulk-loaded with the real
-   schema and migrations; the same synthetic corpus as bench/retrieval.py, whose 40-word
-   vocabulary makes almost every term common: a worst case for ranking);
+   schema and migrations, passages with their embeddings; the same synthetic corpus as
+   bench/retrieval.py's "worst", whose 40-word vocabulary makes almost every term common: a
+   worst case for ranking);
 2. a day of 1,000 new articles stored through the real repository (passages, stories) and
    summarised offline as collection does (CachedSummaries.prepare, in a CPU pool of one process
    per core), then the briefing run over them (grouping, composition); and the briefing run
@@ -21,17 +22,20 @@ import random
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg
-
-from bench.retrieval import article, build, pct, questions
+from bench.retrieval import (
+    article,
+    build,
+    generate,
+    load_postgres,
+    pct,
+    postgres_database,
+    questions,
+)
 from bot.answer import QuestionEngine
 from bot.answer.engine import content_terms
 from bot.answer.when import scope_of
@@ -39,63 +43,17 @@ from bot.briefing.compose import BriefingService
 from bot.config import TopicConfig, async_database_url
 from bot.store import Store
 from bot.store.articles import NewArticle
-from bot.store.passages import chunk_passages
 from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
 from bot.summarise.cpu import CPU, cpu_pool
 
-PG = os.environ.get("BRIEFBOT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    name = f"briefbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(PG)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    try:
-        yield f"{PG.rpartition('/')[0]}/{name}"
-    finally:
-        admin = await asyncpg.connect(PG)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
 
 async def build_postgres(dsn: str, n: int) -> None:
-    """The same corpus as bench/retrieval.build, COPY-loaded (tsvectors computed by PG)."""
-    store = Store.from_url(async_database_url(dsn))
-    await store.db.migrate()
-    await store.close()
-    rng = random.Random(n)
-    now = datetime.now(UTC).replace(tzinfo=None)
-    conn = await asyncpg.connect(dsn)
-    articles, passages = [], []
-    for i in range(1, n + 1):
-        title, text = article(rng, i)
-        at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 30))
-        articles.append(
-            (i, "bench", f"https://b.test/{i}", f"https://b.test/{i}", "bench", title, text,
-             at, at, f"h{i}", "", "", 0.8, True, "")
-        )  # fmt: skip
-        for seq, chunk in enumerate(chunk_passages(text)):
-            passages.append((i, "bench", seq, title, chunk, at))
-        if i % 5000 == 0 or i == n:
-            await conn.copy_records_to_table(
-                "articles",
-                records=articles,
-                columns=["id", "topic", "url", "canonical_url", "source", "title", "text",
-                         "published_at", "fetched_at", "content_hash", "signature", "terms",
-                         "relevance", "relevant", "relevance_reason"],
-            )  # fmt: skip
-            await conn.copy_records_to_table(
-                "passages",
-                records=passages,
-                columns=["article_id", "topic", "seq", "title", "text", "at"],
-            )
-            articles, passages = [], []
-    await conn.execute("SELECT setval('articles_id_seq', (SELECT max(id) FROM articles))")
-    await conn.execute("ANALYZE")
-    await conn.close()
+    """The same corpus as bench/retrieval.build (with embeddings), COPY-loaded (tsvectors
+    computed by PG)."""
+    corpus = generate("worst", n)
+    corpus.embed_prefix(n)
+    await load_postgres(dsn, corpus, n)
 
 
 async def retrieval(store: Store, asked: list[str]) -> list[float]:
