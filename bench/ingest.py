@@ -1,89 +1,69 @@
-"""Benchmark: whole-pipeline ingest rate vs a bare trafilatura.extract loop.
+"""Benchmark: whole-pipeline ingest rate and CPU per article vs a bare trafilatura.extract loop.
 
 Serves N generated article pages plus RSS feeds listing them from a local HTTP server on
-127.0.0.1, then
+127.0.0.1 (a separate process). The articles come from a Zipf language with many stories of
+their own keywords and people (`bench.retrieval.ZipfLanguage`), some syndicated copies among
+them, so stories, copies and relevance are decided as on real news. Then
   1. runs `trafilatura.extract` over the same N pages held in memory (the floor: extraction
-     alone, no network, no storage), and
-  2. runs briefbot's pipeline on a fresh SQLite store: collect (fetch over HTTP with the SSRF
-     guard, extract, dedupe, relevance, store), summarise every new article offline, and
-     compose the briefing.
-It prints articles per second for both and their ratio, plus peak memory.
+     alone, no network, no storage), and briefbot's own extraction (with metadata) likewise;
+  2. for each worker count, runs briefbot's pipeline on a fresh SQLite store: collect (fetch
+     over HTTP with the SSRF guard, extract + analyse in the CPU pool, decide, store in
+     batches), summarise every new article offline, and compose the briefing.
+It prints articles per second (min/median of the runs), the ratio to the bare loop, and CPU
+milliseconds per article (this process plus its worker processes; the pool is warmed first,
+as in the running app), in total and outside extraction.
 
-    python bench/ingest.py [--articles 300] [--syndicated 0.1]
+    python bench/ingest.py [--articles 300] [--syndicated 0.1] [--workers 1 2 4] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
+import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
+from bench.retrieval import ZipfLanguage
+from bot.collect.analysis import Page, extract_and_analyse
+from bot.collect.extract import extract_html
+from bot.collect.pipeline import Collector
+from bot.collect.relevance import Query
 from bot.config import Settings, parse_config
 from bot.wiring import open_services
 from testkit.http import LocalServer, StandInHandler
 
-WORDS = [
-    "tariff",
-    "steel",
-    "aluminium",
-    "negotiators",
-    "quota",
-    "commission",
-    "talks",
-    "industry",
-    "exports",
-    "market",
-    "ministers",
-    "agreement",
-    "review",
-    "dispute",
-    "mechanism",
-    "plants",
-    "workers",
-    "prices",
-    "imports",
-    "duties",
-    "proposal",
-    "deadline",
-    "capacity",
-    "emissions",
-    "carbon",
-    "border",
-    "adjustment",
-    "officials",
-    "delegation",
-]
-PEOPLE = ["Marta Kovalenko", "Daniel Whitcombe", "Anna Brandt", "Luis Ortega", "Grace Liu"]
 SITES = ["Wirepoint", "Harbour Ledger", "Continental Times", "Metro Daily", "Tradewatch"]
 
 
-def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
-    if rng.random() < 0.3:
-        words.insert(rng.randint(0, len(words)), f"{rng.randint(2, 95)}.{rng.randint(0, 9)}%")
-    return " ".join(words).capitalize() + "."
+@cache
+def language() -> ZipfLanguage:
+    return ZipfLanguage()
 
 
-def body(rng: random.Random, paragraphs: int = 8) -> list[str]:
-    out = []
-    for _ in range(paragraphs):
-        parts = [sentence(rng) for _ in range(rng.randint(2, 4))]
-        if rng.random() < 0.5:
-            who = rng.choice(PEOPLE)
-            parts.append(f"“{sentence(rng)[:-1]},” {who} said.")
-        out.append(" ".join(parts))
+def paragraphs_of(text: str, rng: random.Random) -> list[str]:
+    """The article's sentences grouped into paragraphs of 2-4."""
+    sentences = text.replace(". ", ".\n").split("\n")
+    out: list[str] = []
+    while sentences:
+        take = rng.randint(2, 4)
+        out.append(" ".join(sentences[:take]))
+        sentences = sentences[take:]
     return out
 
 
@@ -102,20 +82,22 @@ def page(i: int, title: str, site: str, paragraphs: list[str], published: dateti
 
 
 def generate(n: int, syndicated: float, now: datetime) -> dict[str, tuple[str, bytes]]:
-    """n article pages (the last round(n * syndicated) are copies of earlier ones) + feeds."""
+    """n article pages (round(n * syndicated) of them, spread through, are copies of earlier
+    ones under their own titles) + feeds."""
     rng = random.Random(42)
+    words = language()
     files: dict[str, tuple[str, bytes]] = {}
-    copies = round(n * syndicated)
+    copy_every = round(1 / syndicated) if syndicated > 0 else 0
     originals: list[list[str]] = []
     for i in range(n):
         site = SITES[i % len(SITES)]
         published = now - timedelta(minutes=rng.randint(5, 600))
-        if i >= n - copies:
+        title, text = words.article(rng, i)
+        if copy_every and originals and i % copy_every == copy_every - 1:
             paragraphs = rng.choice(originals)  # a syndicated copy of an earlier article
         else:
-            paragraphs = body(rng)
+            paragraphs = paragraphs_of(text, rng)
             originals.append(paragraphs)
-        title = f"Steel tariff talks update {i}: " + " ".join(rng.choice(WORDS) for _ in range(4))
         files[f"/a/{i}"] = ("text/html; charset=utf-8", page(i, title, site, paragraphs, published))
     per_feed = 50
     for f in range(0, n, per_feed):
@@ -148,41 +130,82 @@ def serve(files: dict[str, tuple[str, bytes]]) -> LocalServer:
     return LocalServer(Handler)
 
 
-async def pipeline(base: str, feeds: int, data_dir: Path) -> tuple[float, int, int]:
+@dataclass
+class Run:
+    seconds: float  # collect + summarise + brief
+    collect_seconds: float
+    collect_cpu: float  # this process and its worker processes
+    cpu_seconds: float
+    stored: int
+    stories: int
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's live multiprocessing children (the CPU pool)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in multiprocessing.active_children():
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: bytes) -> Run:
     sources = "\n".join(
         f'[[topics.sources]]\nkind = "feed"\nurl = "{base}/feed/{k}.xml"\n' for k in range(feeds)
     )
-    config = parse_config(
-        f'[[topics]]\nname = "bench"\n[topics.query]\nmay = ["steel", "tariff"]\n{sources}'
-    )
+    config = parse_config(f'[[topics]]\nname = "bench"\n{sources}')
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=data_dir, allow_hosts=("127.0.0.1",), max_items_per_source=50
+        _env_file=None,
+        data_dir=data_dir,
+        allow_hosts=("127.0.0.1",),
+        max_items_per_source=50,
+        workers=workers,
     )
     topic = config.topics[0]
-    start = time.perf_counter()
     async with open_services(settings) as services:
-        outcomes = await services.collector.collect(topic)
-        collected = time.perf_counter()
-        briefing = await services.briefings.brief(topic)
-        print(
-            f"  collect {collected - start:.2f} s, summarise + brief "
-            f"{time.perf_counter() - collected:.2f} s",
-            file=sys.stderr,
+        # Warm the pool as the running app's is: every worker has loaded what it needs.
+        cpu = services.collector.cpu
+        page = Page("https://warm.example/a", sample, html=True)
+        await asyncio.gather(
+            *(cpu.run(extract_and_analyse, page, Query()) for _ in range(2 * max(workers, 1))),
+            *(
+                services.summariser.summarise(title="Warm up", text="Warm up. " * 50)
+                for _ in range(2 * max(workers, 1))
+            ),
         )
+        # Collection alone (the app's collector summarises right after, in `after_collect`;
+        # here the briefing does it, so the two are timed apart).
+        c = services.collector
+        collector = Collector(
+            c.articles, c.fetcher, now=c.now, max_items_per_source=c.max_items, cpu=cpu
+        )
+        cpu_start = time.process_time() + _children_cpu()
+        start = time.perf_counter()
+        outcomes = await collector.collect(topic)
+        collected = time.perf_counter()
+        collect_cpu = time.process_time() + _children_cpu() - cpu_start
+        briefing = await services.briefings.brief(topic)
+        elapsed = time.perf_counter() - start
+        cpu_seconds = time.process_time() + _children_cpu() - cpu_start
         stored = await services.store.db.count("articles")
-        summarised = services.summaries.computed
-    elapsed = time.perf_counter() - start
+        stories = await services.store.db.count("stories")
     failed = [o for o in outcomes if not o.ok]
     if failed:
         print("source errors:", [o.error for o in failed], file=sys.stderr)
     assert briefing.stories, "the benchmark briefing should not be empty"
-    return elapsed, stored, summarised
+    return Run(elapsed, collected - start, collect_cpu, cpu_seconds, stored, stories)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--syndicated", type=float, default=0.1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--serve-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_at is not None:  # the child process: serve until stdin closes
@@ -213,29 +236,54 @@ def main() -> None:
     )
     assert child.stdout is not None and child.stdin is not None
     base = child.stdout.readline().strip()
+    runs: dict[int, list[Run]] = {}
     try:
         start = time.perf_counter()
         for content in pages:
             trafilatura.extract(content)
         bare = time.perf_counter() - start
-        with tempfile.TemporaryDirectory() as tmp:
-            elapsed, stored, summarised = asyncio.run(
-                pipeline(base, (args.articles + 49) // 50, Path(tmp))
-            )
+        cpu_start = time.process_time()
+        for i, content in enumerate(pages):
+            extract_html(content, f"https://bench.example/a/{i}")
+        extraction_cpu = (time.process_time() - cpu_start) / len(pages)
+        for workers in args.workers:
+            for _ in range(args.runs):
+                with tempfile.TemporaryDirectory() as tmp:
+                    feeds = (args.articles + 49) // 50
+                    run = asyncio.run(pipeline(base, feeds, Path(tmp), workers, pages[0]))
+                runs.setdefault(workers, []).append(run)
     finally:
         child.stdin.close()
         child.wait(timeout=10)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bare_rate = len(pages) / bare
-    rate = stored / elapsed
     print(f"articles served:            {len(pages)} ({args.syndicated:.0%} syndicated copies)")
+    print(f"CPUs:                       {os.cpu_count()}")
     print(f"bare trafilatura.extract:   {bare_rate:8.1f} articles/s ({bare:.2f} s)")
-    print(
-        f"briefbot pipeline:          {rate:8.1f} articles/s ({elapsed:.2f} s; "
-        f"{stored} stored, {summarised} summarised, briefing composed)"
-    )
-    print(f"ratio pipeline/bare:        {rate / bare_rate:8.2f}")
-    print(f"peak RSS:                   {peak_mb:8.1f} MB")
+    print(f"briefbot extraction (meta): {extraction_cpu * 1000:8.2f} ms CPU per article")
+    print(f"min / median of {args.runs} runs; CPU = this process + its worker processes")
+    for workers, done in runs.items():
+        n = done[0].stored
+        collect = sorted(r.stored / r.collect_seconds for r in done)
+        collect_ms = sorted(1000 * r.collect_cpu / r.stored for r in done)
+        outside = [ms - extraction_cpu * 1000 for ms in collect_ms]
+        whole = sorted(r.stored / r.seconds for r in done)
+        whole_ms = sorted(1000 * r.cpu_seconds / r.stored for r in done)
+        print(f"  {workers} worker(s): {n} stored in {done[0].stories} stories")
+        print(
+            f"    collect:            {collect[0]:6.1f} / {statistics.median(collect):6.1f}"
+            f" articles/s (ratio {collect[0] / bare_rate:.2f} /"
+            f" {statistics.median(collect) / bare_rate:.2f}); CPU {collect_ms[0]:5.1f} /"
+            f" {statistics.median(collect_ms):5.1f} ms/article, outside extraction"
+            f" {outside[0]:5.1f} / {statistics.median(outside):5.1f}"
+        )
+        print(
+            f"    + summarise, brief: {whole[0]:6.1f} / {statistics.median(whole):6.1f}"
+            f" articles/s (ratio {whole[0] / bare_rate:.2f} /"
+            f" {statistics.median(whole) / bare_rate:.2f}); CPU {whole_ms[0]:5.1f} /"
+            f" {statistics.median(whole_ms):5.1f} ms/article"
+        )
+    print(f"peak RSS (this process):    {peak_mb:8.1f} MB")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ variable becomes a `ConfigError` whose message names the field and the fix.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -29,6 +30,16 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
+
+
+def default_workers() -> int:
+    """One CPU worker process per CPU this process may use (at most 64)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 64))
+
 
 DEFAULT_USER_AGENT = "briefbot/0.1 (+https://github.com/briefbot/briefbot; news briefing bot)"
 
@@ -58,14 +69,21 @@ class Settings(BaseSettings):
     fetch_total_timeout: float = Field(default=30.0, gt=0)
     fetch_per_host: int = Field(default=2, ge=1)
     fetch_concurrency: int = Field(default=8, ge=1)
-    # Processes for CPU-heavy text work (parsing articles for quotes); 0 = one thread.
-    workers: int = Field(default=1, ge=0, le=64)
+    # Processes for CPU-heavy text work (extracting and analysing collected articles, parsing
+    # them for quotes); unset or empty = one per CPU, 0 = one thread in the main process.
+    workers: int = Field(default_factory=lambda: default_workers(), ge=0, le=64)
     fetch_max_redirects: int = Field(default=5, ge=0)
     user_agent: str = DEFAULT_USER_AGENT
     # Hosts, IPs or CIDRs that may be fetched although private or loopback. Off by default:
     # only tests and the bundled demo (which serve pages on 127.0.0.1) set it.
     allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     max_items_per_source: int = Field(default=50, ge=1)
+    # Seconds one source may take in a collection (feed and articles together), and one
+    # topic's whole collection run; over budget, what was stored is kept and the rest waits.
+    source_budget: float = Field(default=180.0, gt=0)
+    collect_budget: float = Field(default=900.0, gt=0)
+    # Seconds SQLite waits for another process's write lock before saying it is busy.
+    db_busy_timeout: float = Field(default=10.0, gt=0)
     # Earlier turns of a conversation given to the question engine (older ones are dropped).
     conversation_turns: int = Field(default=6, ge=0, le=50)
     # Re-rank passages by meaning with a local model when `briefbot[embeddings]` is installed.
@@ -139,6 +157,8 @@ class Settings(BaseSettings):
     # Seconds a claimed run or delivery stays with its replica before another may take it over
     # (the holder died); longer than a slow briefing takes to compose and post.
     claim_lease: int = Field(default=600, ge=5, le=86400)
+    # Thumbs up/down under every answer and briefing in Slack, counted by `briefbot stats`.
+    feedback: bool = True
 
     @property
     def llm_configured(self) -> bool:
@@ -173,6 +193,11 @@ class Settings(BaseSettings):
     def slack_socket_mode(self) -> bool:
         """Socket Mode when an app-level token is set, else HTTP (Events API)."""
         return bool(self.slack_app_token.get_secret_value())
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _default_workers(cls, value: Any) -> Any:
+        return default_workers() if value is None or value == "" else value
 
     @field_validator("allow_hosts", mode="before")
     @classmethod

@@ -3,7 +3,8 @@
     collect   every minute, each topic whose collection is due (every BRIEFBOT_COLLECT_EVERY
               minutes) and not claimed by another replica
     deliver   every BRIEFBOT_DELIVER_EVERY seconds: each subscription whose local time has
-              come gets its briefing (claimed per topic, channel and date)
+              come gets its briefing (claimed per topic, channel and date); a briefbot.toml
+              schedule muted from chat (`unsubscribe`) is skipped
     tidy      every few hours: forget handled chat event ids
 
 Jobs never raise: one failing topic is logged and the rest carry on. APScheduler's own job
@@ -160,8 +161,11 @@ def next_runs(
     claims: Sequence[RunClaim],
     subscriptions: Sequence[Subscription],
     now: datetime,
+    muted: Sequence[Subscription] = (),
 ) -> list[NextRun]:
-    """When each topic is collected next (from its run claim) and each channel briefed next."""
+    """When each topic is collected next (from its run claim) and each channel briefed next,
+    with where each schedule comes from (file or chat); `muted`: the file's schedules muted
+    from chat, listed as such."""
     claimed = {c.name: c for c in claims}
     upcoming: list[NextRun] = []
     for topic in config.topics:
@@ -173,12 +177,22 @@ def next_runs(
         else:
             upcoming.append(NextRun(run, claim.until, "", ""))
     for sub in subscriptions:
+        origin = "chat" if sub.origin == "chat" else "file"
         upcoming.append(
             NextRun(
                 f"briefing {sub.topic} → {sub.platform} {sub.channel}",
                 next_due(sub, now).astimezone(UTC),
                 "",
-                f"{sub.at} {sub.timezone} ({sub.origin})",
+                f"{sub.at} {sub.timezone} ({origin})",
+            )
+        )
+    for sub in muted:
+        upcoming.append(
+            NextRun(
+                f"briefing {sub.topic} → {sub.platform} {sub.channel}",
+                None,
+                "muted",
+                f"{sub.at} {sub.timezone} (file, muted from chat)",
             )
         )
     return upcoming

@@ -4,15 +4,20 @@ and the Teams bot's /api/messages. Routing only: what a request does is the apps
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import StoreError
 from bot.observe import Metrics
 from bot.store.db import Database
 from bot.store.migrations import latest_version
 from bot.teams.bot import TeamsBot
+
+log = logging.getLogger(__name__)
 
 
 def build_web_app(
@@ -27,7 +32,14 @@ def build_web_app(
 
     async def events(request: web.Request) -> web.Response:
         assert bolt is not None
-        response = await bolt.async_dispatch(await to_bolt_request(request))
+        try:
+            parsed = await to_bolt_request(request)
+        except (ValueError, AttributeError, TypeError, KeyError) as exc:
+            # not UTF-8, not JSON, JSON that is not an object, a payload that is not JSON …
+            # Refused before the signature is checked: nothing in it was read or trusted.
+            log.warning("refused a Slack request that could not be parsed (%s)", type(exc).__name__)
+            return web.Response(status=400, text="bad request\n")
+        response = await bolt.async_dispatch(parsed)
         return await to_aiohttp_response(response)
 
     async def health(_request: web.Request) -> web.Response:
@@ -36,7 +48,7 @@ def build_web_app(
     async def ready(_request: web.Request) -> web.Response:
         try:
             version = await db.schema_version()
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError, StoreError):
             return web.json_response({"status": "unavailable", "database": "down"}, status=503)
         if version < latest_version():
             body = {"status": "unavailable", "schema": version, "needs": latest_version()}
@@ -47,7 +59,7 @@ def build_web_app(
         assert metrics is not None
         try:
             body = await metrics.exposition()
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError, StoreError):
             return web.Response(status=503, text="database unavailable\n")
         return web.Response(body=body, content_type="text/plain", charset="utf-8")
 

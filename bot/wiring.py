@@ -43,6 +43,7 @@ from bot.llm.usage import UsageLog
 from bot.observe import Metrics, instance_id, store_metrics
 from bot.schedule import Jobs
 from bot.slack.app import build_app, build_web_client
+from bot.slack.channels import ChannelResolver, resolve_config
 from bot.slack.delivery import SlackDelivery
 from bot.store import Store
 from bot.store.migrations import latest_version
@@ -63,7 +64,8 @@ def utc_now() -> datetime:
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
-    """The fetch limits and SSRF allow-list from settings."""
+    """The fetch limits and SSRF allow-list from settings: the policy for configured sources
+    (`.for_users()` is the one for URLs chat users hand over)."""
     return FetchPolicy(
         max_bytes=settings.fetch_max_bytes,
         connect_timeout=min(5.0, settings.fetch_timeout),
@@ -127,7 +129,7 @@ async def prepare_store(store: Store, *, migrate: bool) -> None:
 async def open_store(settings: Settings, *, migrate: bool | None = None) -> AsyncIterator[Store]:
     """The store of the configured database; migrated as settings say unless `migrate` is
     given (False: only check the schema is current)."""
-    store = Store.from_url(settings.resolved_database_url())
+    store = Store.from_url(settings.resolved_database_url(), busy_timeout=settings.db_busy_timeout)
     try:
         await prepare_store(store, migrate=settings.migrate if migrate is None else migrate)
         yield store
@@ -146,7 +148,8 @@ class Services:
     collector: Collector
     briefings: BriefingService
     questions: QuestionEngine
-    ondemand: OnDemandSummariser
+    ondemand: OnDemandSummariser  # the operator's (CLI): the allow-list applies
+    user_ondemand: OnDemandSummariser  # chat users': private addresses always refused
 
 
 @asynccontextmanager
@@ -175,7 +178,8 @@ async def _services(
     llm: OpenAICompatibleLLM | None = None
     async with open_store(settings) as store, build_http_client(policy) as client:
         try:
-            fetcher = Fetcher(client, policy)
+            fetcher = Fetcher(client, policy.for_sources())
+            user_fetcher = Fetcher(client, policy.for_users())
             llm = build_llm(settings, max_retries=llm_retries)
             usage = UsageLog(store.ops, now=now)
             offline = OfflineSummariser(cpu)
@@ -183,7 +187,11 @@ async def _services(
                 offline if llm is None else LLMSummariser(llm, usage=usage, fallback=offline)
             )
             summaries = CachedSummaries(
-                store.articles, summariser, now=now, concurrency=max(settings.workers, 1) * 2
+                store.articles,
+                summariser,
+                now=now,
+                concurrency=max(settings.workers, 1) * 2,
+                offline=offline,  # with a model: it summarises only what the briefing shows
             )
             synthesiser = (
                 None
@@ -203,6 +211,9 @@ async def _services(
                     now=now,
                     max_items_per_source=settings.max_items_per_source,
                     concurrency=settings.fetch_concurrency,
+                    source_budget=settings.source_budget,
+                    collect_budget=settings.collect_budget,
+                    cpu=cpu,  # extraction and analysis on every worker
                     # Offline summaries are cheap and local: computed while collecting, so
                     # the briefing finds them ready. A model's summaries cost tokens: they
                     # wait until a briefing needs them.
@@ -224,6 +235,7 @@ async def _services(
                     store.articles, store.deliveries, summaries, now=now, synthesiser=synthesiser
                 ),
                 ondemand=OnDemandSummariser(fetcher, summariser),
+                user_ondemand=OnDemandSummariser(user_fetcher, summariser),
             )
         finally:
             if llm is not None:
@@ -262,21 +274,34 @@ async def open_app(
         httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
     ):
         store = services.store
+        client = build_web_client(settings, instance=instance) if slack_mode else None
+        channels = ChannelResolver(client) if client is not None else None
+        if channels is not None:
+            # Slack names briefbot.toml's channels by id from here on (an unknown name stops
+            # the start with one line).
+            config = await resolve_config(config, channels)
         chat = ChatService(
             store.articles,
             store.deliveries,
             config,
             services.briefings,
             services.questions,
-            services.ondemand,
+            services.user_ondemand,
             now=now,
         )
         platforms: dict[str, ChatPlatform] = {}
-        client = build_web_client(settings, instance=instance) if slack_mode else None
         bolt = None
         if client is not None:
-            bolt = build_app(settings, chat, store.chat, client, now=now)
-            platforms["slack"] = SlackDelivery(client)
+            bolt = build_app(
+                settings,
+                chat,
+                store.chat,
+                client,
+                now=now,
+                channels=channels,
+                votes=store.feedback if settings.feedback else None,
+            )
+            platforms["slack"] = SlackDelivery(client, channels, feedback=settings.feedback)
         teams = (
             TeamsBot(settings, chat, store.chat, now=now) if settings.teams_bot_enabled else None
         )

@@ -12,12 +12,19 @@ return them (with their metadata), and records every call so tests assert on wha
         slack.fail("chat.postMessage", None, error("internal_error"))  # the second call fails
         slack.hold("chat.postMessage", after=True)   # post it, then never answer (a crash)
         slack.response_url("abc")                    # a URL whose posts are recorded as calls
+        slack.add_channel("trade-desk", "C0TRADE")   # `#trade-desk` now names C0TRADE
+        slack.streaming = False                      # chat.*Stream answer unknown_method
+
+Like Slack, `chat.postMessage` takes `#name` and answers with the channel id, while
+`conversations.*` only take ids (a name is `channel_not_found`); `conversations.list` pages
+with a cursor (`list_page` channels a page at most).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +34,8 @@ from urllib.parse import parse_qs, urlparse
 
 from testkit.http import LocalServer, StandInHandler
 
+# What a Slack conversation id looks like (C… public, G… private, D… direct messages).
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TEAM = "T0TEST"
@@ -76,6 +85,9 @@ class FakeSlack(LocalServer):
         self._failures: dict[str, list[Failure | None]] = {}
         self._holds: dict[str, tuple[bool, threading.Event]] = {}
         self._slow: dict[str, float] = {}
+        self.channels: dict[str, tuple[str, bool]] = {}  # id → (name, private)
+        self.list_page = 100
+        self.streaming = True
         super().__init__(_Handler)
 
     # ------------------------------------------------------------------ lifecycle
@@ -135,7 +147,66 @@ class FakeSlack(LocalServer):
             self.messages.setdefault(channel, []).append({"ts": ts, "channel": channel, **message})
             return ts
 
+    def add_channel(self, name: str, channel_id: str, *, private: bool = False) -> None:
+        """A channel the workspace has (for `#name` posts and `conversations.list`)."""
+        with self._lock:
+            self.channels[channel_id] = (name, private)
+
     # ------------------------------------------------------------------ the API
+
+    def _channel_id(self, value: str) -> str | None:
+        """The id a `channel` argument names (`#name` resolved), or None."""
+        if value.startswith("#"):
+            return next((i for i, (n, _) in self.channels.items() if n == value[1:]), None)
+        return value if CHANNEL_ID.fullmatch(value) else None
+
+    def _list(self, params: dict[str, Any]) -> dict[str, Any]:
+        types = str(params.get("types") or "public_channel").split(",")
+        wanted = [
+            {"id": i, "name": n, "is_private": p, "is_channel": not p, "is_archived": False}
+            for i, (n, p) in sorted(self.channels.items())
+            if ("private_channel" if p else "public_channel") in types
+        ]
+        start = int(str(params.get("cursor") or "0").removeprefix("next:") or 0)
+        size = min(int(params.get("limit") or 100), self.list_page)
+        page = wanted[start : start + size]
+        more = start + size < len(wanted)
+        return {
+            "ok": True,
+            "channels": page,
+            "response_metadata": {"next_cursor": f"next:{start + size}" if more else ""},
+        }
+
+    def _stream(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if not self.streaming:
+            return {"ok": False, "error": "unknown_method"}
+        channel = self._channel_id(str(params.get("channel") or ""))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if method == "chat.startStream":
+            message = {
+                "ts": self._next_ts(),
+                "channel": channel,
+                "text": params.get("markdown_text") or "",
+                "blocks": [],
+                "thread_ts": params.get("thread_ts"),
+                "metadata": None,
+                "user": BOT_USER,
+                "bot_id": BOT_ID,
+                "streaming": True,
+            }
+            self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": message["ts"]}
+        for message in self.messages.get(channel, []):
+            if message["ts"] == params.get("ts"):
+                if not message.get("streaming"):
+                    return {"ok": False, "error": "message_not_in_streaming_state"}
+                message["text"] += params.get("markdown_text") or ""
+                if method == "chat.stopStream":
+                    message["streaming"] = False
+                    message["blocks"] = params.get("blocks") or []
+                return {"ok": True, "channel": channel, "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
 
     def _next_ts(self) -> str:
         return f"{int(self.now())}.{next(self._ts):06d}"
@@ -152,7 +223,10 @@ class FakeSlack(LocalServer):
                 "bot_id": BOT_ID,
             }
         if method == "chat.postMessage":
-            channel = str(params.get("channel"))
+            found = self._channel_id(str(params.get("channel") or ""))
+            if found is None:
+                return {"ok": False, "error": "channel_not_found"}
+            channel = found
             message = {
                 "ts": self._next_ts(),
                 "channel": channel,
@@ -174,8 +248,14 @@ class FakeSlack(LocalServer):
             return {"ok": False, "error": "message_not_found"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "conversations.list":
+            return self._list(params)
+        if method in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
+            return self._stream(method, params)
         if method in ("conversations.history", "conversations.replies"):
             channel = str(params.get("channel"))
+            if not CHANNEL_ID.fullmatch(channel):  # Slack wants the id here, never a name
+                return {"ok": False, "error": "channel_not_found"}
             found = list(self.messages.get(channel, []))
             if method == "conversations.replies":
                 root = params.get("ts")

@@ -52,6 +52,7 @@ from bot.config import BriefbotConfig, Settings, TopicConfig, load_settings, par
 from bot.demo import folder as demo_folder
 from bot.llm.usage import usage_report
 from bot.models import Briefing, SourceOutcome
+from bot.store.feedback import FeedbackCount
 from bot.store.ops import LLMCall
 from bot.summarise.ondemand import OnDemandSummary
 from bot.text.markdown import md_escape
@@ -309,15 +310,20 @@ def stats(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 7,
 ) -> None:
-    """LLM tokens and estimated cost per day and per briefing."""
+    """LLM tokens and estimated cost per day and per briefing; thumbs up/down from chat."""
     settings = settings_of(ctx)
 
-    async def go() -> list[LLMCall]:
+    async def go() -> tuple[list[LLMCall], list[FeedbackCount]]:
+        since = datetime.now(UTC) - timedelta(days=days)
         async with open_services(settings) as services:
-            return await services.store.ops.llm_usage(datetime.now(UTC) - timedelta(days=days))
+            store = services.store
+            return await store.ops.llm_usage(since), await store.feedback.counts(since)
 
+    calls, votes = run_async(go)
+    for vote in votes:  # thumbs up/down in chat (BRIEFBOT_FEEDBACK)
+        out.print(f"Feedback on {vote.kind}s: {vote.up} up, {vote.down} down")
     per_day, per_briefing = usage_report(
-        run_async(go),
+        calls,
         price_prompt=settings.llm_price_prompt,
         price_completion=settings.llm_price_completion,
     )

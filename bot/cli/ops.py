@@ -41,14 +41,19 @@ from bot.wiring import open_app, open_store
 
 @app.command()
 def status(ctx: typer.Context) -> None:
-    """Sources (last fetch, errors), the next runs, and the last deliveries."""
+    """Sources (last fetch, errors), the next runs (each briefing's schedule from the file or
+    chat, or muted), and the last deliveries."""
     settings = settings_of(ctx)
     config = config_of(settings)
 
     async def go() -> tuple[list[SourceRow], list[NextRun], list[DeliveryRecord]]:
         async with open_store(settings, migrate=False) as store:
-            subs = merge_subscriptions(config, await store.deliveries.subscriptions())
-            upcoming = next_runs(config, await store.ops.runs(), subs, datetime.now(UTC))
+            muted = await store.deliveries.muted()
+            subs = merge_subscriptions(config, await store.deliveries.subscriptions(), muted)
+            silenced = [s for s in merge_subscriptions(config, []) if s.key in muted]
+            upcoming = next_runs(
+                config, await store.ops.runs(), subs, datetime.now(UTC), muted=silenced
+            )
             return (
                 await store.articles.list_sources(),
                 upcoming,
@@ -121,7 +126,9 @@ def migrate(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
 
     async def go() -> list[int]:
-        store = Store.from_url(settings.resolved_database_url())
+        store = Store.from_url(
+            settings.resolved_database_url(), busy_timeout=settings.db_busy_timeout
+        )
         try:
             return await store.db.migrate()
         finally:

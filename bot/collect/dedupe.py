@@ -171,24 +171,28 @@ def canonical_url(url: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """The text's words as hashes and sketches see them: NFKC, casefolded, punctuation gone."""
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def content_hash(text: str) -> str:
     """sha256 hex of the text's words: case, punctuation, quote style and spacing ignored."""
-    return hashlib.sha256(" ".join(_words(text)).encode()).hexdigest()
+    return content_hash_of(words(text))
 
 
-def _shingles(text: str, size: int = 3) -> set[int]:
-    words = _words(text)
-    if len(words) < size:
+def content_hash_of(text_words: Sequence[str]) -> str:
+    """`content_hash` of a text already split by `words`."""
+    return hashlib.sha256(" ".join(text_words).encode()).hexdigest()
+
+
+def _shingles(text_words: Sequence[str], size: int = 3) -> set[int]:
+    seq = list(text_words)
+    if len(seq) < size:
         # Padding with empty words gives a short text a shingle no longer text can contain.
-        words = words + [""] * (size - len(words))
+        seq = seq + [""] * (size - len(seq))
     # crc32 is deterministic across processes and fast; 32 bits is plenty for one article.
-    return {
-        zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)
-    }
+    return {zlib.crc32(" ".join(seq[i : i + size]).encode()) for i in range(len(seq) - size + 1)}
 
 
 def signature(text: str, *, num_perm: int = 64) -> tuple[int, ...]:
@@ -198,7 +202,12 @@ def signature(text: str, *, num_perm: int = 64) -> tuple[int, ...]:
     each) keeps it linear in the text's length; `similarity` estimates Jaccard from it. A text
     with fewer shingles than `num_perm` keeps all of them, so its sketch is exact.
     """
-    return tuple(heapq.nsmallest(max(1, num_perm), _shingles(text)))
+    return signature_of(words(text), num_perm=num_perm)
+
+
+def signature_of(text_words: Sequence[str], *, num_perm: int = 64) -> tuple[int, ...]:
+    """`signature` of a text already split by `words`."""
+    return tuple(heapq.nsmallest(max(1, num_perm), _shingles(text_words)))
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:

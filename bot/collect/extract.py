@@ -14,6 +14,7 @@ import trafilatura
 
 from bot.errors import ExtractError
 from bot.models import ExtractedArticle
+from bot.text.controls import strip_controls
 
 MIN_WORDS = 40
 _DATE_PARAMS = {
@@ -38,7 +39,9 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def extract_html(content: bytes | str, url: str) -> ExtractedArticle:
-    """Extract the main article of an HTML page."""
+    """Extract the main article of an HTML page (control characters and references to them
+    removed first: lxml drops the text around them)."""
+    content = strip_controls(content)
     try:
         doc = trafilatura.bare_extraction(
             content,

@@ -3,7 +3,8 @@
 Every hop of a redirect chain is checked (scheme, resolved addresses) and the checked address
 is pinned for the connection, so DNS cannot be switched between check and use. Bodies are
 decompressed here with a hard cap on the *decoded* size, so decompression bombs stop early.
-Errors are `FetchError`s with one-line reasons; this module never shows library messages.
+Errors are `FetchError`s with one-line reasons; this module never shows library messages:
+every httpx exception, on any path, becomes one through `fetch_error` (the one mapping).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import asyncio
 import socket
 import zlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
 from bot.collect.netguard import check_address, check_url, literal_address
 from bot.errors import (
+    BlockedURLError,
     ContentTypeError,
     FetchError,
     FetchTimeoutError,
@@ -38,6 +40,16 @@ TEXT_TYPES = (
     "application/ld+json",
 )
 REDIRECTS = (301, 302, 303, 307, 308)
+# Everything httpx raises: `InvalidURL`, `StreamError` and `CookieConflict` are not
+# `HTTPError`s, and httpx builds a redirect's next request (parsing its Location) even when
+# it does not follow it. `UnicodeError` is IDNA's (a host like xn--a).
+HTTPX_ERRORS: tuple[type[Exception], ...] = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.StreamError,
+    httpx.CookieConflict,
+    UnicodeError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,39 @@ class FetchPolicy:
         "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
         "application/xml;q=0.9,text/*;q=0.8,*/*;q=0.1"
     )
+
+    def for_sources(self) -> FetchPolicy:
+        """For the operator's own sources (briefbot.toml, the demo, the CLI): as configured."""
+        return self
+
+    def for_users(self) -> FetchPolicy:
+        """For URLs a chat user hands over: the allow-list never applies, so private,
+        loopback and metadata addresses are always refused."""
+        return replace(self, allow_hosts=())
+
+
+def fetch_error(exc: BaseException, host: str, policy: FetchPolicy) -> FetchError:
+    """The one mapping from what httpx (or IDNA) raises to a one-line `FetchError`."""
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchTimeoutError(f"{host} did not answer within {policy.read_timeout:g} s")
+    if isinstance(exc, httpx.TooManyRedirects):
+        return RedirectError(f"too many redirects (more than {policy.max_redirects})")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return BlockedURLError("refused: only http and https URLs can be fetched")
+    if isinstance(exc, (httpx.InvalidURL, UnicodeError)):
+        # Our own requests go to checked URLs: an invalid one comes from a Location header.
+        return RedirectError(f"{host} sent a redirect to an invalid URL")
+    if isinstance(exc, httpx.ConnectError):
+        return FetchError(f"could not connect to {host}")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return FetchError(f"{host} closed the connection or sent an invalid response")
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError(f"the response from {host} could not be decoded")
+    if isinstance(exc, httpx.StreamError):
+        return FetchError(f"the response from {host} could not be read")
+    return FetchError(f"could not fetch from {host}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +133,30 @@ async def system_resolver(host: str, port: int) -> list[str]:
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"could not resolve {host}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class ResolverCache:
+    """A resolver that asks the one it wraps once per (host, port), for one collection run:
+    concurrent fetches from one host share the lookup, and a failed lookup is not retried
+    within the run. It only remembers answers; the fetcher checks the addresses (SSRF) on
+    every use and connects to the one it checked, so a cached answer is never trusted more
+    than a fresh one. Short-lived by design: a run is minutes, DNS records outlive it."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.lookups = 0  # how many times the wrapped resolver was asked
+        self._answers: dict[tuple[str, int], asyncio.Future[list[str]]] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        key = (host.lower(), port)
+        lookup = self._answers.get(key)
+        if lookup is None:
+            # A task of its own, shielded: a fetch cancelled (over budget) while resolving
+            # does not cancel the lookup the others wait for.
+            lookup = asyncio.ensure_future(self.resolver(host, port))
+            self._answers[key] = lookup
+            self.lookups += 1
+        return list(await asyncio.shield(lookup))
 
 
 def build_http_client(policy: FetchPolicy) -> httpx.AsyncClient:
@@ -167,6 +236,13 @@ class Fetcher:
         self.resolver = resolver
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
+    def for_run(self) -> Fetcher:
+        """A fetcher for one collection run: the same client, policy and per-host slots, with
+        each host resolved once per run (`ResolverCache`)."""
+        run = Fetcher(self.client, self.policy, resolver=ResolverCache(self.resolver))
+        run._host_slots = self._host_slots
+        return run
+
     def _slots(self, host: str) -> asyncio.Semaphore:
         if host not in self._host_slots:
             self._host_slots[host] = asyncio.Semaphore(self.policy.per_host_limit)
@@ -184,6 +260,8 @@ class Fetcher:
             raise FetchTimeoutError(
                 f"{target.host} did not answer within {self.policy.total_timeout:g} s"
             ) from None
+        except HTTPX_ERRORS as exc:  # any path the narrower handlers below did not cover
+            raise fetch_error(exc, target.host, self.policy) from None
 
     async def _addresses(self, url: httpx.URL) -> list[str]:
         host = url.host
@@ -228,16 +306,8 @@ class Fetcher:
     async def _send(self, request: httpx.Request, host: str) -> httpx.Response:
         try:
             return await self.client.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise FetchTimeoutError(
-                f"{host} did not answer within {self.policy.read_timeout:g} s"
-            ) from None
-        except httpx.ConnectError:
-            raise FetchError(f"could not connect to {host}") from None
-        except httpx.RemoteProtocolError:
-            raise FetchError(f"{host} closed the connection or sent an invalid response") from None
-        except httpx.HTTPError:
-            raise FetchError(f"could not fetch from {host}") from None
+        except HTTPX_ERRORS as exc:
+            raise fetch_error(exc, host, self.policy) from None
 
     def _next_hop(self, current: httpx.URL, response: httpx.Response, seen: set[str]) -> httpx.URL:
         location = response.headers.get("location")
@@ -245,9 +315,9 @@ class Fetcher:
             raise RedirectError(f"{current.host} sent a redirect without a target")
         try:
             target = current.join(location.strip())
+            checked = check_url(str(target))
         except (httpx.InvalidURL, ValueError):
             raise RedirectError(f"{current.host} sent a redirect to an invalid URL") from None
-        checked = check_url(str(target))
         if str(checked) in seen:
             raise RedirectError("the redirects go round in a loop")
         return checked
@@ -278,11 +348,9 @@ class Fetcher:
                 body += decoder.feed(raw, cap - len(body))
                 if len(body) > cap:
                     raise ResponseTooLargeError(f"the document is larger than {_mb(cap)}")
-        except httpx.TimeoutException:
-            raise FetchTimeoutError(
-                f"{url.host} did not answer within {self.policy.read_timeout:g} s"
-            ) from None
-        except httpx.HTTPError:
+        except httpx.TimeoutException as exc:
+            raise fetch_error(exc, url.host, self.policy) from None
+        except HTTPX_ERRORS:
             raise FetchError(f"{url.host} closed the connection mid-document") from None
         return FetchResult(
             str(url), response.status_code, bytes(body), media, charset, etag, last_modified

@@ -9,6 +9,7 @@ the bundled demo, which serve pages on 127.0.0.1).
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Sequence
 
@@ -24,19 +25,39 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
 
+_HOST_CHARS = re.compile(r"^(?:[a-z0-9._-]+|[0-9a-f:.]*:[0-9a-f:.]*)$")  # a name, or IPv6
+
+
 def check_url(url: str) -> httpx.URL:
-    """Parse a URL that may be fetched: http(s), a host, no credentials."""
+    """Parse a URL that may be fetched: http(s), a valid host, no credentials.
+
+    Anything a browser would "fix up" (backslashes, control characters) is refused
+    rather than guessed at, and so is a host IDNA cannot decode (``xn--a``).
+    """
+    if not isinstance(url, str):
+        raise BlockedURLError("refused: not a valid URL")
+    url = url.strip()
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise BlockedURLError("refused: not a valid URL (it contains control characters)")
+    if "\\" in url:
+        raise BlockedURLError("refused: not a valid URL (it contains backslashes)")
     try:
-        parsed = httpx.URL(url.strip())
+        parsed = httpx.URL(url)
+        raw_host = parsed.raw_host.decode("ascii")
     except (httpx.InvalidURL, TypeError, ValueError):
         raise BlockedURLError("refused: not a valid URL") from None
+    try:
+        host = parsed.host.lower().rstrip(".")  # decodes IDNA (xn--…): may raise UnicodeError
+    except ValueError:
+        raise BlockedURLError("refused: not a valid URL (bad host name)") from None
     if parsed.scheme not in ("http", "https"):
         raise BlockedURLError("refused: only http and https URLs can be fetched")
-    if not parsed.host:
+    if not raw_host:
         raise BlockedURLError("refused: the URL has no host")
+    if not _HOST_CHARS.match(raw_host.lower()):
+        raise BlockedURLError("refused: not a valid URL (bad host name)")
     if parsed.userinfo:
         raise BlockedURLError("refused: URLs with a user name or password are not fetched")
-    host = parsed.host.lower().rstrip(".")
     if host in _BLOCKED_NAMES or host.endswith(_BLOCKED_SUFFIXES):
         raise BlockedURLError(f"refused: {host} is a local or internal name")
     return parsed

@@ -2,29 +2,36 @@
 
 Each source's outcome is returned as a value (ok with counts, or an error with its reason), so
 one broken, slow, huge or malformed source never stops the others; one bad article never stops
-its source. Decisions (dedupe, story grouping, relevance) are pure functions; this module only
-orchestrates them around the fetcher and the store.
+its source. Time is budgeted: a source gets `source_budget` seconds and a topic's run
+`collect_budget`; a source over budget keeps what it stored and says so in its outcome, and no
+source may hold more than half the fetch slots, so a slow one leaves room for the rest.
+Decisions (dedupe, story grouping, relevance) are pure functions; this module only orchestrates
+them around the fetcher and the store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from bot.collect import dedupe, relevance
-from bot.collect.extract import extract_html, extract_text, looks_like_html
+from bot.collect.analysis import Analysis, Page, extract_and_analyse
+from bot.collect.extract import looks_like_html
 from bot.collect.fetch import Fetcher
 from bot.collect.sources import Candidate, discover
 from bot.config import FolderSource, SourceConfig, TopicConfig, source_label
 from bot.errors import BriefbotError
 from bot.models import ExtractedArticle, SourceOutcome
-from bot.store.articles import Articles, NewArticle, RecentArticle
+from bot.store.articles import Added, Articles, BatchItem, NewArticle, RecentArticle
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,27 @@ OnSourceDone = Callable[[SourceOutcome], None]
 # Called once per topic run with the ids of the new relevant originals (not copies), e.g. to
 # summarise them now rather than when the briefing is due.
 AfterCollect = Callable[[Sequence[int]], Awaitable[object]]
+Monotonic = Callable[[], float]
+T = TypeVar("T")
+
+
+class CPURunner(Protocol):
+    """Where extraction and analysis run: `bot.summarise.cpu.CPU` (a process pool sized by
+    BRIEFBOT_WORKERS) in the app; a thread when none is given."""
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T: ...
+
+
+class _Threads:
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.to_thread(fn, *args)
+
+
+class _OverBudget:
+    """What an article that ran out of its source's time budget returns."""
+
+
+OVER_BUDGET = _OverBudget()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +109,22 @@ def place_article(
     return Placement(None, story_best.story_id if story_best else None)
 
 
+# Placing an article must cost the same in a story of 5 articles and of 5,000. A term (or
+# sketch hash) shared by more than POSTINGS_CAP recent articles is common: only its most recent
+# POSTINGS_CAP articles are counted (a story's recent articles carry its terms as well as its
+# old ones), and an article found through a rarer term gets its common terms counted exactly.
+# Of the candidates, the CANDIDATES_CAP sharing the most are compared.
+POSTINGS_CAP = 64
+CANDIDATES_CAP = 32
+
+
 class RecentIndex:
     """Recent articles indexed by sketch hash and by term, so placing a new article looks at
     the few that can match instead of every article of the last days."""
 
     def __init__(self, articles: Iterable[RecentArticle] = ()) -> None:
         self.items: dict[int, RecentArticle] = {}
+        self.order: dict[int, int] = {}  # id -> position added (ids of pending ones are < 0)
         self.by_hash: dict[int, list[int]] = defaultdict(list)
         self.by_term: dict[str, list[int]] = defaultdict(list)
         self.by_content: dict[str, RecentArticle] = {}
@@ -95,6 +133,7 @@ class RecentIndex:
 
     def add(self, article: RecentArticle) -> None:
         self.items[article.id] = article
+        self.order.setdefault(article.id, len(self.order))
         if article.content_hash:
             self.by_content.setdefault(article.content_hash, article)
         for value in dedupe.decode_signature(article.signature):
@@ -103,16 +142,34 @@ class RecentIndex:
             for term in article.terms:
                 self.by_term[term].append(article.id)
 
+    def _top(self, shared: Counter[int], floor: int) -> list[RecentArticle]:
+        """The `CANDIDATES_CAP` sharing the most (at least `floor`), oldest first."""
+        top = heapq.nsmallest(
+            CANDIDATES_CAP,
+            (i for i, n in shared.items() if n >= floor),
+            key=lambda i: (-shared[i], self.order[i]),
+        )
+        return [self.items[i] for i in sorted(top, key=self.order.__getitem__)]
+
     def near(self, signature: Sequence[int]) -> list[RecentArticle]:
         """Articles sharing enough sketch hashes to possibly be copies."""
-        shared = Counter(i for h in signature for i in self.by_hash.get(h, ()))
-        floor = max(1, len(signature) // 8)
-        return [self.items[i] for i, n in sorted(shared.items()) if n >= floor]
+        shared: Counter[int] = Counter()
+        for h in signature:
+            shared.update(self.by_hash.get(h, ())[-POSTINGS_CAP:])
+        return self._top(shared, max(1, len(signature) // 8))
 
     def related(self, terms: frozenset[str]) -> list[RecentArticle]:
         """Articles sharing at least two salient terms."""
-        shared = Counter(i for t in terms for i in self.by_term.get(t, ()))
-        return [self.items[i] for i, n in sorted(shared.items()) if n >= 2]
+        shared: Counter[int] = Counter()
+        rare: set[int] = set()
+        for term in terms:
+            ids = self.by_term.get(term, ())
+            if len(ids) <= POSTINGS_CAP:
+                rare.update(ids)
+            shared.update(ids[-POSTINGS_CAP:])
+        for i in rare:  # its common terms may lie beyond the counted tails
+            shared[i] = len(terms & self.items[i].terms)
+        return self._top(shared, 2)
 
 
 def query_of(topic: TopicConfig) -> relevance.Query:
@@ -133,14 +190,22 @@ class Collector:
         concurrency: int = 8,
         recent_window: timedelta = timedelta(days=3),
         after_collect: AfterCollect | None = None,
+        source_budget: float = 180.0,
+        collect_budget: float = 900.0,
+        monotonic: Monotonic = time.monotonic,
+        cpu: CPURunner | None = None,
     ) -> None:
         self.articles = articles
+        self.cpu: CPURunner = cpu if cpu is not None else _Threads()
         self.after_collect = after_collect
         self.fetcher = fetcher
         self.now = now
         self.max_items = max_items_per_source
         self.concurrency = concurrency
         self.recent_window = recent_window
+        self.source_budget = source_budget
+        self.collect_budget = collect_budget
+        self.monotonic = monotonic
 
     async def collect(
         self, topic: TopicConfig, *, on_source_done: OnSourceDone | None = None
@@ -164,19 +229,62 @@ class Collector:
         return outcomes
 
 
+@dataclass(slots=True)
+class _Pending:
+    """An article decided on but not yet written. Its own id, and the original or story it
+    refers to when those are pending too, are placeholders (negative) until its batch is
+    written."""
+
+    placeholder: int
+    article: NewArticle
+    stored: asyncio.Future[Added | None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
 class _TopicRun:
-    """State of one topic's collection: the recent articles to dedupe against, and a lock
-    that serialises decide+store so two syndicated copies cannot both start a story."""
+    """State of one topic's collection: the recent articles to dedupe against, and the
+    articles decided on but not yet written.
+
+    Extraction and analysis run in parallel (in the CPU pool); each article is then decided
+    at once, in the order the analyses finish, against everything decided before it (stored
+    or pending), so two syndicated copies cannot both start a story. Writes are grouped: all
+    that was decided while the previous batch was being written goes in the next one, in one
+    transaction, in the order decided.
+    """
 
     def __init__(self, collector: Collector, topic: TopicConfig) -> None:
         self.c = collector
         self.topic = topic
         self.query = query_of(topic)
         self.started = collector.now()
+        self.deadline = collector.monotonic() + collector.collect_budget
+        self.fetcher = collector.fetcher.for_run()  # resolves each host once per run
         self.recent = RecentIndex()
-        self.lock = asyncio.Lock()
+        self.decided: set[str] = set()  # canonical URLs decided on in this run
+        self.pending: list[_Pending] = []
+        self.write_lock = asyncio.Lock()
+        self.last_placeholder = 0
+        self.article_ids: dict[int, int] = {}  # placeholder -> stored id
+        self.story_ids: dict[int, int] = {}  # placeholder -> stored story id
         self.slots = asyncio.Semaphore(collector.concurrency)
         self.originals: list[int] = []
+        self.source_slots = max(1, (collector.concurrency + 1) // 2)
+
+    def _placeholder(self) -> int:
+        self.last_placeholder -= 1
+        return self.last_placeholder
+
+    def _left(self, deadline: float) -> float:
+        return max(0.0, deadline - self.c.monotonic())
+
+    def _over_budget(self, outcome: SourceOutcome, by_run: bool, left: int) -> str:
+        which = (
+            f"the run's time budget ({self.c.collect_budget:g} s)"
+            if by_run
+            else f"its time budget ({self.c.source_budget:g} s)"
+        )
+        return f"stopped at {which} with {outcome.new} new article(s), {left} left for next time"
 
     async def load_recent(self) -> None:
         since = self.started - self.c.recent_window
@@ -186,16 +294,20 @@ class _TopicRun:
         label = source_label(source)
         outcome = SourceOutcome(source=label, kind=source.kind, ok=True)
         state = await self.c.articles.source_state(self.topic.name, source.key)
+        own_deadline = self.c.monotonic() + self.c.source_budget
+        deadline, by_run = min(own_deadline, self.deadline), self.deadline < own_deadline
         try:
-            async with self.slots:
+            async with asyncio.timeout(self._left(deadline)), self.slots:
                 discovery = await discover(
                     source,
-                    self.c.fetcher,
+                    self.fetcher,
                     etag=state.etag if state else None,
                     last_modified=state.last_modified if state else None,
                     max_items=self.c.max_items,
                     now=self.started,
                 )
+        except TimeoutError:
+            return await self._failed(source, outcome, self._over_budget(outcome, by_run, 0))
         except BriefbotError as exc:
             return await self._failed(source, outcome, exc.reason)
         except Exception:  # a bug in one source's parsing must not stop the others
@@ -204,24 +316,33 @@ class _TopicRun:
         outcome.not_modified = discovery.not_modified
         outcome.seen = len(discovery.candidates)
         fresh = await self._unknown(discovery.candidates)
-        results = await asyncio.gather(*(self._collect_item(source, c) for c in fresh))
+        own = asyncio.Semaphore(self.source_slots)
+        results = await asyncio.gather(
+            *(self._collect_item(source, c, own, deadline) for c in fresh)
+        )
+        late = 0
         for error in results:
             if error is None:
                 outcome.new += 1
+            elif isinstance(error, _OverBudget):
+                late += 1
             elif error:
                 outcome.failed_items += 1
                 outcome.item_errors.append(error)
+        if late:  # what was stored stays stored; the rest waits for the next run
+            outcome.ok = False
+            outcome.error = self._over_budget(outcome, by_run, late)
         await self.c.articles.record_source(
             topic=self.topic.name,
             key=source.key,
             kind=source.kind,
             name=label,
             checked_at=self.c.now(),
-            error=None,
+            error=outcome.error,
             new=outcome.new,
             etag=discovery.etag,
             last_modified=discovery.last_modified,
-            keep_validators=discovery.not_modified,
+            keep_validators=discovery.not_modified,  # an error (over budget) keeps them too
         )
         return outcome
 
@@ -248,95 +369,163 @@ class _TopicRun:
         known = await self.c.articles.known_urls(self.topic.name, by_url)
         return [c for url, c in by_url.items() if url not in known]
 
-    async def _collect_item(self, source: SourceConfig, candidate: Candidate) -> str | None:
+    async def _collect_item(
+        self, source: SourceConfig, candidate: Candidate, own: asyncio.Semaphore, deadline: float
+    ) -> str | _OverBudget | None:
         """Fetch, extract and store one article: None when stored, "" when it was already
-        known (a redirect to a stored URL, a race), else the reason it failed."""
+        known (a redirect to a stored URL, a race), OVER_BUDGET when the source's time ran
+        out first, else the reason it failed. Only fetching is cut short, never a write."""
         try:
-            async with self.slots:
-                article = await self._fetch_article(source, candidate)
+            async with asyncio.timeout(self._left(deadline)), own, self.slots:
+                page = await self._fetch_page(source, candidate)
+            article, analysis = await self.c.cpu.run(extract_and_analyse, page, self.query)
+        except TimeoutError:
+            return OVER_BUDGET
         except BriefbotError as exc:
             return f"{_short(candidate.url)}: {exc.reason}"
         except Exception:
             log.exception("article %s failed unexpectedly", candidate.url)
             return f"{_short(candidate.url)}: unexpected error (see the log)"
-        stored = await self._store(source, candidate, article)
-        return None if stored else ""
+        pending = self._decide(source, candidate, article, analysis)
+        if pending is None:
+            return ""
+        stored = await self._written(pending)
+        return None if stored is not None else ""
 
-    async def _fetch_article(self, source: SourceConfig, candidate: Candidate) -> ExtractedArticle:
+    async def _fetch_page(self, source: SourceConfig, candidate: Candidate) -> Page:
+        """The document (I/O only: extraction runs in the CPU pool)."""
         if isinstance(source, FolderSource):
             path = Path(unquote(urlsplit(candidate.url).path))
             content = await asyncio.to_thread(path.read_bytes)
-            if path.suffix.lower() in (".html", ".htm") or looks_like_html(content):
-                return await asyncio.to_thread(extract_html, content, candidate.url)
-            text = content.decode("utf-8", errors="replace")
-            return extract_text(text, candidate.url, fallback_title=path.stem)
-        result = await self.c.fetcher.fetch(candidate.url)
-        if result.content_type == "text/plain":
-            return extract_text(result.text(), result.url, fallback_title=candidate.title or "")
-        return await asyncio.to_thread(extract_html, result.content, result.url)
+            html = path.suffix.lower() in (".html", ".htm") or looks_like_html(content)
+            return Page(candidate.url, content, html, fallback_title=path.stem)
+        result = await self.fetcher.fetch(candidate.url)
+        return Page(
+            result.url,
+            result.content,
+            result.content_type != "text/plain",
+            charset=result.charset,
+            fallback_title=candidate.title or "",
+        )
 
-    async def _store(
-        self, source: SourceConfig, candidate: Candidate, art: ExtractedArticle
-    ) -> bool:
-        canonical = dedupe.canonical_url(art.url)
-        title = art.title or candidate.title or ""
-        content_hash = dedupe.content_hash(art.text)
-        signature = dedupe.signature(art.text)
-        terms = dedupe.story_terms(title, art.text)
-        rel = relevance.score(self.query, title, art.text)
-        async with self.lock:
-            # Exact copies are looked for among the recent articles (the dedupe horizon).
-            exact = self.recent.by_content.get(content_hash)
-            placement = place_article(
-                signature,
-                terms,
-                exact,
-                self.recent.near(signature),
-                self.recent.related(terms),
+    def _decide(
+        self, source: SourceConfig, candidate: Candidate, art: ExtractedArticle, an: Analysis
+    ) -> _Pending | None:
+        """Place the article against everything decided before it (synchronous, so nothing
+        else is decided meanwhile) and queue it for writing; None when its URL was already
+        decided on in this run (two links, or a redirect, to one article)."""
+        if an.canonical_url in self.decided:
+            return None
+        self.decided.add(an.canonical_url)
+        rel = an.relevance
+        # Exact copies are looked for among the recent articles (the dedupe horizon).
+        placement = place_article(
+            an.signature,
+            an.terms,
+            self.recent.by_content.get(an.content_hash),
+            self.recent.near(an.signature),
+            self.recent.related(an.terms),
+            relevant=rel.relevant,
+        )
+        story_id = placement.story_id if rel.relevant else None
+        if rel.relevant and story_id is None:
+            story_id = self._placeholder()  # a new story, created when written
+        signature = dedupe.encode_signature(an.signature)
+        pending = _Pending(
+            self._placeholder(),
+            NewArticle(
+                topic=self.topic.name,
+                url=art.url,
+                canonical_url=an.canonical_url,
+                source=source_label(source),
+                title=an.title,
+                text=art.text,
+                fetched_at=self.c.now(),
+                content_hash=an.content_hash,
+                signature=signature,
+                terms=tuple(sorted(an.terms)),
+                relevance=rel.score,
                 relevant=rel.relevant,
+                relevance_reason=rel.reason,
+                story_id=story_id,
+                duplicate_of=placement.duplicate_of,
+                author=art.author,
+                site_name=art.site_name,
+                published_at=art.published_at or candidate.published_at,
+                passages=an.passages,
+            ),
+        )
+        self.recent.add(
+            RecentArticle(
+                id=pending.placeholder,
+                story_id=story_id,
+                duplicate_of=placement.duplicate_of,
+                signature=signature,
+                terms=an.terms,
+                relevant=rel.relevant,
+                content_hash=an.content_hash,
             )
-            fetched_at = self.c.now()
-            story_id = placement.story_id if rel.relevant else None
-            new_story = rel.relevant and story_id is None
-            added = await self.c.articles.add_article(
-                NewArticle(
-                    topic=self.topic.name,
-                    url=art.url,
-                    canonical_url=canonical,
-                    source=source_label(source),
-                    title=title,
-                    text=art.text,
-                    fetched_at=fetched_at,
-                    content_hash=content_hash,
-                    signature=dedupe.encode_signature(signature),
-                    terms=tuple(sorted(terms)),
-                    relevance=rel.score,
-                    relevant=rel.relevant,
-                    relevance_reason=rel.reason,
-                    story_id=story_id,
-                    duplicate_of=placement.duplicate_of,
-                    author=art.author,
-                    site_name=art.site_name,
-                    published_at=art.published_at or candidate.published_at,
-                ),
-                new_story=new_story,
-            )
+        )
+        self.pending.append(pending)
+        return pending
+
+    async def _written(self, pending: _Pending) -> Added | None:
+        """Wait until the article's batch is written (writing it, with everything pending,
+        if no batch is being written)."""
+        async with self.write_lock:
+            if not pending.stored.done():
+                batch, self.pending = self.pending, []
+                await self._write(batch)
+        return pending.stored.result()
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        items = self._batch_items(batch)
+        try:
+            results = await self.c.articles.add_articles(items)
+        except BaseException as exc:
+            for p in batch:
+                p.stored.set_exception(exc)
+            raise
+        for p, added in zip(batch, results, strict=True):
             if added is not None:
-                new_id, story_id = added
-                if rel.relevant and placement.duplicate_of is None:
-                    self.originals.append(new_id)
-                self.recent.add(
-                    RecentArticle(
-                        id=new_id,
-                        story_id=story_id,
-                        duplicate_of=placement.duplicate_of,
-                        signature=dedupe.encode_signature(signature),
-                        terms=terms,
-                        relevant=rel.relevant,
-                        content_hash=content_hash,
-                    )
+                self.article_ids[p.placeholder] = added.id
+                story = p.article.story_id
+                if story is not None and story < 0 and added.story_id is not None:
+                    self.story_ids.setdefault(story, added.story_id)
+                if p.article.relevant and added.duplicate_of is None:
+                    self.originals.append(added.id)
+            p.stored.set_result(added)
+
+    def _batch_items(self, batch: Sequence[_Pending]) -> list[BatchItem]:
+        """The batch for the store: placeholders of written articles and stories become
+        their ids; those of the batch's own become references to its items."""
+        items: list[BatchItem] = []
+        item_of: dict[int, int] = {}  # article placeholder -> item
+        story_item_of: dict[int, int] = {}  # story placeholder -> the item creating it
+        for k, p in enumerate(batch):
+            a = p.article
+            duplicate_of, copy_of_item = a.duplicate_of, None
+            if duplicate_of is not None and duplicate_of < 0:
+                copy_of_item = item_of.get(duplicate_of)
+                duplicate_of = self.article_ids.get(duplicate_of)
+            story_id, story_of_item, new_story = a.story_id, None, False
+            if story_id is not None and story_id < 0:
+                placeholder = story_id
+                story_id = self.story_ids.get(placeholder)
+                if story_id is None:
+                    story_of_item = story_item_of.get(placeholder)
+                    new_story = story_of_item is None  # its first article here starts it
+                    story_item_of.setdefault(placeholder, k)
+            item_of[p.placeholder] = k
+            items.append(
+                BatchItem(
+                    replace(a, story_id=story_id, duplicate_of=duplicate_of),
+                    new_story=new_story,
+                    copy_of_item=copy_of_item,
+                    story_of_item=story_of_item,
                 )
-        return added is not None
+            )
+        return items
 
 
 def _short(url: str, limit: int = 80) -> str:

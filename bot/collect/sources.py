@@ -22,6 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bot.collect.extract import parse_date
+from bot.collect.xmlguard import refuse_entities
 from bot.config import (
     FeedSource,
     FolderSource,
@@ -31,12 +32,12 @@ from bot.config import (
     SourceConfig,
 )
 from bot.errors import SourceError
+from bot.text.controls import strip_controls
 
 if TYPE_CHECKING:
     from bot.collect.fetch import Fetcher, FetchResult
 
 FOLDER_SUFFIXES = (".html", ".htm", ".txt", ".md")
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +57,6 @@ class Discovery:
     last_modified: str | None = None
 
 
-def _refuse_entities(content: bytes) -> None:
-    # Entity declarations have no business in a feed or sitemap and are how "billion laughs"
-    # bombs work; refusing them outright is simpler than trusting every parser's limits.
-    if _ENTITY_DECL.search(content[:65536]):
-        raise SourceError("refused: the document declares XML entities (possible entity bomb)")
-
-
 def _struct_to_datetime(value: struct_time | None) -> datetime | None:
     if value is None:
         return None
@@ -74,8 +68,10 @@ def _struct_to_datetime(value: struct_time | None) -> datetime | None:
 
 def parse_feed(content: bytes, base_url: str) -> list[Candidate]:
     """Entries of an RSS 1/2 or Atom feed, newest first where dates are known."""
-    _refuse_entities(content)
-    parsed = feedparser.parse(content, response_headers={"content-location": base_url})
+    refuse_entities(content)
+    parsed = feedparser.parse(
+        _as_xml_bytes(strip_controls(content)), response_headers={"content-location": base_url}
+    )
     entries = parsed.get("entries") or []
     if not entries and parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -117,7 +113,7 @@ _ARTICLE_SLUG = re.compile(r"(\d{4}/\d{1,2}/|[a-z0-9]+(?:-[a-z0-9]+){3,})", re.I
 def parse_page_links(content: bytes, page_url: str, link_pattern: str | None) -> list[Candidate]:
     """Links on a watched page that look like articles on the same site."""
     try:
-        doc = lxml_html.fromstring(content)
+        doc = lxml_html.fromstring(strip_controls(content))
     except (etree.ParserError, ValueError):
         raise SourceError("not an HTML page") from None
     pattern = re.compile(link_pattern) if link_pattern else None
@@ -148,12 +144,12 @@ _SM_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def parse_sitemap(content: bytes) -> tuple[list[Candidate], list[str]]:
     """(article candidates, child sitemap URLs) of a sitemap or sitemap index."""
-    _refuse_entities(content)
+    refuse_entities(content)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, recover=False
     )
     try:
-        root = etree.fromstring(content, parser=parser)
+        root = etree.fromstring(_as_xml_bytes(strip_controls(content)), parser=parser)
     except etree.XMLSyntaxError:
         raise SourceError("not a valid sitemap (XML error)") from None
     tag = etree.QName(root).localname
@@ -175,6 +171,15 @@ def parse_sitemap(content: bytes) -> tuple[list[Candidate], list[str]]:
     if tag == "sitemapindex":
         return [], [c.url for c in _newest_first(entries)]
     return _newest_first(entries), []
+
+
+def _as_xml_bytes(content: bytes | str) -> bytes:
+    """lxml refuses a str with an encoding declaration: re-encode a decoded UTF-16/32
+    document as UTF-8 and say so in its declaration."""
+    if isinstance(content, bytes):
+        return content
+    text = re.sub(r"^(\s*<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']", r'\1"utf-8"', content)
+    return text.encode("utf-8")
 
 
 def gdelt_url(source: SearchSource, max_records: int) -> str:

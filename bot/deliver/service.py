@@ -12,7 +12,7 @@ it died between the parts of a long briefing, only the missing parts are posted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Literal, Protocol
@@ -95,15 +95,21 @@ def in_channel_zone(briefing: Briefing, subscription: Subscription) -> Briefing:
     return replace(briefing, timezone=subscription.timezone)
 
 
-def merge_subscriptions(config: BriefbotConfig, stored: list[Subscription]) -> list[Subscription]:
-    """briefbot.toml's channels plus those subscribed from chat (chat settings win)."""
+def merge_subscriptions(
+    config: BriefbotConfig,
+    stored: list[Subscription],
+    muted: Collection[tuple[str, str, str]] = (),
+) -> list[Subscription]:
+    """briefbot.toml's channels, less those muted from chat (`muted` keys), plus those
+    subscribed from chat (chat settings win)."""
     merged: dict[tuple[str, str, str], Subscription] = {}
     for topic in config.topics:
         for channel in topic.channels:
             sub = Subscription(
                 topic.name, channel.platform, channel.channel, channel.time, channel.timezone
             )
-            merged[sub.key] = sub
+            if sub.key not in muted:
+                merged[sub.key] = sub
     known = {t.name for t in config.topics}
     for sub in stored:
         if sub.topic in known:
@@ -132,7 +138,10 @@ class DeliveryService:
         self.lease = lease
 
     async def subscriptions(self) -> list[Subscription]:
-        return merge_subscriptions(self.config, await self.records.subscriptions())
+        """Every channel's schedule that runs: the file's (less the muted) and chat's."""
+        return merge_subscriptions(
+            self.config, await self.records.subscriptions(), await self.records.muted()
+        )
 
     async def deliver_due(self) -> list[DeliveryResult]:
         """Deliver every briefing that is due now and not delivered yet."""

@@ -4,7 +4,8 @@
     app = build_app(settings, chat, conversations, client, now=...)
 
 Events are claimed by id in the store before any listener sees them, so Slack's retries
-(`X-Slack-Retry-Num`) and replicas never answer one event twice.
+(`X-Slack-Retry-Num`) and replicas never answer one event twice; a slash command is claimed
+the same way by its team and `trigger_id`, so a replayed signed `/brief` runs once.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import ChatService
 from bot.config import Settings
-from bot.slack.listeners import register_all
+from bot.slack import feedback as feedback_listener
+from bot.slack.channels import ChannelResolver
+from bot.slack.listeners import assistant, register_all
 from bot.store.chat import Conversations
+from bot.store.feedback import Feedback
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,17 @@ def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClien
     return client
 
 
+def claim_key(body: dict[str, Any]) -> str | None:
+    """What makes a request one of a kind (pure): an event's id, a slash command's team and
+    trigger id; None for anything else."""
+    if body.get("type") == "event_callback":
+        event_id = body.get("event_id")
+        return str(event_id) if event_id else None
+    if body.get("command") and body.get("trigger_id"):
+        return f"command:{body.get('team_id') or ''}:{body['trigger_id']}"
+    return None
+
+
 def build_app(
     settings: Settings,
     chat: ChatService,
@@ -55,8 +70,11 @@ def build_app(
     client: AsyncWebClient,
     *,
     now: Callable[[], datetime],
+    channels: ChannelResolver | None = None,
+    votes: Feedback | None = None,
 ) -> AsyncApp:
-    """The Bolt app with every listener registered."""
+    """The Bolt app with every listener registered (channel renames kept in `channels`,
+    thumbs up/down stored in `votes`)."""
     over_socket = settings.slack_socket_mode
     app = AsyncApp(
         client=client,
@@ -70,13 +88,26 @@ def build_app(
     async def once_per_event(
         body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await conversations.claim_event(str(event_id), now()):
-            log.info("event %s already handled (Slack retry)", event_id)
+        key = claim_key(body)
+        if key and not await conversations.claim_event(key, now()):
+            log.info("%s already handled (a retry or a replay)", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
     app.middleware(once_per_event)
-    register_all(app, chat)
+    feedback_on = settings.feedback and votes is not None
+    agent = assistant.AgentOptions(conversations, now, feedback=feedback_on)
+    register_all(app, chat, agent)
+    if votes is not None:
+        feedback_listener.register(app, votes, now=now)
+    if channels is not None:
+        resolver = channels
+
+        async def renamed(event: dict[str, Any]) -> None:
+            channel = event.get("channel") or {}
+            if channel.get("id") and channel.get("name"):
+                resolver.renamed(str(channel["id"]), str(channel["name"]))
+
+        app.event("channel_rename")(renamed)
     return app

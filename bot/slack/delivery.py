@@ -5,6 +5,10 @@ allows) carrying message metadata (`briefbot_briefing` with the delivery key), w
 interrupted delivery finds out, from the channel's history, that it already posted. Each
 thread part carries `briefbot_briefing_part` metadata with its number, so a delivery that died
 between parts posts only the parts still missing.
+
+A channel may be given by name (`#trade-desk`); it is posted to, and looked up, by its id,
+which is what Slack's history methods need and what thread replies carry. The first message
+ends with thumbs up/down (unless feedback is off).
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.errors import DeliveryError
+from bot.errors import BriefbotError, DeliveryError
 from bot.models import Briefing
-from bot.slack.render import briefing_blocks, fallback_text, split_messages
+from bot.slack.channels import ChannelResolver
+from bot.slack.feedback import with_feedback
+from bot.slack.render import MAX_BLOCKS, Block, briefing_blocks, fallback_text, split_messages
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +52,47 @@ class SlackDelivery:
 
     name = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        channels: ChannelResolver | None = None,
+        *,
+        feedback: bool = True,
+    ) -> None:
         self.client = client
+        self.channels = channels
+        self.feedback = feedback
+
+    async def _id(self, channel: str) -> str:
+        """The channel's id (a name is looked up; an id is kept)."""
+        if self.channels is None:
+            return channel
+        try:
+            return await self.channels.channel_id(channel)
+        except BriefbotError as exc:
+            raise DeliveryError(exc.reason) from exc
+
+    def _refused(self, exc: Exception) -> DeliveryError:
+        """A Slack failure as our error; `channel_not_found` refreshes the channel names."""
+        if (
+            self.channels is not None
+            and isinstance(exc, SlackApiError)
+            and exc.response is not None
+            and exc.response.get("error") == "channel_not_found"
+        ):
+            self.channels.forget()
+        return slack_failure(exc)
+
+    def _parts(self, briefing: Briefing, key: str) -> list[list[Block]]:
+        """The briefing's messages; the first ends with the feedback block when it is on."""
+        room = MAX_BLOCKS - 1 if self.feedback else MAX_BLOCKS
+        parts = split_messages(briefing_blocks(briefing), max_blocks=room)
+        parts[0] = with_feedback(parts[0], "briefing", key, on=self.feedback)
+        return parts
 
     async def post_briefing(self, channel: str, briefing: Briefing, *, key: str) -> str:
-        parts = split_messages(briefing_blocks(briefing))
+        channel = await self._id(channel)
+        parts = self._parts(briefing, key)
         text = fallback_text(briefing)
         metadata = {
             "event_type": EVENT_TYPE,
@@ -66,7 +108,7 @@ class SlackDelivery:
                 unfurl_media=False,
             )
         except SLACK_ERRORS as exc:
-            raise slack_failure(exc) from exc
+            raise self._refused(exc) from exc
         ts = str(first["ts"])
         await self._post_parts(channel, ts, text, parts, key=key, skip=set())
         return ts
@@ -74,9 +116,10 @@ class SlackDelivery:
     async def finish_briefing(
         self, channel: str, ref: str, briefing: Briefing, *, key: str
     ) -> None:
-        parts = split_messages(briefing_blocks(briefing))
+        parts = self._parts(briefing, key)
         if len(parts) < 2:
             return
+        channel = await self._id(channel)
         found = await self._marked(
             self.client.conversations_replies, {"channel": channel, "ts": ref}, PART_EVENT_TYPE, key
         )
@@ -115,9 +158,10 @@ class SlackDelivery:
                     unfurl_media=False,
                 )
         except SLACK_ERRORS as exc:
-            raise slack_failure(exc) from exc
+            raise self._refused(exc) from exc
 
     async def find_briefing(self, channel: str, *, key: str, since: datetime) -> str | None:
+        channel = await self._id(channel)
         args = {"channel": channel, "oldest": f"{since.timestamp():.6f}"}
         found = await self._marked(
             self.client.conversations_history, args, EVENT_TYPE, key, first=True
@@ -152,5 +196,5 @@ class SlackDelivery:
                 if not cursor:
                     break
         except SLACK_ERRORS as exc:
-            raise slack_failure(exc) from exc
+            raise self._refused(exc) from exc
         return found

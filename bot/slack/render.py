@@ -17,17 +17,29 @@ from typing import TYPE_CHECKING, Any
 from bot.answer.quotes import QuoteList, no_quote_text
 from bot.answer.render import shown
 from bot.briefing.view import ViewItem, ViewSection, briefing_view
-from bot.errors import BriefbotError, FetchError
+from bot.chat import (
+    AnswerReply,
+    BriefingReply,
+    ErrorReply,
+    HelpReply,
+    QuotesReply,
+    Reply,
+    SourcesReply,
+    SubscriptionReply,
+    SummaryReply,
+    TopicSources,
+    user_message,
+)
 from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text, strip_invisible
 from bot.text.when import local_time
 
 if TYPE_CHECKING:
     from bot.answer.engine import Answer
-    from bot.chat import TopicSources
     from bot.summarise.ondemand import OnDemandSummary
 
 Block = dict[str, Any]
+Message = tuple[str, list[Block]]  # (plain-text fallback, blocks)
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -107,8 +119,13 @@ def _section_blocks(section: ViewSection, refs: dict[int, SourceRef]) -> list[Bl
     return [_section(f"*{section.heading}*\n{text}")]
 
 
-def briefing_blocks(briefing: Briefing) -> list[Block]:
-    """All the blocks of a briefing, in order (use `split_messages` before posting)."""
+THREAD_HINT = "Reply in this thread to ask about today's coverage."
+NO_THREAD_HINT = "Ask about today's coverage with `/brief ask …`, or mention me in a channel."
+
+
+def briefing_blocks(briefing: Briefing, *, threaded: bool = True) -> list[Block]:
+    """All the blocks of a briefing, in order (use `split_messages` before posting);
+    `threaded`: its thread is answered (an ephemeral message has no thread to promise)."""
     view = briefing_view(briefing)
     refs = {r.n: r for r in view.sources}
     blocks: list[Block] = [
@@ -137,7 +154,7 @@ def briefing_blocks(briefing: Briefing) -> list[Block]:
     notes = [view.window_short, view.stats]
     notes += [f":warning: {notice.short}" for notice in view.notices]
     blocks.append(_context(*notes))
-    blocks.append(_context("Reply in this thread to ask about today's coverage."))
+    blocks.append(_context(THREAD_HINT if threaded else NO_THREAD_HINT))
     return blocks
 
 
@@ -233,10 +250,11 @@ HELP = (
     "• `/brief today` — today's briefing, just for you (`/brief today public` posts it here)\n"
     "• `/brief ask <question>` — an answer from the collected coverage, with sources\n"
     "• `/brief summarize <link or text>` — key points and quotes of one article\n"
-    "• `/brief sources` — the topics and sources being followed\n"
+    "• `/brief sources` — the topics, their sources and where each briefing is posted\n"
     "• `/brief quotes [person]` — who said what: their verbatim quotes, newest first\n"
-    "• `/brief subscribe [topic] [HH:MM] [time zone]` — a daily briefing in this channel\n"
-    "• `/brief unsubscribe [topic]` — stop it\n"
+    "• `/brief subscribe [topic] [7am | 07:00] [time zone]` — a daily briefing in this channel "
+    "(e.g. `/brief subscribe 7:30am Europe/Brussels`)\n"
+    "• `/brief unsubscribe [topic]` — stop it (a schedule from briefbot.toml is muted here)\n"
     "Reply in a briefing's thread, or mention me, to ask follow-up questions."
 )
 
@@ -251,12 +269,13 @@ def help_blocks(problem: str | None = None) -> list[Block]:
 
 
 def error_text(exc: BaseException) -> str:
-    """A failure as a short, friendly mrkdwn message: our reason, never a traceback."""
-    if isinstance(exc, FetchError):
-        return f":warning: I couldn't use that link: {escape(exc.reason)}."
-    if isinstance(exc, BriefbotError):
-        return f":warning: {escape(exc.reason)}"
-    return ":warning: Something went wrong on my side. Please try again in a minute."
+    """A failure as a short mrkdwn message (the words are `user_message`'s)."""
+    return warning_text(user_message(exc))
+
+
+def warning_text(message: str) -> str:
+    """A user-safe one-line message of ours as a warning, escaped."""
+    return f":warning: {escape(message)}"
 
 
 def notice_blocks(text: str) -> list[Block]:
@@ -264,8 +283,16 @@ def notice_blocks(text: str) -> list[Block]:
     return [_section(text)]
 
 
+ORIGINS = {
+    "file": "set in briefbot.toml",
+    "chat": "subscribed from chat",
+    "muted": "set in briefbot.toml, muted from chat (`/brief subscribe` there resumes it)",
+}
+
+
 def sources_blocks(topics: Sequence[TopicSources]) -> list[Block]:
-    """The topics, their sources and when each was last fetched."""
+    """The topics, their sources and when each was last fetched, and where each briefing is
+    posted and where that schedule comes from."""
     blocks: list[Block] = []
     for topic in topics:
         lines = [f"*{escape(plain(topic.title))}* (`{escape(topic.name)}`)"]
@@ -276,8 +303,12 @@ def sources_blocks(topics: Sequence[TopicSources]) -> list[Block]:
             lines.append(f"• {escape(label)} — {escape(status)}")
         if len(topic.sources) > 20:
             lines.append(f"… and {len(topic.sources) - 20} more")
-        if topic.channels:
-            lines.append("Delivered to: " + ", ".join(channel_ref(c) for c in topic.channels))
+        for line in topic.schedules[:20]:
+            where = channel_ref(line.channel) if line.platform == "slack" else escape(line.channel)
+            lines.append(
+                f"Briefing → {escape(line.platform)} {where} at {line.at} "
+                f"({escape(line.timezone)}) — {ORIGINS[line.origin]}"
+            )
         blocks.append(_section("\n".join(lines)))
     return blocks[:MAX_BLOCKS] or [_section("No topics are configured yet.")]
 
@@ -316,3 +347,56 @@ def quotes_fallback(found: QuoteList) -> str:
         return _clip(plain_text(no_quote_text(found)), 300)
     first = found.quotes[0]
     return _clip(plain_text(f"{first.speaker}: “{first.text}”"), 300)
+
+
+# ---------------------------------------------------------------------------------- replies
+
+
+def subscription_text(reply: SubscriptionReply) -> str:
+    """What changed in a channel's schedule, in one message of ours (mrkdwn)."""
+    here = channel_ref(reply.channel)
+    topics = ", ".join(f"*{escape(t)}*" for t in reply.topics)
+    when = f"every day at {reply.at} ({escape(reply.timezone or '')})"
+    if reply.change == "subscribed":
+        return f":white_check_mark: {here} will get the {topics} briefing {when}."
+    if reply.change == "changed":
+        return f":white_check_mark: {here} now gets the {topics} briefing {when}."
+    if reply.change == "resumed":
+        return f":white_check_mark: {here} gets the {topics} briefing again, {when}."
+    text = f":wave: No more {topics} briefings here."
+    if reply.muted:
+        muted = ", ".join(f"`{escape(t)}`" for t in reply.muted)
+        text += (
+            f" The schedule in briefbot.toml ({muted}) is muted for this channel; "
+            "`/brief subscribe` resumes it."
+        )
+    return text
+
+
+def reply_messages(reply: Reply, *, threaded: bool = True) -> list[Message]:
+    """The Slack messages of a chat reply, in order (a long briefing is several);
+    `threaded`: the messages are posted where a thread reply is answered."""
+    match reply:
+        case BriefingReply(briefings):
+            out: list[Message] = []
+            for briefing in briefings:
+                text = fallback_text(briefing)
+                blocks = briefing_blocks(briefing, threaded=threaded)
+                out += [(text, part) for part in split_messages(blocks)]
+            return out or [("No briefings", notice_blocks("No topics are configured yet."))]
+        case AnswerReply(answer):
+            return [(answer_fallback(answer), answer_blocks(answer))]
+        case SummaryReply(summary):
+            return [(summary_fallback(summary), summary_blocks(summary))]
+        case QuotesReply(found):
+            return [(quotes_fallback(found), quotes_blocks(found))]
+        case SourcesReply(topics):
+            return [("Sources", sources_blocks(topics))]
+        case SubscriptionReply():
+            text = subscription_text(reply)
+            return [(text, notice_blocks(text))]
+        case HelpReply(problem):
+            return [("How to use briefbot", help_blocks(problem))]
+        case ErrorReply(message):
+            text = warning_text(message)
+            return [(text, notice_blocks(text))]

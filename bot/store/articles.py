@@ -8,7 +8,7 @@ article and summariser version.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,32 @@ class NewArticle:
     author: str | None = None
     site_name: str | None = None
     published_at: datetime | None = None
+    # (text, float16 embedding blob) of each passage, when already computed (in a worker
+    # process); None: chunked and embedded here.
+    passages: tuple[tuple[str, bytes], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One article of a batch written in one transaction (`Articles.add_articles`).
+
+    An article may refer to an earlier item of the same batch, whose ids are not known yet:
+    as a copy of it (`copy_of_item`), or as joining the story it starts (`story_of_item`).
+    """
+
+    article: NewArticle
+    new_story: bool = False
+    copy_of_item: int | None = None
+    story_of_item: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """Where a stored article ended up."""
+
+    id: int
+    story_id: int | None
+    duplicate_of: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,79 +226,111 @@ class Articles:
         Returns (article id, story id), or None when its canonical URL is already stored; then
         nothing is written, so a re-run or a race never leaves an empty story behind.
         """
-        values = {
-            "topic": article.topic,
-            "url": article.url,
-            "canonical_url": article.canonical_url,
-            "source": article.source,
-            "title": article.title,
-            "author": article.author,
-            "site_name": article.site_name,
-            "published_at": article.published_at,
-            "fetched_at": article.fetched_at,
-            "text": article.text,
-            "content_hash": article.content_hash,
-            "signature": article.signature,
-            "terms": " ".join(sorted(article.terms)),
-            "relevance": article.relevance,
-            "relevant": article.relevant,
-            "relevance_reason": article.relevance_reason,
-            "story_id": article.story_id,
-            "duplicate_of": article.duplicate_of,
-        }
+        (added,) = await self.add_articles([BatchItem(article, new_story=new_story)])
+        return None if added is None else (added.id, added.story_id)
+
+    async def add_articles(self, items: Sequence[BatchItem]) -> list[Added | None]:
+        """Insert a batch of articles, the stories they start, their passages and the stories'
+        last-seen times in one transaction (a handful of statements, whatever its size).
+
+        Returns, item by item, where each article went, or None when its canonical URL was
+        already stored (or came earlier in the batch): nothing is written for it, and a story
+        is only created when one of its articles is. References to an item that was not
+        stored fall back: a copy of it becomes an original, and the first stored article of
+        the story it would have started starts it instead.
+        """
+        if not items:
+            return []
         t, s = schema.articles, schema.stories
+        rows: list[dict[str, Any]] = []
+        first: dict[tuple[str, str], int] = {}
+        for i, item in enumerate(items):
+            a = item.article
+            if first.setdefault((a.topic, a.canonical_url), i) == i:
+                rows.append(_article_row(a))
         async with self.db.engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    self.db.insert_ignore(t, ["topic", "canonical_url"])
-                    .values(**values)
-                    .returning(t.c.id)
-                )
-            ).first()
-            if row is None:
-                return None
-            article_id = int(row[0])
-            story_id = article.story_id
-            if new_story:
-                story_id = (
-                    await conn.execute(
-                        s.insert()
-                        .values(
-                            topic=article.topic,
-                            title=article.title,
-                            terms=values["terms"],
-                            first_seen_at=article.fetched_at,
-                            last_seen_at=article.fetched_at,
-                        )
-                        .returning(s.c.id)
-                    )
-                ).scalar_one()
-                await conn.execute(t.update().where(t.c.id == article_id).values(story_id=story_id))
-            elif article.story_id is not None:
-                await conn.execute(
-                    s.update()
-                    .where(s.c.id == article.story_id, s.c.last_seen_at < article.fetched_at)
-                    .values(last_seen_at=article.fetched_at)
-                )
-            chunks = chunk_passages(article.text)
-            vectors = embed([f"{article.title}. {chunk}" for chunk in chunks])
-            if chunks:
-                await conn.execute(
-                    schema.passages.insert(),
+            stored = await conn.execute(
+                self.db.insert_ignore(t, ["topic", "canonical_url"]).returning(
+                    t.c.id, t.c.topic, t.c.canonical_url
+                ),
+                rows,
+            )
+            by_url = {(r[1], r[2]): int(r[0]) for r in stored}
+            ids: list[int | None] = [
+                by_url.get((it.article.topic, it.article.canonical_url))
+                if first[(it.article.topic, it.article.canonical_url)] == i
+                else None
+                for i, it in enumerate(items)
+            ]
+            originals = _originals(items, ids)
+            groups = _story_groups(items, ids)
+            creators = sorted({creator for creator, _ in groups.values()})
+            story_ids: dict[int, int] = {}
+            if creators:
+                last_seen: dict[int, datetime] = {}
+                for creator, member in groups.values():
+                    at = items[member].article.fetched_at
+                    last_seen[creator] = max(last_seen.get(creator, at), at)
+                created = await conn.execute(
+                    s.insert().returning(s.c.id, sort_by_parameter_order=True),
                     [
                         {
-                            "article_id": article_id,
-                            "topic": article.topic,
-                            "seq": i,
-                            "title": article.title,
-                            "text": chunk,
-                            "at": article.published_at or article.fetched_at,
-                            "embedding": to_blob(vector),
+                            "topic": items[c].article.topic,
+                            "title": items[c].article.title,
+                            "terms": " ".join(sorted(items[c].article.terms)),
+                            "first_seen_at": items[c].article.fetched_at,
+                            "last_seen_at": last_seen[c],
                         }
-                        for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
+                        for c in creators
                     ],
                 )
-        return article_id, story_id
+                story_ids = dict(zip(creators, (int(r[0]) for r in created), strict=True))
+            results: list[Added | None] = []
+            fixes: list[dict[str, Any]] = []
+            seen: dict[int, datetime] = {}
+            for i, (item, article_id) in enumerate(zip(items, ids, strict=True)):
+                if article_id is None:
+                    results.append(None)
+                    continue
+                a = item.article
+                story_id = story_ids[groups[i][0]] if i in groups else a.story_id
+                duplicate_of = originals[i]
+                if story_id != a.story_id or duplicate_of != a.duplicate_of:
+                    fixes.append({"_id": article_id, "_story": story_id, "_dup": duplicate_of})
+                if i not in groups and story_id is not None:
+                    seen[story_id] = max(seen.get(story_id, a.fetched_at), a.fetched_at)
+                results.append(Added(article_id, story_id, duplicate_of))
+            if fixes:
+                await conn.execute(
+                    t.update()
+                    .where(t.c.id == sa.bindparam("_id"))
+                    .values(story_id=sa.bindparam("_story"), duplicate_of=sa.bindparam("_dup")),
+                    fixes,
+                )
+            if seen:
+                await conn.execute(
+                    s.update()
+                    .where(s.c.id == sa.bindparam("_id"), s.c.last_seen_at < sa.bindparam("_at"))
+                    .values(last_seen_at=sa.bindparam("_at")),
+                    [{"_id": k, "_at": v} for k, v in sorted(seen.items())],
+                )
+            passages = [
+                {
+                    "article_id": added.id,
+                    "topic": item.article.topic,
+                    "seq": seq,
+                    "title": item.article.title,
+                    "text": text,
+                    "at": item.article.published_at or item.article.fetched_at,
+                    "embedding": blob,
+                }
+                for item, added in zip(items, results, strict=True)
+                if added is not None
+                for seq, (text, blob) in enumerate(_passages(item.article))
+            ]
+            if passages:
+                await conn.execute(schema.passages.insert(), passages)
+        return results
 
     async def story_of(self, article_id: int) -> int | None:
         t = schema.articles
@@ -381,6 +439,64 @@ class Articles:
             await conn.execute(
                 self.db.insert_ignore(t, ["article_id", "summariser", "prompt_version"]), rows
             )
+
+
+def _article_row(article: NewArticle) -> dict[str, Any]:
+    return {
+        "topic": article.topic,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "source": article.source,
+        "title": article.title,
+        "author": article.author,
+        "site_name": article.site_name,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+        "text": article.text,
+        "content_hash": article.content_hash,
+        "signature": article.signature,
+        "terms": " ".join(sorted(article.terms)),
+        "relevance": article.relevance,
+        "relevant": article.relevant,
+        "relevance_reason": article.relevance_reason,
+        "story_id": article.story_id,
+        "duplicate_of": article.duplicate_of,
+    }
+
+
+def _originals(items: Sequence[BatchItem], ids: Sequence[int | None]) -> list[int | None]:
+    """Each item's original: its own `duplicate_of`, or the id of the batch item it copies
+    (None when that one was not stored: the copy is then an original itself)."""
+    out: list[int | None] = []
+    for item in items:
+        j = item.copy_of_item
+        out.append(item.article.duplicate_of if j is None else ids[j])
+    return out
+
+
+def _story_groups(
+    items: Sequence[BatchItem], ids: Sequence[int | None]
+) -> dict[int, tuple[int, int]]:
+    """For each stored item in a story started within the batch: (the item that creates the
+    story, itself). The creator is the first stored item of the group, in batch order."""
+    root: list[int | None] = []
+    for i, item in enumerate(items):
+        j = item.story_of_item
+        root.append(i if item.new_story else (root[j] if j is not None and j < i else None))
+    creator: dict[int, int] = {}
+    groups: dict[int, tuple[int, int]] = {}
+    for i, r in enumerate(root):
+        if r is not None and ids[i] is not None:
+            groups[i] = (creator.setdefault(r, i), i)
+    return groups
+
+
+def _passages(article: NewArticle) -> list[tuple[str, bytes]]:
+    if article.passages is not None:
+        return list(article.passages)
+    chunks = chunk_passages(article.text)
+    vectors = embed([f"{article.title}. {chunk}" for chunk in chunks])
+    return [(c, to_blob(v)) for c, v in zip(chunks, vectors, strict=True)]
 
 
 def _article(row: sa.Row[Any]) -> Article:

@@ -1,7 +1,9 @@
 """The database under every store module: one engine, the migrations runner, and the few
 dialect differences (insert-or-ignore, raw time parameters) in one place.
 
-Other stages never write SQL; store modules never open their own engine.
+Other stages never write SQL; store modules never open their own engine. Faults the operator
+can fix (unreachable, login refused, busy, disk full, read-only…) leave the engine as
+`StoreError`s with one-line reasons (see `faults.py`), from any statement or connection.
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.errors import StoreError
 from bot.store import migrations, schema
+from bot.store.faults import classify, connect_error, folder_error
 
 T = TypeVar("T")
+# Seconds SQLite waits for another process's write lock before saying the database is busy.
+BUSY_TIMEOUT = 10.0
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT) -> AsyncEngine:
     """An async engine for the URL (SQLite files get their folder created)."""
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
+        path = path.split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+            folder = Path(path).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise folder_error(exc, folder) from None
+        engine = create_async_engine(url, connect_args={"timeout": busy_timeout})
 
         @sa.event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -38,8 +48,23 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True)
+
+        @sa.event.listens_for(engine.sync_engine, "do_connect")
+        def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except OSError as exc:  # refused, unresolvable, timed out: never a DBAPI error
+                raise connect_error(exc, engine.url) from None
+
+    @sa.event.listens_for(engine.sync_engine, "handle_error")
+    def _fault(ctx: sa.engine.ExceptionContext) -> BaseException | None:
+        if ctx.is_pre_ping:  # the pool reconnects on its own
+            return None
+        return classify(ctx.original_exception, engine.url, busy_timeout=busy_timeout)
+
+    return engine
 
 
 class Database:
@@ -49,8 +74,8 @@ class Database:
         self.engine = engine
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(create_engine(url))
+    def from_url(cls, url: str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+        return cls(create_engine(url, busy_timeout=busy_timeout))
 
     async def close(self) -> None:
         await self.engine.dispose()

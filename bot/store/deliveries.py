@@ -1,5 +1,6 @@
-"""Briefings, delivery claims and chat subscriptions: what makes each channel get its
-briefing exactly once, across retries, crashes and replicas.
+"""Briefings, delivery claims, chat subscriptions, muted file schedules and briefing posts:
+what makes each channel get its briefing exactly once, across retries, crashes and replicas,
+and lets the reply listener know which messages are briefings.
 """
 
 from __future__ import annotations
@@ -250,20 +251,71 @@ class Deliveries:
         return bool(done.rowcount)
 
     async def delivery_topic(self, platform: str, channel: str, message_ref: str) -> str | None:
-        """The topic of a briefing posted as `message_ref` in a channel (for thread replies)."""
-        t = schema.deliveries
+        """The topic of a briefing posted as `message_ref` in a channel (for thread replies):
+        a scheduled delivery, or a briefing posted on request (`record_post`)."""
         async with self.db.engine.connect() as conn:
-            return (
-                await conn.execute(
-                    sa.select(t.c.topic)
-                    .where(
-                        t.c.platform == platform,
-                        t.c.channel == channel,
-                        t.c.message_ref == message_ref,
+            for t in (schema.deliveries, schema.briefing_posts):
+                topic = (
+                    await conn.execute(
+                        sa.select(t.c.topic)
+                        .where(
+                            t.c.platform == platform,
+                            t.c.channel == channel,
+                            t.c.message_ref == message_ref,
+                        )
+                        .limit(1)
                     )
-                    .limit(1)
+                ).scalar()
+                if topic is not None:
+                    return str(topic)
+        return None
+
+    async def record_post(
+        self, *, topic: str, platform: str, channel: str, message_ref: str, now: datetime
+    ) -> None:
+        """Remember a briefing posted on request, so replies in its thread are answered."""
+        t = schema.briefing_posts
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                self.db.insert_ignore(t, ["platform", "channel", "message_ref"]).values(
+                    platform=platform,
+                    channel=channel,
+                    message_ref=message_ref,
+                    topic=topic,
+                    posted_at=now,
                 )
-            ).scalar()
+            )
+
+    async def mute(
+        self, topic: str, platform: str, channel: str, *, now: datetime, by: str | None
+    ) -> bool:
+        """Mute a briefbot.toml schedule in a channel; True when it was not muted yet."""
+        t = schema.schedule_mutes
+        async with self.db.engine.begin() as conn:
+            done = await conn.execute(
+                self.db.insert_ignore(t, ["topic", "platform", "channel"]).values(
+                    topic=topic, platform=platform, channel=channel, muted_at=now, muted_by=by
+                )
+            )
+        return bool(done.rowcount)
+
+    async def unmute(self, topic: str, platform: str, channel: str) -> bool:
+        """Let a muted briefbot.toml schedule run again; True when it was muted."""
+        t = schema.schedule_mutes
+        async with self.db.engine.begin() as conn:
+            done = await conn.execute(
+                t.delete().where(
+                    t.c.topic == topic, t.c.platform == platform, t.c.channel == channel
+                )
+            )
+        return bool(done.rowcount)
+
+    async def muted(self) -> set[tuple[str, str, str]]:
+        """The muted schedules, as (topic, platform, channel) keys."""
+        t = schema.schedule_mutes
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(sa.select(t.c.topic, t.c.platform, t.c.channel))
+            return {(r.topic, r.platform, r.channel) for r in rows}
 
     async def subscribe(self, subscription: Subscription, *, now: datetime, by: str | None) -> bool:
         """Add or update a chat subscription; True when it is new."""

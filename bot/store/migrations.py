@@ -30,6 +30,9 @@ _LATER = {
     "event_claims",
     "conversation_refs",
     "run_claims",
+    "schedule_mutes",
+    "briefing_posts",
+    "feedback",
 }
 
 
@@ -181,6 +184,15 @@ def _passage_embeddings(conn: Connection) -> None:
         last = rows[-1].id
 
 
+def _mutes_and_posts(conn: Connection) -> None:
+    schema.schedule_mutes.create(conn, checkfirst=True)
+    schema.briefing_posts.create(conn, checkfirst=True)
+
+
+def _feedback(conn: Connection) -> None:
+    schema.feedback.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
@@ -191,6 +203,8 @@ MIGRATIONS: list[Migration] = [
     (7, "PostgreSQL text search over passages", _postgres_search),
     (8, "run claims shared by replicas", _run_claims),
     (9, "passage embeddings for meaning-aware retrieval", _passage_embeddings),
+    (10, "muted file schedules, briefing posts answered in their threads", _mutes_and_posts),
+    (11, "feedback on answers and briefings", _feedback),
 ]
 
 

@@ -210,6 +210,34 @@ subscriptions = sa.Table(
     sa.UniqueConstraint("platform", "channel", "topic", name="uq_subscriptions"),
 )
 
+# briefbot.toml schedules muted from chat (`unsubscribe` in a channel the file lists): the
+# scheduler skips these (topic, platform, channel) until `subscribe` un-mutes them.
+schedule_mutes = sa.Table(
+    "schedule_mutes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("muted_at", UTCDateTime, nullable=False),
+    sa.Column("muted_by", sa.String(200)),
+    sa.UniqueConstraint("topic", "platform", "channel", name="uq_schedule_mutes"),
+)
+
+# Briefing messages posted on request (`today public`, a DM, a mention's thread), so replies in
+# their threads are answered like those of scheduled deliveries (which the delivery log holds).
+briefing_posts = sa.Table(
+    "briefing_posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("message_ref", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "channel", "message_ref", name="uq_briefing_posts"),
+)
+
 # Chat events already handled (Slack retries an event it thinks was missed; replicas share this).
 event_claims = sa.Table(
     "event_claims",
@@ -242,4 +270,23 @@ run_claims = sa.Table(
     sa.Column("until", UTCDateTime, nullable=False),
     sa.Column("started_at", UTCDateTime, nullable=False),
     sa.Column("finished_at", UTCDateTime),
+)
+
+
+# Thumbs up/down on an answer or a briefing message (migration 11): one vote per person and
+# message, the newest wins; people are kept only as a hash.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(20), nullable=False),
+    sa.Column("channel", sa.String(200), nullable=False),
+    sa.Column("message_ts", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # answer | briefing
+    sa.Column("ref", sa.String(300), nullable=False),  # delivery key, or the question
+    sa.Column("value", sa.String(10), nullable=False),  # up | down
+    sa.Column("user_hash", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "channel", "message_ts", "user_hash", name="uq_feedback_vote"),
+    sa.Index("ix_feedback_at", "at"),
 )

@@ -1,12 +1,13 @@
-"""Where CPU-heavy text work runs (parsing an article for its quotes, ranking its sentences):
-a process pool in the running app, so a parse never holds up the event loop (Slack's 3-second
-ack, other requests); inline in pure tests. The work itself is plain functions of text."""
+"""Where CPU-heavy text work runs (extracting and analysing a collected article, parsing an
+article for its quotes, ranking its sentences): a process pool in the running app, sized by
+BRIEFBOT_WORKERS, so the work uses every core and never holds up the event loop (Slack's
+3-second ack, other requests); inline in pure tests. The work itself is plain functions of
+text."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,8 +19,9 @@ T = TypeVar("T")
 class CPU:
     """Runs a function of text off the event loop (or inline when given no executor)."""
 
-    def __init__(self, executor: Executor | None = None) -> None:
+    def __init__(self, executor: Executor | None = None, *, workers: int = 0) -> None:
         self.executor = executor
+        self.workers = workers  # processes in the pool (0: a thread, or inline)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         if self.executor is None:
@@ -31,16 +33,17 @@ class CPU:
 def cpu_pool(workers: int) -> Iterator[CPU]:
     """`workers` processes (0: one thread, for a small machine or a debugger). Processes are
     spawned, not forked (the event loop and open sockets must not be copied), and only when
-    the first job arrives; each loads the language model once."""
+    jobs arrive; each loads what its jobs need (language model, extractor, embeddings) once."""
     executor: Executor
     if workers <= 0:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-cpu")
     else:
         executor = ProcessPoolExecutor(
-            max_workers=min(workers, os.cpu_count() or 1),
+            # As many as asked: the default (one per CPU) is Settings' to choose.
+            max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
         )
     try:
-        yield CPU(executor)
+        yield CPU(executor, workers=max(workers, 0))
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

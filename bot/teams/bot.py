@@ -3,10 +3,10 @@
     bot = build_teams_bot(settings, chat, store, now=...)
     web_app.router.add_post("/api/messages", bot.handle)
 
-Messages (1:1, or an @mention in a channel) are parsed (`ask …`, `summarize …`, `today`,
-`quotes [person]`, `help`, or a plain question), answered through one `ChatService` call and
-rendered as Adaptive Cards. The conversation id (in a channel, the reply chain) is the
-conversation for follow-ups.
+Messages (1:1, or an @mention in a channel) are parsed by the one parser (`read_intent`: `ask`,
+`summarize`, `today`, `quotes`, `sources`, `subscribe`, `unsubscribe`, `help`, or a plain
+question), answered through `ChatService.handle` and rendered as Adaptive Cards (`reply_cards`).
+The conversation id (in a channel, the reply chain) is the conversation for follow-ups.
 Every conversation the bot hears from is remembered so the scheduler can post briefings to it.
 Teams gives a bot about 15 seconds to answer its request, and an answer from a slow model can
 take longer: the turn only shows "typing…", and the answer is sent after the request, into
@@ -42,21 +42,11 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, JwtTokenValidator
 
-from bot.chat import ChatService, Intent, read_intent
+from bot.chat import ChatRequest, ChatService, Intent, read_intent
 from bot.config import Settings, check_teams_settings
-from bot.errors import BriefbotError, DeliveryError
+from bot.errors import DeliveryError
 from bot.store.chat import Conversations
-from bot.teams.cards import (
-    Card,
-    answer_card,
-    attachment,
-    briefing_cards,
-    error_card,
-    help_card,
-    notice_card,
-    quotes_card,
-    summary_card,
-)
+from bot.teams.cards import Card, attachment, error_card, help_card, notice_card, reply_cards
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +55,8 @@ WELCOME = (
     "about the coverage. Try **today**, **ask** _a question_, or **summarize** _a link_."
 )
 _TAGS = re.compile(r"<[^>]+>")
+# The verbs Teams' command menu offers (deploy/teams/manifest.json's commandLists); every verb
+# of `read_intent` works when typed.
 VERBS = {"ask", "summarize", "summarise", "today", "help"}
 
 
@@ -84,22 +76,6 @@ def teams_auth(settings: Settings) -> AgentAuthConfiguration:
 def message_text(activity_text: str | None) -> str:
     """What the user typed: the SDK already removed our @mention; tags and entities go too."""
     return " ".join(html.unescape(_TAGS.sub(" ", activity_text or "")).split())
-
-
-def teams_intent(text: str, *, personal: bool) -> Intent:
-    """`ask …`, `summarize …`, `today`, `quotes [person]`, `help`, else what `read_intent`
-    makes of it (pure)."""
-    verb, _, rest = text.partition(" ")
-    verb = verb.casefold()
-    if verb in ("quotes", "quote"):
-        return Intent("quotes", " ".join(rest.split()))
-    if verb in ("ask",) and rest.strip():
-        return Intent("ask", rest.strip())
-    if verb in ("summarize", "summarise") and rest.strip():
-        return Intent("summarize", rest.strip())
-    if verb in VERBS and not rest.strip():
-        return Intent("today" if verb == "today" else "help")
-    return read_intent(text, direct=personal)
 
 
 def channel_of(conversation_id: str) -> str:
@@ -190,27 +166,26 @@ class TeamsBot:
         await self._remember(context)
         activity = context.activity
         personal = (activity.conversation.conversation_type or "personal") == "personal"
-        intent = teams_intent(message_text(activity.text), personal=personal)
+        intent = read_intent(message_text(activity.text), direct=personal)
         if intent.kind == "help":
-            await self._send(context, help_card(), "How to use briefbot")
+            await self._send(context, help_card(intent.problem), "How to use briefbot")
             return
         await context.send_activity(Activity(type=ActivityTypes.typing))
         reference = activity.get_conversation_reference()
-        task = asyncio.create_task(self._answer(reference, intent))
+        user = activity.from_property.id if activity.from_property else None
+        task = asyncio.create_task(self._answer(reference, intent, user))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
-    async def _answer(self, reference: ConversationReference, intent: Intent) -> None:
+    async def _answer(
+        self, reference: ConversationReference, intent: Intent, user: str | None
+    ) -> None:
         """Work out the answer and send it as a reply to the message (after its request)."""
         conversation = reference.conversation.id
-        try:
-            cards = await self._cards(intent, conversation)
-        except Exception as exc:  # a user sees a short reason, never a traceback
-            if isinstance(exc, BriefbotError):
-                log.info("Teams request failed: %s", exc)
-            else:
-                log.exception("Teams request failed")
-            cards = [(error_card(exc), "briefbot could not do that")]
+        request = ChatRequest(
+            intent, "teams", channel_of(conversation), user, f"teams:{conversation}"
+        )
+        cards = reply_cards(await self.chat.handle(request))
 
         async def reply(context: TurnContext) -> None:
             context.activity.id = reference.activity_id  # a reply to the message asked
@@ -233,29 +208,6 @@ class TeamsBot:
         if late:
             log.warning("stopped with %d Teams answer(s) unsent", len(late))
             await asyncio.gather(*late, return_exceptions=True)
-
-    async def _cards(self, intent: Intent, conversation: str) -> list[tuple[Card, str]]:
-        """The one service call for a request, rendered."""
-        channel = channel_of(conversation)
-        if intent.kind == "ask":
-            answer = await self.chat.ask(
-                intent.text, platform="teams", channel=channel, conversation=f"teams:{conversation}"
-            )
-            return [(answer_card(answer), answer.text[:200])]
-        if intent.kind == "quotes":
-            found = await self.chat.quotes(intent.text or None, platform="teams", channel=channel)
-            text = found.quotes[0].speaker if found.quotes else "No quotes"
-            return [(quotes_card(found), f"Quotes: {text[:200]}")]
-        if intent.kind == "summarize":
-            summary = await self.chat.summarize(intent.text)
-            return [(summary_card(summary), f"Summary: {summary.title[:200]}")]
-        if intent.kind == "today":
-            out = []
-            for briefing in await self.chat.today("teams", channel):
-                hint = "Reply here to ask about today's coverage."
-                out += [(c, briefing.title) for c in briefing_cards(briefing, hint=hint)]
-            return out
-        return [(help_card(), "How to use briefbot")]
 
     async def _send(self, context: TurnContext, card: Card, text: str) -> str:
         activity = Activity(

@@ -4,7 +4,8 @@ Every piece of text from articles, users or the LLM goes through `card_text`, wh
 looking the same but breaks the two constructs that could mislead in a card's Markdown subset:
 a link whose label hides its target (`[label](url)`) and `<at>` mentions or `<url>` autolinks.
 Links are made here only, from stored URLs, by `link`. A card bigger than Teams accepts (about
-28 KB per message) is split into several cards, never cut silently.
+28 KB per message) is split into several cards, never cut silently. Every card takes the
+message's full width; a citation is a link to its source, or "[n]" matching the source list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,19 @@ from typing import TYPE_CHECKING, Any
 from bot.answer.quotes import QuoteList, no_quote_text
 from bot.answer.render import shown
 from bot.briefing.view import ViewItem, ViewSection, briefing_view
+from bot.chat import (
+    AnswerReply,
+    BriefingReply,
+    ErrorReply,
+    HelpReply,
+    QuotesReply,
+    Reply,
+    SourcesReply,
+    SubscriptionReply,
+    SummaryReply,
+    TopicSources,
+    user_message,
+)
 from bot.models import Briefing, SourceRef
 from bot.text.safe import safe_text
 from bot.text.when import local_time
@@ -50,8 +64,16 @@ def link(url: str, label: str) -> str:
     return f"[{safe_label}]({target})"
 
 
+def _cite(n: int, ref: SourceRef) -> str:
+    """A citation: a link labelled n to its source, or "[n]" (numbered as in the source list)
+    when the source has no web address."""
+    if re.match(r"^https?://", ref.url, re.IGNORECASE):
+        return link(ref.url, f"{n}")
+    return f"[{n}]"
+
+
 def _cites(numbers: Sequence[int], refs: dict[int, SourceRef]) -> str:
-    return " ".join(link(refs[n].url, f"{n}") for n in numbers if n in refs)
+    return " ".join(_cite(n, refs[n]) for n in numbers if n in refs)
 
 
 MAX_TEXT = 2000  # characters of one point or quote, so any single element fits a card
@@ -76,6 +98,7 @@ def card(body: Sequence[Element]) -> Card:
         "$schema": SCHEMA,
         "version": VERSION,
         "body": list(body),
+        "msteams": {"width": "Full"},
     }
 
 
@@ -245,6 +268,10 @@ HELP_LINES = (
     "• **ask** _question_ — an answer from the collected coverage, with sources",
     "• **summarize** _link or text_ — key points and quotes of one article",
     "• **quotes** _person_ — who said what: their verbatim quotes, newest first",
+    "• **sources** — the topics, their sources and where each briefing is posted",
+    "• **subscribe** _[topic] [7am] [time zone]_ — a daily briefing here "
+    "(e.g. **subscribe 7:30am Europe/Brussels**)",
+    "• **unsubscribe** _[topic]_ — stop it (a schedule from briefbot.toml is muted here)",
     "• **help** — this message",
     "Or just ask a question (in a channel, mention @briefbot). Reply in the same thread for "
     "follow-ups.",
@@ -264,14 +291,13 @@ def notice_card(text: str) -> Card:
 
 
 def error_card(exc: BaseException) -> Card:
-    """A failure as a short, friendly card: our reason, never a traceback."""
-    from bot.errors import BriefbotError, FetchError
+    """A failure as a short card (the words are `user_message`'s)."""
+    return warning_card(user_message(exc))
 
-    if isinstance(exc, FetchError):
-        return notice_card(f"⚠️ I couldn't use that link: {card_text(exc.reason)}.")
-    if isinstance(exc, BriefbotError):
-        return notice_card(f"⚠️ {card_text(exc.reason)}")
-    return notice_card("⚠️ Something went wrong on my side. Please try again in a minute.")
+
+def warning_card(message: str) -> Card:
+    """A user-safe one-line message of ours as a warning."""
+    return notice_card(f"⚠️ {card_text(message)}")
 
 
 def quotes_card(found: QuoteList) -> Card:
@@ -301,3 +327,87 @@ def quotes_card(found: QuoteList) -> Card:
             }
         )
     return card(body)
+
+
+# ---------------------------------------------------------------------------------- replies
+
+ORIGINS = {
+    "file": "set in briefbot.toml",
+    "chat": "subscribed from chat",
+    "muted": "set in briefbot.toml, muted from chat (**subscribe** there resumes it)",
+}
+
+
+def sources_card(topics: Sequence[TopicSources]) -> Card:
+    """The topics, their sources and when each was last fetched, and where each briefing is
+    posted and where that schedule comes from."""
+    body: list[Element] = []
+    for topic in topics:
+        items = [text_block(f"**{card_text(topic.title)}** ({card_text(topic.name)})")]
+        items += [
+            text_block(f"• {card_text(s.label)} — {card_text(s.status)}", spacing="None")
+            for s in topic.sources[:30]
+        ]
+        if len(topic.sources) > 30:
+            items.append(text_block(f"… and {len(topic.sources) - 30} more", spacing="None"))
+        items += [
+            text_block(
+                f"Briefing → {card_text(line.platform)} {card_text(line.channel)} at {line.at} "
+                f"({card_text(line.timezone)}) — {ORIGINS[line.origin]}",
+                spacing="Small",
+                isSubtle=True,
+            )
+            for line in topic.schedules[:30]
+        ]
+        body.append({"type": "Container", "separator": True, "items": items})
+    return card(body or [text_block("No topics are configured yet.")])
+
+
+def subscription_text(reply: SubscriptionReply) -> str:
+    """What changed in this conversation's schedule (Markdown of ours)."""
+    topics = ", ".join(f"**{card_text(t)}**" for t in reply.topics)
+    when = f"every day at {reply.at} ({card_text(reply.timezone or '')})"
+    if reply.change == "subscribed":
+        return f"✅ This conversation will get the {topics} briefing {when}."
+    if reply.change == "changed":
+        return f"✅ This conversation now gets the {topics} briefing {when}."
+    if reply.change == "resumed":
+        return f"✅ This conversation gets the {topics} briefing again, {when}."
+    text = f"👋 No more {topics} briefings here."
+    if reply.muted:
+        muted = ", ".join(card_text(t) for t in reply.muted)
+        text += (
+            f" The schedule in briefbot.toml ({muted}) is muted for this conversation; "
+            "**subscribe** resumes it."
+        )
+    return text
+
+
+THREAD_HINT = "Reply here to ask about today's coverage."
+
+
+def reply_cards(reply: Reply) -> list[tuple[Card, str]]:
+    """The cards of a chat reply, each with its notification text."""
+    match reply:
+        case BriefingReply(briefings):
+            return [
+                (c, fallback_text(b))
+                for b in briefings
+                for c in briefing_cards(b, hint=THREAD_HINT)
+            ] or [(notice_card("No topics are configured yet."), "No briefings")]
+        case AnswerReply(answer):
+            return [(answer_card(answer), card_text(answer.text)[:200])]
+        case SummaryReply(summary):
+            return [(summary_card(summary), f"Summary: {card_text(summary.title)[:200]}")]
+        case QuotesReply(found):
+            first = card_text(found.quotes[0].speaker) if found.quotes else "No quotes"
+            return [(quotes_card(found), f"Quotes: {first[:200]}")]
+        case SourcesReply(topics):
+            return [(sources_card(topics), "Sources")]
+        case SubscriptionReply():
+            text = subscription_text(reply)
+            return [(notice_card(text), text[:200])]
+        case HelpReply(problem):
+            return [(help_card(problem), "How to use briefbot")]
+        case ErrorReply(message):
+            return [(warning_card(message), "briefbot could not do that")]

@@ -124,7 +124,7 @@ def test_an_answers_source_dates_are_in_its_zone() -> None:
 
 
 def test_a_sources_last_fetch_is_shown_in_the_topics_zone() -> None:
-    from bot.chat import _status
+    from bot.chat.service import _status
     from bot.store.articles import SourceRow
 
     row = SourceRow("t", "k", "feed", "Wirepoint", NOW, NOW, None, 3)

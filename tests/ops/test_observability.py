@@ -13,6 +13,7 @@ import pytest
 from bot.observe import setup_logging
 from bot.runtime import running
 from bot.store import Store
+from bot.store.migrations import latest_version
 from testkit.openai_server import FakeOpenAI, status
 from testkit.slack_api import FakeSlack
 from testkit.teams import FakeTeams
@@ -52,11 +53,13 @@ async def test_readyz_refuses_an_old_schema(
     settings = slack_settings(tmp_path, fake_slack)
     async with running(settings, slack_config(), now=clock.now, schedule=False) as app:
         async with store.db.engine.begin() as conn:
-            await conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 9")
+            await conn.exec_driver_sql(
+                f"DELETE FROM schema_migrations WHERE version = {latest_version()}"
+            )
         async with httpx.AsyncClient() as http:
             response = await http.get(f"{app.url}/readyz")
     assert response.status_code == 503
-    assert response.json()["needs"] == 9
+    assert response.json()["needs"] == latest_version()
 
 
 async def test_json_logs_carry_ids_and_never_secrets(

@@ -88,15 +88,38 @@ async def test_ask_outside_the_coverage_says_so(
     assert "does not say" in shown(responses(fake_slack)[0])
 
 
-async def test_summarize_a_pasted_link(slack: SignedClient, fake_slack: FakeSlack) -> None:
+async def test_a_pasted_link_never_uses_the_allow_list(
+    slack: SignedClient, fake_slack: FakeSlack
+) -> None:
+    # BRIEFBOT_ALLOW_HOSTS=127.0.0.1 here (the sources' allow-list): a user's link is still
+    # checked, so anyone in Slack cannot reach a port or path on an allowed host.
     page = (FIXTURES / "pages" / "unions.html").read_bytes()
     with WebServer() as web:
         web.add("/unions", page)
         await slack.command(f"summarize {web.url('/unions')}")
         await eventually(lambda: bool(responses(fake_slack)))
     [reply] = responses(fake_slack)
-    assert "*Key points*" in shown(reply)
-    assert web.url("/unions") in shown(reply)  # the source link
+    assert ":warning: I couldn't use that link: refused: 127.0.0.1 resolves to a loopback" in (
+        shown(reply)
+    )
+    assert web.requests == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://xn--a/", "refused: not a valid URL (bad host name)"),
+        ("http:\\\\127.0.0.2/", "refused: not a valid URL (it contains backslashes)"),
+    ],
+)
+async def test_an_invalid_link_gets_a_short_specific_message(
+    slack: SignedClient, fake_slack: FakeSlack, url: str, reason: str
+) -> None:
+    await slack.command(f"summarize {url}")
+    await eventually(lambda: bool(responses(fake_slack)))
+    text = shown(responses(fake_slack)[0])
+    assert f":warning: I couldn't use that link: {reason}." in text
+    assert "Something went wrong" not in text
 
 
 @pytest.mark.parametrize(
@@ -134,10 +157,11 @@ async def test_today_is_private_unless_public(
     assert private["response_type"] == "ephemeral"
     assert '"header"' in shown(private)
     await slack.command("today public")
-    await eventually(lambda: len(responses(fake_slack)) >= 3)
-    public = responses(fake_slack)[1]
-    assert public["response_type"] == "in_channel"
-    assert responses(fake_slack)[2]["delete_original"] is True  # the "working…" note goes
+    await eventually(lambda: len(responses(fake_slack)) >= 2)
+    # Posted as the bot's own message (so its thread is answered); the "working…" note goes.
+    [public] = fake_slack.calls_to("chat.postMessage")
+    assert '"header"' in json.dumps(public.params["blocks"])
+    assert responses(fake_slack)[1]["delete_original"] is True
 
 
 async def test_today_is_shown_in_the_channels_time_zone(
@@ -294,7 +318,11 @@ async def test_other_threads_are_left_alone(slack: SignedClient, fake_slack: Fak
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-async def test_a_dm_with_a_link_is_summarised(slack: SignedClient, fake_slack: FakeSlack) -> None:
+async def test_a_dm_with_a_link_is_answered_in_the_dm(
+    slack: SignedClient, fake_slack: FakeSlack
+) -> None:
+    # The link is on 127.0.0.1: users' links are always checked (the allow-list is for
+    # sources), so the answer is the refusal, posted where the DM is.
     page = (FIXTURES / "pages" / "unions.html").read_bytes()
     with WebServer() as web:
         web.add("/unions", page)
@@ -310,12 +338,14 @@ async def test_a_dm_with_a_link_is_summarised(slack: SignedClient, fake_slack: F
         await eventually(lambda: bool(fake_slack.calls_to("chat.update")))
     [update] = fake_slack.calls_to("chat.update")
     assert update.params["channel"] == "D0ALICE"
-    assert "*Key points*" in json.dumps(update.params["blocks"])
+    assert "I couldn't use that link" in json.dumps(update.params["blocks"])
+    assert web.requests == []
 
 
-async def test_message_shortcut_summarises_the_message(
+async def test_message_shortcut_takes_the_message_link(
     slack: SignedClient, fake_slack: FakeSlack
 ) -> None:
+    # The shortcut reads the link out of the message and checks it as a user's link.
     page = (FIXTURES / "pages" / "unions.html").read_bytes()
     with WebServer() as web:
         web.add("/unions", page)
@@ -340,7 +370,8 @@ async def test_message_shortcut_summarises_the_message(
         await eventually(lambda: bool(responses(fake_slack)))
     [reply] = responses(fake_slack)
     assert reply["response_type"] == "ephemeral"
-    assert "*Key points*" in shown(reply)
+    assert "I couldn't use that link: refused: 127.0.0.1 resolves to a loopback" in shown(reply)
+    assert web.requests == []
 
 
 async def test_assistant_thread_prompts_status_and_answer(
@@ -371,11 +402,12 @@ async def test_assistant_thread_prompts_status_and_answer(
         "thread_ts": "1795505999.000600",
     }
     await slack.event(question)
-    await eventually(lambda: len(fake_slack.calls_to("chat.postMessage")) >= 2)
+    await eventually(lambda: bool(fake_slack.calls_to("chat.stopStream")))
     assert fake_slack.calls_to("assistant.threads.setStatus")
-    answer = fake_slack.calls_to("chat.postMessage")[-1]
-    assert answer.params["thread_ts"] == "1795505999.000600"
-    assert "December 15" in json.dumps(answer.params["blocks"])
+    [start] = fake_slack.calls_to("chat.startStream")  # the answer streams into the thread
+    assert start.params["thread_ts"] == "1795505999.000600"
+    [answer] = [m for m in fake_slack.posted("D0ALICE") if "streaming" in m]
+    assert "December 15" in answer["text"]
 
 
 async def test_hostile_text_in_a_question_stays_inert(

@@ -18,8 +18,12 @@ SCOPES = {
     "chat_update": "chat:write",
     "conversations_history": "channels:history",
     "conversations_replies": "channels:history",
+    "conversations_list": "channels:read",
     "assistant_threads_setStatus": "assistant:write",
     "assistant_threads_setSuggestedPrompts": "assistant:write",
+    "chat_startStream": "chat:write",
+    "chat_appendStream": "chat:write",
+    "chat_stopStream": "chat:write",
 }
 
 
@@ -32,7 +36,10 @@ def test_command_and_shortcut() -> None:
     features = manifest()["features"]
     assert [c["command"] for c in features["slash_commands"]] == ["/brief"]
     assert [s["callback_id"] for s in features["shortcuts"]] == [shortcuts.CALLBACK_ID]
-    assert "assistant_view" in features
+    # Slack's agent messaging experience: new apps may only declare agent_view.
+    assert features["agent_view"]["agent_description"]
+    assert "assistant_view" not in features
+    assert features["app_home"]["messages_tab_enabled"] is True
 
 
 def test_events_match_the_listeners() -> None:
@@ -40,7 +47,8 @@ def test_events_match_the_listeners() -> None:
     source = "\n".join(p.read_text() for p in (ROOT / "bot/slack").rglob("*.py"))
     assert 'app.event("app_mention")' in source and 'app.event("message")' in source
     assert {"app_mention", "message.channels", "message.groups", "message.im"} <= events
-    assert {"assistant_thread_started", "assistant_thread_context_changed"} <= events
+    assert 'app.event("app_home_opened")' in source and 'app.event("channel_rename")' in source
+    assert {"app_home_opened", "channel_rename"} <= events
 
 
 def test_every_web_api_method_used_has_its_scope() -> None:
@@ -52,6 +60,7 @@ def test_every_web_api_method_used_has_its_scope() -> None:
     needed = {SCOPES[m] for m in used} | {"commands", "app_mentions:read", "im:history"}
     assert needed <= scopes
     assert "groups:history" in scopes  # briefing threads in private channels
+    assert "groups:read" in scopes  # private channels' names
 
 
 def test_both_transports_are_documented() -> None:

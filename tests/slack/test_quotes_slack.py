@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.answer.quotes import QuoteList
-from bot.slack.commands import BriefCommand, parse_brief
+from bot.chat import Intent, read_intent
 from bot.slack.render import help_blocks, quotes_blocks, quotes_fallback
 from bot.store import Store
 from testkit.slack_api import FakeSlack
@@ -22,17 +22,17 @@ from tests.helpers.slack import SignedClient
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("quotes", BriefCommand("quotes")),
-        ("quotes Ostrova", BriefCommand("quotes", text="Ostrova")),
+        ("quotes", Intent("quotes")),
+        ("quotes Ostrova", Intent("quotes", text="Ostrova")),
         (
             "Quotes  Heliant's   chief executive",
-            BriefCommand("quotes", text="Heliant's chief executive"),
+            Intent("quotes", text="Heliant's chief executive"),
         ),
-        ("quote the vice premier", BriefCommand("quotes", text="the vice premier")),
+        ("quote the vice premier", Intent("quotes", text="the vice premier")),
     ],
 )
-def test_parse_quotes(text: str, expected: BriefCommand) -> None:
-    assert parse_brief(text) == expected
+def test_parse_quotes(text: str, expected: Intent) -> None:
+    assert read_intent(text, direct=False, command=True) == expected
 
 
 def test_help_lists_quotes() -> None:

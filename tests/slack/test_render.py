@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.chat import SourceLine, TopicSources
+from bot.chat import ScheduleLine, SourceLine, TopicSources
 from bot.errors import BlockedURLError
 from bot.models import (
     Briefing,
@@ -161,12 +161,18 @@ def test_help_and_sources_golden() -> None:
             "eu-us-steel",
             "EU–US steel",
             (SourceLine("Wirepoint feed", "ok, last fetched 24 Nov 07:00 UTC"),),
-            ("C0STEEL", "#not-an-id <!here>"),
+            (
+                ScheduleLine("slack", "C0STEEL", "08:00", "Europe/Brussels", "file"),
+                ScheduleLine("slack", "#not-an-id <!here>", "07:00", "UTC", "chat"),
+                ScheduleLine("slack", "C0MUTED", "08:00", "Europe/Brussels", "muted"),
+                ScheduleLine("teams", "19:steel@thread.tacv2", "09:00", "UTC", "chat"),
+            ),
         )
     ]
     blocks = sources_blocks(topics)
     golden("slack-sources.json", json.dumps(blocks, indent=2, ensure_ascii=False) + "\n")
     assert "<#C0STEEL>" in texts(blocks) and "<!here>" not in texts(blocks)
+    assert "set in briefbot.toml" in texts(blocks) and "muted from chat" in texts(blocks)
 
 
 def test_error_text_never_shows_raw_exceptions() -> None:

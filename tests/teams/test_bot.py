@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.chat import Intent
+from bot.chat import Intent, read_intent
 from bot.config import check_settings
 from bot.errors import ConfigError
 from bot.runtime import Runtime, running
 from bot.store import Store
-from bot.teams.bot import message_text, teams_intent
+from bot.teams.bot import message_text
 from testkit.openai_server import Answer, FakeOpenAI, status
 from testkit.slack_api import FakeSlack
 from testkit.teams import FakeTeams
@@ -144,15 +144,19 @@ async def test_a_slow_answer_is_sent_after_the_request_as_a_reply(
     assert "December 15" in shown(fake_teams)
 
 
-async def test_summarize_a_link(
+async def test_a_link_never_uses_the_allow_list(
     app: Runtime, http: httpx.AsyncClient, fake_teams: FakeTeams
 ) -> None:
+    # The app's BRIEFBOT_ALLOW_HOSTS=127.0.0.1 is for its sources, not for users' links.
     page = (FIXTURES / "pages" / "unions.html").read_bytes()
     with WebServer() as web:
         web.add("/unions", page)
         await send(http, app, message(f"summarize {web.url('/unions')}", fake_teams))
-    assert "**Key points**" in shown(fake_teams)
-    assert web.url("/unions") in shown(fake_teams)
+        await send(http, app, message("summarize http://xn--a/", fake_teams))
+    assert "I couldn't use that link" in shown(fake_teams)
+    assert "127.0.0.1 resolves to a loopback address" in shown(fake_teams)
+    assert "not a valid URL (bad host name)" in shown(fake_teams)
+    assert web.requests == []
 
 
 async def test_summarize_refuses_private_addresses(
@@ -243,15 +247,11 @@ def test_development_mode_is_refused_in_production(tmp_path: Path, fake_teams: F
 
 
 def test_what_a_teams_message_asks_for() -> None:
+    # Teams reads messages with the one parser (tests/chat/test_intents.py has the table).
     assert message_text("<p>ask &lt;when&gt; do talks resume?</p>") == "ask <when> do talks resume?"
-    assert teams_intent("ask when?", personal=True) == Intent("ask", "when?")
-    assert teams_intent("summarize https://a.test", personal=False) == Intent(
-        "summarize", "https://a.test"
+    assert read_intent(message_text("<p>subscribe 7am</p>"), direct=False) == Intent(
+        "subscribe", at="07:00"
     )
-    assert teams_intent("today", personal=False) == Intent("today")
-    assert teams_intent("ask", personal=True) == Intent("help")
-    assert teams_intent("help", personal=True) == Intent("help")
-    assert teams_intent("who said what?", personal=False) == Intent("ask", "who said what?")
 
 
 async def test_slack_and_teams_share_one_server(

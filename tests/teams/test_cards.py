@@ -49,6 +49,11 @@ def test_answer_summary_help_golden() -> None:
     golden("teams-help.json", dump(help_card("I don't know `frobnicate`.")))
 
 
+def adaptive_part(card: dict[str, Any]) -> dict[str, Any]:
+    """The card without Teams' host extension, for the Adaptive Card schema."""
+    return {k: v for k, v in card.items() if k != "msteams"}
+
+
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
     path = importlib.resources.files("adaptive_cards") / "schemas" / "schema-1.5.json"
@@ -67,8 +72,10 @@ def test_cards_validate_against_the_adaptive_card_1_5_schema(schema: dict[str, A
         error_card(BlockedURLError("refused")),
     ]
     for card in cards:
-        jsonschema.validate(card, schema)
-    bad = {**cards[0], "body": [{"type": "TextBlock"}]}  # a TextBlock needs its text
+        # "msteams" is Teams' own extension (full width), outside the Adaptive Card schema.
+        assert card["msteams"] == {"width": "Full"}
+        jsonschema.validate(adaptive_part(card), schema)
+    bad = {**adaptive_part(cards[0]), "body": [{"type": "TextBlock"}]}  # a TextBlock needs its text
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
 
@@ -101,3 +108,28 @@ def test_webhook_payload_shape() -> None:
 
 def test_errors_never_show_raw_exception_text() -> None:
     assert "secret" not in json.dumps(error_card(RuntimeError("secret Traceback")))
+
+
+def test_sources_card_golden_and_unlinked_citations_keep_their_brackets() -> None:
+    from bot.chat import ScheduleLine, SourceLine, TopicSources
+    from bot.models import SourceRef
+    from bot.teams.cards import _cites, sources_card
+
+    topics = [
+        TopicSources(
+            "eu-us-steel",
+            "EU–US steel",
+            (SourceLine("Wirepoint feed", "ok, last fetched 24 Nov 07:00 UTC"),),
+            (
+                ScheduleLine("teams", "steel-team", "08:30", "Europe/Brussels", "file"),
+                ScheduleLine("teams", "a:1on1-alice", "07:30", "Europe/Brussels", "chat"),
+                ScheduleLine("teams", "19:muted@thread.tacv2", "08:30", "UTC", "muted"),
+            ),
+        )
+    ]
+    golden("teams-sources.json", dump(sources_card(topics)))
+    refs = {
+        1: SourceRef(1, 11, "Linked", "https://a.test/1", "a.test"),
+        2: SourceRef(2, 12, "A local file", "file:///notes.txt"),
+    }
+    assert _cites((1, 2), refs) == "[1](https://a.test/1) [2]"

@@ -11,8 +11,10 @@ from bot.chat import ChatService
 from bot.slack.listeners import assistant, commands, messages, shortcuts
 
 
-def register_all(app: AsyncApp, chat: ChatService) -> None:
+def register_all(
+    app: AsyncApp, chat: ChatService, agent: assistant.AgentOptions | None = None
+) -> None:
     commands.register(app, chat)
     messages.register(app, chat)
     shortcuts.register(app, chat)
-    assistant.register(app, chat)
+    assistant.register(app, chat, agent)

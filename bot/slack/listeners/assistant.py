@@ -1,5 +1,9 @@
-"""Slack's assistant view: suggested prompts when a thread starts, a status while working,
-answers in the assistant thread (each thread is its own conversation).
+"""Slack's agent messaging experience (and the older assistant view): a greeting and suggested
+prompts when someone opens the app's messages tab (`app_home_opened`, tab `messages`; the
+assistant view's `assistant_thread_started` likewise), then every direct message answered in
+its own thread with a status while working (`assistant.threads.setStatus`); answers stream
+sentence by sentence where Slack allows it and carry thumbs up/down. Each thread is its own
+conversation.
 
 Every suggested prompt works when clicked as it is: Slack posts its `message` as the user's
 own words, so a prompt never ends in a half-typed link for the user to finish.
@@ -7,22 +11,36 @@ own words, so a prompt never ends in a half-typed link for the user to finish.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import (
     AsyncApp,
     AsyncAssistant,
+    AsyncBoltContext,
     AsyncSay,
-    AsyncSetStatus,
     AsyncSetSuggestedPrompts,
 )
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat import ChatService, Intent, read_intent
+from bot.chat import AnswerReply, ChatRequest, ChatService, Intent, read_intent
 from bot.slack.commands import slack_to_plain
-from bot.slack.listeners.replies import messages_for
-from bot.slack.render import notice_blocks
+from bot.slack.feedback import with_feedback
+from bot.slack.listeners.messages import ignorable
+from bot.slack.listeners.replies import answer_in_thread
+from bot.slack.render import answer_blocks, answer_fallback, notice_blocks, reply_messages
+from bot.slack.stream import Streamer, stream_chunks
+from bot.store.chat import Conversations
 
+log = logging.getLogger(__name__)
+
+STATUS = "is reading the coverage…"
 GREETING = (
     "Hi! I follow the news on the stories this workspace tracks. Ask me about the coverage, "
     "ask for today's briefing, or paste a link to get its key points and quotes."
@@ -65,29 +83,165 @@ def assistant_intent(text: str) -> Intent:
     return read_intent(text, direct=True)
 
 
-def register(app: AsyncApp, chat: ChatService) -> None:
+@dataclass(frozen=True, slots=True)
+class AgentOptions:
+    """What the agent experience needs besides the chat service: the store's event claims
+    (greet a person once), the clock, and whether answers carry feedback buttons."""
+
+    conversations: Conversations | None = None
+    now: Callable[[], datetime] | None = None
+    feedback: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Where a direct message is answered: its DM, its thread, who asked."""
+
+    channel: str
+    thread: str
+    team: str | None
+    user: str | None
+
+    @property
+    def conversation(self) -> str:
+        return f"slack:{self.channel}:{self.thread}"
+
+
+def is_top_level_dm(body: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A person's new direct message that is not in a thread yet (pure)."""
+    event = body.get("event") or {}
+    return (
+        body.get("type") == "event_callback"
+        and event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and not event.get("thread_ts")
+        and not ignorable(event, bot_user_id)
+    )
+
+
+async def answer(
+    client: AsyncWebClient,
+    chat: ChatService,
+    streamer: Streamer,
+    where: Thread,
+    text: str,
+    *,
+    feedback: bool,
+) -> None:
+    """Answer one direct message in its thread: a status while working, then the answer
+    (streamed when Slack allows it), or how to ask for a summary."""
+    if asks_how_to_summarize(text):
+        await client.chat_postMessage(
+            channel=where.channel,
+            thread_ts=where.thread,
+            text=HOW_TO_SUMMARIZE,
+            blocks=notice_blocks(HOW_TO_SUMMARIZE),
+        )
+        return
+    await client.assistant_threads_setStatus(
+        channel_id=where.channel, thread_ts=where.thread, status=STATUS
+    )
+    request = ChatRequest(
+        assistant_intent(text), "slack", where.channel, where.user, where.conversation
+    )
+    reply = await chat.handle(request)
+    if isinstance(reply, AnswerReply):
+        found = reply.answer
+        blocks = with_feedback(answer_blocks(found), "answer", found.question, on=feedback)
+        links = {ref.n: ref.url for ref in found.sources} if found.answered else {}
+        if await streamer.stream(
+            channel=where.channel,
+            thread_ts=where.thread,
+            chunks=stream_chunks(found.text, links),
+            final_blocks=blocks[1:],  # the text is streamed; its sources and buttons close it
+            team=where.team,
+            user=where.user,
+        ):
+            return
+        messages = [(answer_fallback(found), blocks)]
+    else:
+        messages = reply_messages(reply)
+    for said, shown in messages:
+        await client.chat_postMessage(
+            channel=where.channel, thread_ts=where.thread, text=said, blocks=shown
+        )
+
+
+def register(app: AsyncApp, chat: ChatService, agent: AgentOptions | None = None) -> None:
+    options = agent or AgentOptions()
+    streamer = Streamer(app.client)
     assistant = AsyncAssistant()
+    running: set[asyncio.Task[None]] = set()
+
+    async def greet(client: AsyncWebClient, channel: str) -> None:
+        """Greet once per DM (the store remembers), offer the prompts every time."""
+        first = True
+        if options.conversations is not None and options.now is not None:
+            first = await options.conversations.claim_event(f"greeted:{channel}", options.now())
+        if first:
+            await client.chat_postMessage(channel=channel, text=GREETING)
+        await client.assistant_threads_setSuggestedPrompts(channel_id=channel, prompts=PROMPTS)
+
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab") == "messages" and event.get("channel"):
+            await greet(client, str(event["channel"]))
 
     async def started(say: AsyncSay, set_suggested_prompts: AsyncSetSuggestedPrompts) -> None:
         await say(GREETING)
         await set_suggested_prompts(prompts=PROMPTS)
 
-    async def user_message(
-        payload: dict[str, Any], say: AsyncSay, set_status: AsyncSetStatus
+    async def in_thread(
+        payload: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        text = slack_to_plain(payload.get("text") or "")
-        if asks_how_to_summarize(text):
-            await say(text=HOW_TO_SUMMARIZE, blocks=notice_blocks(HOW_TO_SUMMARIZE))
-            return
-        await set_status("is reading the coverage…")
         channel = str(payload["channel"])
-        thread = str(payload.get("thread_ts") or payload["ts"])
-        intent = assistant_intent(text)
-        for reply, blocks in await messages_for(
-            chat, intent, channel=channel, conversation=f"slack:{channel}:{thread}"
-        ):
-            await say(text=reply, blocks=blocks)
+        where = Thread(
+            channel,
+            str(payload.get("thread_ts") or payload["ts"]),
+            context.team_id,
+            context.user_id,
+        )
+        text = slack_to_plain(payload.get("text") or "")
+        await answer(client, chat, streamer, where, text, feedback=options.feedback)
+
+    async def top_level_dm(
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
+    ) -> BoltResponse | None:
+        """A new DM is answered in its own thread (as the agent experience shows it)."""
+        if not is_top_level_dm(body, context.bot_user_id):
+            await next()
+            return None
+        event = body["event"]
+        text = str(event.get("text") or "")
+        if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
+            return BoltResponse(status=200, body="")  # app_mention answers it
+        channel, ts = str(event["channel"]), str(event["ts"])
+        where = Thread(channel, ts, context.team_id, context.user_id)
+        plain = slack_to_plain(text)
+        intent = read_intent(plain, direct=True)
+        work: Awaitable[None]
+        if intent.kind == "summarize":
+            # A link: "working…" in the thread, then the summary in its place.
+            request = ChatRequest(intent, "slack", channel, where.user, where.conversation)
+            work = answer_in_thread(client, chat, request, ts)
+        else:
+            work = answer(client, chat, streamer, where, plain, feedback=options.feedback)
+        task = asyncio.create_task(_logged(work))
+        running.add(task)
+        task.add_done_callback(running.discard)
+        return BoltResponse(status=200, body="")  # acknowledged at once; the answer follows
 
     assistant.thread_started(started)
-    assistant.user_message(user_message)
+    assistant.user_message(in_thread)
     app.assistant(assistant)
+    app.middleware(top_level_dm)
+    app.event("app_home_opened")(home_opened)
+
+
+async def _logged(work: Awaitable[None]) -> None:
+    try:
+        await work
+    except Exception:  # a background answer's failure is logged, never lost silently
+        log.exception("answering a direct message failed")

@@ -1,7 +1,9 @@
 """Mentions, replies in a briefing's thread, and direct messages: answered in place.
 
 Slack sends a mention both as `app_mention` and as `message`; only `app_mention` answers it.
-Edits, deletions, joins and every bot's messages (ours included) are ignored.
+Edits, deletions, joins and every bot's messages (ours included) are ignored. A thread is
+joined only when it is a briefing's: scheduled, or posted on request (`/brief today public`,
+a briefing asked for in a DM or a mention's thread).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat import ChatService, Intent, read_intent
+from bot.chat import ChatRequest, ChatService, read_intent
 from bot.slack.commands import slack_to_plain
-from bot.slack.listeners.replies import messages_for, reply_in_thread
+from bot.slack.listeners.replies import answer_in_thread
 
 # Message subtypes a person's new message can carry; anything else is an edit, a deletion…
 PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
@@ -36,7 +38,10 @@ def register(app: AsyncApp, chat: ChatService) -> None:
         channel = str(event["channel"])
         thread = str(event.get("thread_ts") or event["ts"])
         intent = read_intent(slack_to_plain(event.get("text") or ""), direct=False)
-        await _answer(client, chat, intent, channel, thread, f"slack:{channel}:{thread}")
+        request = ChatRequest(
+            intent, "slack", channel, str(event["user"]), f"slack:{channel}:{thread}"
+        )
+        await answer_in_thread(client, chat, request, thread)
 
     async def message(
         event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -46,33 +51,25 @@ def register(app: AsyncApp, chat: ChatService) -> None:
         text = event.get("text") or ""
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
             return  # the app_mention event answers it
-        channel = str(event["channel"])
-        if event.get("channel_type") == "im":
-            # Direct messages: a conversation of its own (threads in a DM are the assistant's).
-            intent = read_intent(slack_to_plain(text), direct=True)
-            await _answer(client, chat, intent, channel, None, f"slack:{channel}")
-            return
+        channel, user = str(event["channel"]), str(event["user"])
         thread = event.get("thread_ts")
-        if not thread or thread == event.get("ts"):
+        in_thread = bool(thread) and thread != event.get("ts")
+        briefing_thread = in_thread and (
+            await chat.thread_topic("slack", channel, str(thread)) is not None
+        )
+        if event.get("channel_type") == "im" and not briefing_thread:
+            # Direct messages: a conversation of its own (threads in a DM are the assistant's,
+            # but a briefing's thread is answered in that thread).
+            intent = read_intent(slack_to_plain(text), direct=True)
+            request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}")
+            await answer_in_thread(client, chat, request, None)
             return
-        if await chat.thread_topic("slack", channel, str(thread)) is None:
+        if not briefing_thread:
             return  # a thread that is not a briefing's: not ours to join
-        intent = read_intent(slack_to_plain(text), direct=False)
-        await _answer(client, chat, intent, channel, str(thread), f"slack:{channel}:{thread}")
+        direct = event.get("channel_type") == "im"
+        intent = read_intent(slack_to_plain(text), direct=direct)
+        request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}:{thread}")
+        await answer_in_thread(client, chat, request, str(thread))
 
     app.event("app_mention")(mention)
     app.event("message")(message)
-
-
-async def _answer(
-    client: AsyncWebClient,
-    chat: ChatService,
-    intent: Intent,
-    channel: str,
-    thread: str | None,
-    conversation: str,
-) -> None:
-    async def produce() -> list[tuple[str, list[dict[str, Any]]]]:
-        return await messages_for(chat, intent, channel=channel, conversation=conversation)
-
-    await reply_in_thread(client, channel, thread, produce)

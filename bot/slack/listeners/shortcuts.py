@@ -6,10 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.chat import ChatService, Intent
+from bot.chat import ChatRequest, ChatService, Intent
 from bot.slack.commands import first_url, slack_to_plain
-from bot.slack.listeners.replies import messages_for
-from bot.slack.render import notice_blocks
+from bot.slack.render import notice_blocks, reply_messages
 
 CALLBACK_ID = "summarize_article"
 NOTHING = ":thinking_face: That message has no link or text to summarize."
@@ -25,9 +24,9 @@ def register(app: AsyncApp, chat: ChatService) -> None:
             await respond(text=NOTHING, blocks=notice_blocks(NOTHING), response_type="ephemeral")
             return
         channel = str((shortcut.get("channel") or {}).get("id") or "")
-        for text, blocks in await messages_for(
-            chat, Intent("summarize", value), channel=channel, conversation=None
-        ):
+        user = str((shortcut.get("user") or {}).get("id") or "") or None
+        reply = await chat.handle(ChatRequest(Intent("summarize", value), "slack", channel, user))
+        for text, blocks in reply_messages(reply, threaded=False):
             await respond(text=text, blocks=blocks, response_type="ephemeral")
 
     app.shortcut(CALLBACK_ID)(summarize)
