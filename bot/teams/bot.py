@@ -57,7 +57,17 @@ WELCOME = (
 _TAGS = re.compile(r"<[^>]+>")
 # The verbs Teams' command menu offers (deploy/teams/manifest.json's commandLists); every verb
 # of `read_intent` works when typed.
-VERBS = {"ask", "summarize", "summarise", "today", "help"}
+VERBS = {
+    "ask",
+    "summarize",
+    "summarise",
+    "today",
+    "quotes",
+    "sources",
+    "subscribe",
+    "unsubscribe",
+    "help",
+}
 
 
 def teams_auth(settings: Settings) -> AgentAuthConfiguration:
