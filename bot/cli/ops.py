@@ -8,7 +8,9 @@ delivery platforms, `run` the whole app.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import logging
+import re
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -33,10 +35,14 @@ from bot.config import check_settings
 from bot.deliver import DeliveryResult
 from bot.deliver.service import merge_subscriptions
 from bot.schedule import NextRun, next_runs
+from bot.slack.app import build_web_client
+from bot.slack.channels import ChannelResolver, channel_labels
 from bot.store.articles import SourceRow
 from bot.store.deliveries import DeliveryRecord
 from bot.store.migrations import latest_version
 from bot.wiring import open_app, open_store
+
+log = logging.getLogger(__name__)
 
 
 @app.command()
@@ -46,14 +52,28 @@ def status(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
     config = config_of(settings)
 
+    async def labels() -> dict[str, str]:
+        """Slack channels as `#name (id)`, when a bot token lets briefbot ask Slack."""
+        if not settings.slack_bot_token.get_secret_value():
+            return {}
+        try:
+            return await channel_labels(config, ChannelResolver(build_web_client(settings)))
+        except Exception as exc:  # status must show what it can without Slack
+            log.warning("could not name the Slack channels: %s", exc)
+            return {}
+
     async def go() -> tuple[list[SourceRow], list[NextRun], list[DeliveryRecord]]:
+        named = await labels()
         async with open_store(settings, migrate=False) as store:
             muted = await store.deliveries.muted()
             subs = merge_subscriptions(config, await store.deliveries.subscriptions(), muted)
             silenced = [s for s in merge_subscriptions(config, []) if s.key in muted]
-            upcoming = next_runs(
-                config, await store.ops.runs(), subs, datetime.now(UTC), muted=silenced
-            )
+            upcoming = [
+                replace(run, run=_named(run.run, named))
+                for run in next_runs(
+                    config, await store.ops.runs(), subs, datetime.now(UTC), muted=silenced
+                )
+            ]
             return (
                 await store.articles.list_sources(),
                 upcoming,
@@ -64,6 +84,14 @@ def status(ctx: typer.Context) -> None:
     out.print(sources_table(sources))
     out.print(next_runs_table(upcoming))
     out.print(deliveries_table("Last deliveries", recent))
+
+
+def _named(text: str, labels: dict[str, str]) -> str:
+    """A run's description with each Slack channel shown as `#name (id)`."""
+    if not labels:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True)))
+    return pattern.sub(lambda m: labels[m.group(0)], text)
 
 
 @app.command()

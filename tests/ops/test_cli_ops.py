@@ -59,8 +59,11 @@ async def test_status_deliveries_and_retry(
         [failed] = await live.jobs.deliver()
     assert failed.outcome == "failed"
 
+    fake_slack.add_channel("steel-desk", "C0STEEL")
     status = await cli("status")
     assert status.exit_code == 0, status.output
+    # Slack channels by name and id (the table may wrap between the two)
+    assert "#steel-desk" in status.output and "(C0STEEL)" in status.output
     assert "feeds.test" in status.output and "Next runs" in status.output
     assert "briefing" in status.output and "C0STEEL" in status.output
     assert "failed" in status.output
