@@ -287,7 +287,13 @@ class QuestionEngine:
             if not ranked:
                 return None
         # About Y first, then what the conversation was about; newest first among equals.
-        ranked.sort(key=lambda q: (-len(about & words[id(q)]), -len(follows & words[id(q)])))
+        ranked.sort(
+            key=lambda q: (
+                -len(about & stems(q.text)),  # said in the quote itself
+                -len(about & words[id(q)]),  # or around it
+                -len(follows & words[id(q)]),
+            )
+        )
         refs: dict[int, SourceRef] = {}
         parts = []
         for quote in ranked[:3]:
