@@ -69,3 +69,14 @@ def test_both_transports_are_documented() -> None:
     data = manifest()
     assert data["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
     assert data["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+
+
+def test_the_agent_views_prompts_are_the_apps_own() -> None:
+
+    from bot.slack.listeners.assistant import PROMPTS
+
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack-manifest.yaml").read_text())
+    view = manifest["features"]["agent_view"]
+    assert view["agent_description"]
+    assert view["suggested_prompts"] == PROMPTS
+    assert "assistant_view" not in manifest["features"]
