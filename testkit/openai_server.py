@@ -152,7 +152,7 @@ def echo_model(
     request: dict[str, Any], *, points: int = 1, headline_prefix: str = "Update: "
 ) -> Answer:
     """A stand-in model that answers in the shape asked for, from the text it was given:
-    article summaries from the first numbered sentences (with the article's “…,” quotes),
+    article summaries (one, or a batch) from the first numbered sentences and quotations,
     briefing headlines from each story's first point and that point's citations."""
     user = request["messages"][-1]["content"]
     fmt = (request.get("response_format") or {}).get("json_schema", {})
@@ -175,9 +175,29 @@ def echo_model(
             return reply_json({"answered": False, "answer": "", "citations": []})(request)
         answer = {"answered": True, "answer": f"{found.group(1)} [1]", "citations": [1]}
         return reply_json(answer)(request)
+    if fmt.get("name") == "article_summaries":
+        # A batch: "Article N:" then that article's delimited block, answered one by one.
+        blocks = re.split(r"^Article (\d+):$", user, flags=re.MULTILINE)[1:]
+        articles = [
+            {"article": int(n), **_echo_article(block, points)}
+            for n, block in zip(blocks[::2], blocks[1::2], strict=True)
+        ]
+        return reply_json({"articles": articles})(request)
+    return reply_json(_echo_article(user, points))(request)
+
+
+def _echo_article(user: str, points: int) -> dict[str, Any]:
+    """One article's summary: its first numbered sentences as points; its numbered
+    quotations ([Q1] …) by number when it has them, else its “…,” quotes by their words."""
     lines = re.findall(r"^\[(\d+)\] (.*)$", user, re.MULTILINE)[:points]
     key_points = [{"text": text, "sentence_ids": [int(i)]} for i, text in lines]
-    quotes = [{"text": q, "speaker": None} for q in re.findall(r"“([^”]{10,200}),”", user)[:3]]
-    return reply_json(
-        {"key_points": key_points or [{"text": "nothing", "sentence_ids": [0]}], "quotes": quotes}
-    )(request)
+    numbered = re.findall(r"^\[Q(\d+)\] ", user, re.MULTILINE)
+    quotes: list[dict[str, Any]] = (
+        [{"id": int(n)} for n in numbered[:3]]
+        if numbered
+        else [{"text": q, "speaker": None} for q in re.findall(r"“([^”]{10,200}),”", user)[:3]]
+    )
+    return {
+        "key_points": key_points or [{"text": "nothing", "sentence_ids": [0]}],
+        "quotes": quotes,
+    }

@@ -196,6 +196,28 @@ def pick_quotes(pool: Sequence[tuple[int, int, BriefingQuote]]) -> tuple[Briefin
     return tuple(chosen)
 
 
+def shown_articles(briefing: Briefing, summaries: Mapping[int, Summary]) -> set[int]:
+    """The articles whose key points a briefing shows: for each headline and point, the cited
+    article whose summary holds its text (else its first citation)."""
+    by_n = {ref.n: ref.article_id for ref in briefing.sources}
+    points = [p for story in briefing.stories for p in (story.headline, *story.points)]
+    shown: set[int] = set()
+    for point in [*points, *briefing.new_developments]:
+        cited = [by_n[n] for n in point.citations if n in by_n]
+        text = point.text.rstrip("…")  # a headline may be a point cut short
+        holder = next(
+            (
+                i
+                for i in cited
+                if i in summaries and any(text in k.text for k in summaries[i].key_points)
+            ),
+            cited[0] if cited else None,
+        )
+        if holder is not None:
+            shown.add(holder)
+    return shown
+
+
 def _summariser_names(summaries: Iterable[Summary]) -> str:
     names = sorted({s.summariser for s in summaries})
     return ", ".join(names) if names else "offline"
@@ -259,9 +281,9 @@ class BriefingService:
         articles = await self.articles.articles_in_window(topic.name, start, now)
         fresh = [a for a in articles if not is_stale(a, start)]
         leads = [group[0] for group in copy_groups(fresh).values()]
-        with briefing_run(topic.name, today):
-            summaries = await self.summaries.get_many(leads)
-            briefing = compose(
+
+        def draft(summaries: Mapping[int, Summary]) -> Briefing:
+            return compose(
                 topic=topic,
                 window_start=start,
                 window_end=now,
@@ -271,6 +293,17 @@ class BriefingService:
                 previous_briefing_at=previous_at,
                 previous_facts=briefed_facts(previous.payload) if previous else (),
             )
+
+        with briefing_run(topic.name, today):
+            if not self.summaries.selective:
+                briefing = draft(await self.summaries.get_many(leads))
+            else:
+                # Drafted from the extractive summaries; the model summarises only the
+                # articles whose points that draft shows, and the briefing is composed again.
+                summaries = await self.summaries.get_many(leads, extractive=True)
+                shown = shown_articles(draft(summaries), summaries)
+                summaries |= await self.summaries.get_many(a for a in leads if a.id in shown)
+                briefing = draft(summaries)
             briefing, synthesis = await self._synthesise(briefing, same_day)
         if not save:
             return SavedBriefing(briefing, None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.answer.quotes import QuoteList, no_quote_text
 from bot.answer.render import shown
@@ -31,6 +31,7 @@ from bot.chat import (
     user_message,
 )
 from bot.models import Briefing, SourceRef
+from bot.slack.feedback import feedback_block
 from bot.text.safe import safe_text, strip_invisible
 from bot.text.when import local_time
 
@@ -373,9 +374,25 @@ def subscription_text(reply: SubscriptionReply) -> str:
     return text
 
 
-def reply_messages(reply: Reply, *, threaded: bool = True) -> list[Message]:
+def reply_messages(reply: Reply, *, threaded: bool = True, feedback: bool = False) -> list[Message]:
     """The Slack messages of a chat reply, in order (a long briefing is several);
-    `threaded`: the messages are posted where a thread reply is answered."""
+    `threaded`: the messages are posted where a thread reply is answered; `feedback`: an
+    answer or a briefing ends with thumbs up/down."""
+    messages = _reply_messages(reply, threaded=threaded)
+    if feedback and messages:
+        rated: tuple[Literal["answer", "briefing"], str] | None = None
+        if isinstance(reply, AnswerReply) and reply.answer.answered:
+            rated = ("answer", reply.answer.question)
+        elif isinstance(reply, BriefingReply) and reply.briefings:
+            first = reply.briefings[0]
+            rated = ("briefing", f"{first.topic}:{first.generated_at.date().isoformat()}")
+        if rated is not None:
+            text, blocks = messages[-1]
+            messages[-1] = (text, [*blocks, feedback_block(*rated)])
+    return messages
+
+
+def _reply_messages(reply: Reply, *, threaded: bool) -> list[Message]:
     match reply:
         case BriefingReply(briefings):
             out: list[Message] = []

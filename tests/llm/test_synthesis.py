@@ -165,11 +165,11 @@ async def test_second_briefing_the_same_day_costs_no_tokens(
         synthesiser=BriefingSynthesiser(llm, usage=usage),
     )
     first = await service.brief(TOPIC)
-    assert len(fake_llm.requests) == 4  # three summaries, one synthesis
+    assert len(fake_llm.requests) == 2  # three short articles in one request, one synthesis
     assert all(s.headline.text.startswith("Update: ") for s in first.stories)
     clock.advance(minutes=20)
     second = await service.brief(TOPIC)
-    assert len(fake_llm.requests) == 4 and second.stories == first.stories
+    assert len(fake_llm.requests) == 2 and second.stories == first.stories
     calls = await store.ops.llm_usage(NOW - timedelta(days=1))
     assert [c.purpose for c in calls].count("briefing") == 1
     assert {c.briefing_date for c in calls} == {"2026-11-24"}

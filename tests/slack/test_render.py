@@ -182,3 +182,20 @@ def test_error_text_never_shows_raw_exceptions() -> None:
     assert error_text(BlockedURLError("refused: <private> address")) == (
         ":warning: I couldn't use that link: refused: &lt;private&gt; address."
     )
+
+
+def test_answers_and_briefings_end_with_feedback_when_it_is_on() -> None:
+    from bot.chat import AnswerReply, BriefingReply
+    from bot.slack.render import reply_messages
+    from tests.helpers.briefings import build
+
+    def last_block(messages: list[tuple[str, list[dict[str, object]]]]) -> object:
+        return messages[-1][1][-1]["type"]
+
+    answered = AnswerReply(sample_answer())
+    assert last_block(reply_messages(answered, feedback=True)) == "context_actions"
+    assert last_block(reply_messages(answered)) != "context_actions"  # off unless asked
+    refused = AnswerReply(sample_answer(False, "The coverage I have does not say."))
+    assert last_block(reply_messages(refused, feedback=True)) != "context_actions"
+    briefing = BriefingReply((build(),))
+    assert last_block(reply_messages(briefing, feedback=True)) == "context_actions"

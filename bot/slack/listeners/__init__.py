@@ -14,7 +14,8 @@ from bot.slack.listeners import assistant, commands, messages, shortcuts
 def register_all(
     app: AsyncApp, chat: ChatService, agent: assistant.AgentOptions | None = None
 ) -> None:
-    commands.register(app, chat)
-    messages.register(app, chat)
+    feedback = agent.feedback if agent is not None else False
+    commands.register(app, chat, feedback=feedback)
+    messages.register(app, chat, feedback=feedback)
     shortcuts.register(app, chat)
     assistant.register(app, chat, agent)

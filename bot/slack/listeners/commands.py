@@ -17,7 +17,7 @@ from bot.slack.listeners.replies import WORKING, post_briefings
 from bot.slack.render import help_blocks, reply_messages
 
 
-def register(app: AsyncApp, chat: ChatService) -> None:
+def register(app: AsyncApp, chat: ChatService, *, feedback: bool = False) -> None:
     async def brief(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
@@ -42,7 +42,7 @@ def register(app: AsyncApp, chat: ChatService) -> None:
             return
         # Ephemeral, or public where the bot may not post (a channel it is not in).
         kind = "in_channel" if public else "ephemeral"
-        first, *rest = reply_messages(reply, threaded=False)
+        first, *rest = reply_messages(reply, threaded=False, feedback=feedback)
         await respond(
             text=first[0], blocks=first[1], response_type=kind, replace_original=not public
         )

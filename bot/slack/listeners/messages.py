@@ -31,7 +31,7 @@ def ignorable(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def register(app: AsyncApp, chat: ChatService) -> None:
+def register(app: AsyncApp, chat: ChatService, *, feedback: bool = False) -> None:
     async def mention(event: dict[str, Any], client: AsyncWebClient) -> None:
         if ignorable(event, None):
             return
@@ -41,7 +41,7 @@ def register(app: AsyncApp, chat: ChatService) -> None:
         request = ChatRequest(
             intent, "slack", channel, str(event["user"]), f"slack:{channel}:{thread}"
         )
-        await answer_in_thread(client, chat, request, thread)
+        await answer_in_thread(client, chat, request, thread, feedback=feedback)
 
     async def message(
         event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -62,14 +62,14 @@ def register(app: AsyncApp, chat: ChatService) -> None:
             # but a briefing's thread is answered in that thread).
             intent = read_intent(slack_to_plain(text), direct=True)
             request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}")
-            await answer_in_thread(client, chat, request, None)
+            await answer_in_thread(client, chat, request, None, feedback=feedback)
             return
         if not briefing_thread:
             return  # a thread that is not a briefing's: not ours to join
         direct = event.get("channel_type") == "im"
         intent = read_intent(slack_to_plain(text), direct=direct)
         request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}:{thread}")
-        await answer_in_thread(client, chat, request, str(thread))
+        await answer_in_thread(client, chat, request, str(thread), feedback=feedback)
 
     app.event("app_mention")(mention)
     app.event("message")(message)

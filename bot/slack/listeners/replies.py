@@ -47,7 +47,12 @@ async def messages_for(
 
 
 async def answer_in_thread(
-    client: AsyncWebClient, chat: ChatService, request: ChatRequest, thread_ts: str | None
+    client: AsyncWebClient,
+    chat: ChatService,
+    request: ChatRequest,
+    thread_ts: str | None,
+    *,
+    feedback: bool = False,
 ) -> None:
     """Post "working…" at once, then replace it with the answer (more parts follow it in the
     thread); a briefing's thread is remembered so replies there are answered."""
@@ -55,7 +60,8 @@ async def answer_in_thread(
     working = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
     root = thread_ts or str(working["ts"])
     reply = await chat.handle(request)
-    await _replace_working(client, channel, str(working["ts"]), thread_ts, reply_messages(reply))
+    messages = reply_messages(reply, feedback=feedback)
+    await _replace_working(client, channel, str(working["ts"]), thread_ts, messages)
     if isinstance(reply, BriefingReply) and reply.briefings:
         await chat.briefing_posted("slack", channel, root, reply.briefings[0].topic)
 
