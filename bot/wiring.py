@@ -303,7 +303,9 @@ async def open_app(
             )
             platforms["slack"] = SlackDelivery(client, channels, feedback=settings.feedback)
         teams = (
-            TeamsBot(settings, chat, store.chat, now=now) if settings.teams_bot_enabled else None
+            TeamsBot(settings, chat, store.chat, now=now, votes=store.feedback)
+            if settings.teams_bot_enabled
+            else None
         )
         if teams is not None or settings.teams_webhooks:
             webhooks = {k: v.get_secret_value() for k, v in settings.teams_webhooks.items()}

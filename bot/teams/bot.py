@@ -19,14 +19,22 @@ credential-less development mode (BRIEFBOT_TEAMS_ANONYMOUS) is refused in produc
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, ActivityTypes, Attachment, ConversationReference
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ConversationReference,
+    InvokeResponse,
+)
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import (
     CloudAdapter,
@@ -42,10 +50,11 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, JwtTokenValidator
 
-from bot.chat import ChatRequest, ChatService, Intent, read_intent
+from bot.chat import AnswerReply, BriefingReply, ChatRequest, ChatService, Intent, read_intent
 from bot.config import Settings, check_teams_settings
 from bot.errors import DeliveryError
 from bot.store.chat import Conversations
+from bot.store.feedback import Feedback, Kind, Vote
 from bot.teams.cards import Card, attachment, error_card, help_card, notice_card, reply_cards
 
 log = logging.getLogger(__name__)
@@ -103,8 +112,13 @@ class TeamsBot:
         conversations: Conversations,
         *,
         now: Callable[[], datetime],
+        votes: Feedback | None = None,
     ) -> None:
         self.chat = chat
+        # Teams' own thumbs up/down under answers and briefings (its feedback loop), stored
+        # with Slack's; off with BRIEFBOT_FEEDBACK=false.
+        self.votes = votes if settings.feedback else None
+        self._rated: OrderedDict[str, Kind] = OrderedDict()  # sent activity id → what it is
         self.conversations = conversations
         self.now = now
         self.app_id = settings.microsoft_app_id
@@ -123,6 +137,7 @@ class TeamsBot:
             storage=MemoryStorage(), connection_manager=connections
         )
         self.agent.activity(ActivityTypes.message)(self._on_message)
+        self.agent.activity(ActivityTypes.invoke)(self._on_invoke)
         self.agent.conversation_update("membersAdded")(self._on_members_added)
         self._answering: set[asyncio.Task[None]] = set()
 
@@ -195,12 +210,20 @@ class TeamsBot:
         request = ChatRequest(
             intent, "teams", channel_of(conversation), user, f"teams:{conversation}"
         )
-        cards = reply_cards(await self.chat.handle(request))
+        reply_ = await self.chat.handle(request)
+        cards = reply_cards(reply_)
+        rated: Kind | None = (
+            "answer"
+            if isinstance(reply_, AnswerReply) and reply_.answer.answered
+            else "briefing"
+            if isinstance(reply_, BriefingReply) and reply_.briefings
+            else None
+        )
 
         async def reply(context: TurnContext) -> None:
             context.activity.id = reference.activity_id  # a reply to the message asked
-            for card, text in cards:
-                await self._send(context, card, text)
+            for n, (card, text) in enumerate(cards, 1):
+                await self._send(context, card, text, rated=rated if n == len(cards) else None)
 
         try:
             await self._continue(reference, reply)
@@ -219,14 +242,54 @@ class TeamsBot:
             log.warning("stopped with %d Teams answer(s) unsent", len(late))
             await asyncio.gather(*late, return_exceptions=True)
 
-    async def _send(self, context: TurnContext, card: Card, text: str) -> str:
+    async def _send(
+        self, context: TurnContext, card: Card, text: str, *, rated: Kind | None = None
+    ) -> str:
         activity = Activity(
             type=ActivityTypes.message,
             text=text,
             attachments=[Attachment.model_validate(attachment(card))],
         )
+        if rated is not None and self.votes is not None:
+            activity.channel_data = {"feedbackLoop": {"type": "default"}}
         sent = await context.send_activity(activity)
-        return sent.id if sent is not None and sent.id else ""
+        sent_id = sent.id if sent is not None and sent.id else ""
+        if rated is not None and sent_id:
+            self._rated[sent_id] = rated
+            while len(self._rated) > 10_000:
+                self._rated.popitem(last=False)
+        return sent_id
+
+    async def _on_invoke(self, context: TurnContext, _state: TurnState) -> None:
+        """A thumbs up/down from Teams' feedback loop (`message/submitAction`), stored; any
+        other invoke is acknowledged and ignored."""
+        activity = context.activity
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("actionValue") if isinstance(value.get("actionValue"), dict) else {}
+        reaction = action.get("reaction") if isinstance(action, dict) else None
+        if (
+            activity.name == "message/submitAction"
+            and value.get("actionName") == "feedback"
+            and reaction in ("like", "dislike")
+            and self.votes is not None
+        ):
+            message = str(activity.reply_to_id or "")
+            user = activity.from_property.id if activity.from_property else ""
+            await self.votes.record(
+                Vote(
+                    platform="teams",
+                    channel=channel_of(activity.conversation.id),
+                    message_ts=message,
+                    kind=self._rated.get(message, "answer"),
+                    ref=message,
+                    value="up" if reaction == "like" else "down",
+                    user_hash=hashlib.sha256(f"teams:{user}".encode()).hexdigest(),
+                    at=self.now(),
+                )
+            )
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200))
+        )
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
@@ -234,8 +297,11 @@ class TeamsBot:
 
     # ------------------------------------------------------------------ proactive posts
 
-    async def send_card(self, conversation: str, card: Card, text: str) -> str:
-        """Post a card to a conversation the bot was installed in (for scheduled briefings)."""
+    async def send_card(
+        self, conversation: str, card: Card, text: str, *, rated: Kind | None = "briefing"
+    ) -> str:
+        """Post a card to a conversation the bot was installed in (for scheduled briefings,
+        which carry feedback unless `rated` is None)."""
         stored = await self.conversations.reference("teams", conversation)
         if stored is None:
             raise DeliveryError(
@@ -247,7 +313,7 @@ class TeamsBot:
 
         async def post(context: TurnContext) -> None:
             context.activity.id = None  # a new post in the channel, not a reply to anything
-            sent.append(await self._send(context, card, text))
+            sent.append(await self._send(context, card, text, rated=rated))
 
         await self._continue(reference, post)
         return sent[0] if sent else ""

@@ -20,6 +20,7 @@ import httpx
 
 from bot.errors import DeliveryError
 from bot.models import Briefing
+from bot.store.feedback import Kind
 from bot.teams.cards import Card, briefing_cards, webhook_message
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,9 @@ MAX_WAIT = 30.0
 
 
 class ProactiveSender(Protocol):
-    async def send_card(self, conversation: str, card: Card, text: str) -> str: ...
+    async def send_card(
+        self, conversation: str, card: Card, text: str, *, rated: Kind | None = "briefing"
+    ) -> str: ...
 
 
 class TeamsDelivery:
@@ -58,7 +61,13 @@ class TeamsDelivery:
                 await self._post_webhook(channel, webhook_message(card))
             return f"webhook:{key}"
         if self.bot is not None:
-            refs = [await self.bot.send_card(channel, card, briefing.title) for card in cards]
+            # The last card of a briefing carries the thumbs up/down.
+            refs = [
+                await self.bot.send_card(
+                    channel, card, briefing.title, rated="briefing" if n == len(cards) else None
+                )
+                for n, card in enumerate(cards, 1)
+            ]
             return refs[0]
         raise DeliveryError(
             f"no Teams webhook named {channel!r} in BRIEFBOT_TEAMS_WEBHOOKS, "
