@@ -353,3 +353,38 @@ async def test_feedback_can_be_turned_off(
         await app.jobs.deliver()
     [post] = briefings(fake_slack, "C0STEEL")
     assert all(b["type"] != "context_actions" for b in post["blocks"])
+
+
+async def test_a_replayed_today_public_posts_once(
+    slack: SignedClient, fake_slack: FakeSlack, corpus: Store
+) -> None:
+    from urllib.parse import urlencode
+
+    def form(trigger: str) -> str:
+        return urlencode(
+            {
+                "team_id": TEAM,
+                "channel_id": "C0STEEL",
+                "user_id": "U0ALICE",
+                "command": "/brief",
+                "text": "today public",
+                "response_url": fake_slack.response_url(trigger),
+                "trigger_id": trigger,
+            }
+        )
+
+    async def settled() -> int:
+        await eventually(lambda: bool(fake_slack.calls_to("chat.postMessage")))
+        await asyncio.sleep(0.5)
+        return len(fake_slack.calls_to("chat.postMessage"))
+
+    body, now = form("trigger.public"), int(time.time())
+    await slack.post(body, "application/x-www-form-urlencoded", timestamp=now)
+    await slack.post(body, "application/x-www-form-urlencoded", timestamp=now)  # the replay
+    once = await settled()
+    # A new request (another trigger) posts the briefing again: exactly as many messages as
+    # the first, so the replay added none.
+    await slack.post(form("trigger.again"), "application/x-www-form-urlencoded")
+    await eventually(lambda: len(fake_slack.calls_to("chat.postMessage")) >= 2 * once)
+    await asyncio.sleep(0.5)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2 * once
