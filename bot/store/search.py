@@ -238,10 +238,15 @@ class PassageSearch:
                 for i in range(len(terms))
             )
 
+            # Candidates are the passages matching the most of the question's terms (then the
+            # newest), not an arbitrary subset of those matching any.
+            matched = " + ".join(f"({m})::int" for m in matches.values())
+
             async def ranked(candidates: str) -> list[Any]:
                 sql = (
                     f"SELECT p.id, p.article_id, p.title, p.text, p.at, -10 * ({score}) AS rank "
-                    f"FROM (SELECT * FROM passages p WHERE {candidates} LIMIT {CANDIDATES}) p "
+                    f"FROM (SELECT * FROM passages p WHERE {candidates} "
+                    f"ORDER BY {matched} DESC, p.id DESC LIMIT {CANDIDATES}) p "
                     f"JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(conditions)} "
                     "ORDER BY rank, p.id LIMIT :limit"
                 )
