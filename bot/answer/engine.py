@@ -22,18 +22,20 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.evidence import (
+    Evidence,
+    evidence,
+    mentions_any,
+    paragraph_around,
+    same_sentence,
+)
 from bot.answer.followup import resolve
 from bot.answer.quotes import FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import (
-    counts,
-    has_kind,
-    names_in,
     read_question,
     stem,
     stems,
-    term_coverage,
-    things_asked,
 )
 from bot.answer.when import Scope, scope_of
 from bot.errors import LLMError
@@ -213,8 +215,8 @@ class QuestionEngine:
             return await self._done(replace(said, question=question), conversation, zone, follows)
         query = " ".join([asked, *context])
         hits = await self._retrieve(topic, own + context, scope, query)
-        evidence = _evidence(asked, context, hits, embed([query])[0], recent=scope.recent)
-        good_hits = list({e.hit.id: e.hit for e in evidence}.values())
+        found = evidence(asked, context, hits, embed([query])[0], recent=scope.recent)
+        good_hits = list({e.hit.id: e.hit for e in found}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets
             # those that cover the question as a whole too, not only sentence by sentence.
@@ -233,7 +235,7 @@ class QuestionEngine:
                 question, topic_title or topic or "", history, good_hits
             )
         else:
-            answer = replace(await self._extractive(asked, evidence), question=question)
+            answer = replace(await self._extractive(asked, found), question=question)
         return await self._done(answer, conversation, zone, follows)
 
     async def _done(
@@ -273,7 +275,7 @@ class QuestionEngine:
         def told(quote: FoundQuote) -> set[str]:
             """The quote's words and its surroundings (its articles' titles, its paragraph)."""
             around = " ".join(
-                f"{a.title} {_paragraph_around(a.text, quote.text)}"
+                f"{a.title} {paragraph_around(a.text, quote.text)}"
                 for a in (articles.get(s.article_id) for s in quote.sources)
                 if a is not None
             )
@@ -333,7 +335,7 @@ class QuestionEngine:
             def about_it(point: dict[str, Any]) -> bool:
                 cited = set(point["citations"])
                 told = [text for c, text in stories if c & cited] or [point["text"]]
-                return _mentions_any(about, stems(" ".join([point["text"], *told])))
+                return mentions_any(about, stems(" ".join([point["text"], *told])))
 
             points = [p for p in points if about_it(p)]
         if not points:
@@ -423,10 +425,10 @@ class QuestionEngine:
 
     async def _offline(self, question: str, hits: Sequence[PassageHit]) -> Answer:
         """The extractive answer from the same passages (when the model fails)."""
-        evidence = _evidence(question, [], hits, embed([question])[0])
-        if not evidence:
+        found = evidence(question, [], hits, embed([question])[0])
+        if not found:
             return await self._refusal(question, hits)
-        return await self._extractive(question, evidence)
+        return await self._extractive(question, found)
 
     async def _refs(self, hits: Sequence[PassageHit]) -> _Numbered:
         numbered = _Numbered(list(hits))
@@ -458,15 +460,15 @@ class QuestionEngine:
             closest=tuple(closest),
         )
 
-    async def _extractive(self, question: str, evidence: Sequence[_Evidence]) -> Answer:
+    async def _extractive(self, question: str, found: Sequence[Evidence]) -> Answer:
         """The sentences that answer, best first; a sentence syndicated copies repeat is said
         once and cited to all of them; sources numbered in order of first use."""
-        picked: list[tuple[str, list[_Evidence]]] = []
-        for e in evidence:
-            twin = next((p for p in picked if _same_sentence(p[0], e.text)), None)
+        picked: list[tuple[str, list[Evidence]]] = []
+        for e in found:
+            twin = next((p for p in picked if same_sentence(p[0], e.text)), None)
             if twin is not None:
                 twin[1].append(e)
-            elif len(picked) < 3 and (not picked or e.score >= evidence[0].score - 0.6):
+            elif len(picked) < 3 and (not picked or e.score >= found[0].score - 0.6):
                 picked.append((e.text, [e]))
         hits = [e.hit for _, group in picked for e in group]
         numbered = await self._refs(hits)
@@ -559,114 +561,6 @@ class QuestionEngine:
             sources=tuple(numbered.refs[n] for n in sorted(used)),
             answerer=f"llm:{self.llm.model if self.llm else ''}",
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """A sentence of a retrieved passage that answers the question, and how well."""
-
-    text: str
-    hit: PassageHit
-    score: float
-
-
-# A sentence answers when it has the kind of thing asked for and covers enough of the
-# question: most of its words, or some of them and most of its meaning.
-COVERED = 0.6
-PARTLY = 0.34
-MISSING_NOUNS = 1
-CLOSE_IN_MEANING = 0.55
-
-
-def _evidence(
-    question: str,
-    context: Sequence[str],
-    hits: Sequence[PassageHit],
-    vector: Any,
-    *,
-    recent: bool = False,
-) -> list[_Evidence]:
-    """The sentences of the passages that answer the question, best first."""
-    asked = read_question(question)
-    context_stems = {stem(t) for t in context} - set(asked.terms)
-    person = person_of(question) if asked.wants == "words" else None
-    speaker = _speaker_words(person) if person else set()
-    if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
-        return []  # nothing asked but numbers or stopwords: nothing worth quoting
-    covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
-    missing = [n for n in things_asked(question) if not _mentions_any({n}, covered)]
-    if len(missing) > MISSING_NOUNS:
-        return []  # it asks about something no retrieved passage mentions
-    rows: list[tuple[str, PassageHit]] = []
-    for hit in hits:
-        if not names_in(asked, f"{hit.title} {hit.text}"):
-            continue
-        if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
-            continue  # a follow-up must stay with the people and things it follows
-        rows += [(" ".join(s.text.split()), hit) for s in split_sentences(hit.text)]
-    if not rows:
-        return []
-    meaning = embed([text for text, _ in rows]) @ vector
-    newest = max(hit.at for _, hit in rows)
-    found: list[_Evidence] = []
-    for (text, hit), similarity in zip(rows, meaning, strict=True):
-        if not has_kind(text, asked.wants):
-            continue
-        if asked.focus and not counts(text, asked.focus):
-            continue  # a figure of something else
-        if speaker and not speaker <= stems(text):
-            continue  # someone else's words
-        words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
-        own = term_coverage(asked, words) if asked.terms else 0.0
-        if asked.others:  # names are easy to meet: the rest of the question must be there too
-            own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
-        extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
-        cover = own if asked.terms else extra
-        named = stems(text) & {stem(n) for n in asked.names}
-        in_sentence = len(named) / len(asked.names) if asked.names else 0.0
-        # Enough: most of the question's words; or some, and most of its meaning; or some,
-        # with every name it asks about and the kind of thing it wants in the same sentence.
-        typed = bool(asked.wants) and in_sentence == 1.0
-        if not (
-            cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
-        ):
-            continue
-        score = cover + float(similarity) + 0.3 * in_sentence + 0.2 * extra + 0.1 * hit.similarity
-        if recent:  # "is it still …?", "the latest": the newest telling first
-            score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
-        found.append(_Evidence(text, hit, score))
-    found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
-    return found
-
-
-def _speaker_words(person: str) -> set[str]:
-    """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
-    names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
-    words = person.replace("’", "'").split()
-    if all(w[:1].isupper() for w in words):
-        return {stem(words[-1])}
-    return stems(person) - {"the"}
-
-
-def _paragraph_around(text: str, quote: str) -> str:
-    """The paragraph of an article that holds a quote (empty when it is not found)."""
-    at = text.find(quote[: min(len(quote), 60)])
-    if at < 0:
-        return ""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return text[start : end if end >= 0 else len(text)]
-
-
-def _mentions_any(wanted: set[str], found: set[str]) -> bool:
-    """Whether any wanted stem is found, or begins a found word ("chip" in "chipmaking")."""
-    return any(w in found or (len(w) >= 4 and any(f.startswith(w) for f in found)) for w in wanted)
-
-
-def _same_sentence(a: str, b: str) -> bool:
-    """The same sentence told by syndicated copies (most of the words shared)."""
-    x, y = stems(a), stems(b)
-    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= 0.8
 
 
 def _history_terms(history: Sequence[Turn]) -> list[str]:

@@ -1,0 +1,139 @@
+"""Which sentences of the retrieved passages answer a question, and how well: the rules
+the offline answer stands on (pure; the model only supplies meaning through the vectors).
+
+A sentence answers when it holds the kind of thing asked for (a figure next to the thing
+counted, an amount, a time, a place, someone's words), every name of the question is in its
+passage, and it says enough of the question: most of its words, or some of them and most of
+its meaning, or some of them with every name and the kind asked for in the same sentence. A
+question about something no retrieved passage mentions is not answered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.answer.quotes import person_of
+from bot.answer.sentences import (
+    counts,
+    has_kind,
+    names_in,
+    read_question,
+    stem,
+    stems,
+    term_coverage,
+    things_asked,
+)
+from bot.store.embed import embed
+from bot.store.search import PassageHit
+from bot.text.sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence of a retrieved passage that answers the question, and how well."""
+
+    text: str
+    hit: PassageHit
+    score: float
+
+
+# A sentence answers when it has the kind of thing asked for and covers enough of the
+# question: most of its words, or some of them and most of its meaning.
+COVERED = 0.6
+PARTLY = 0.34
+MISSING_NOUNS = 1
+CLOSE_IN_MEANING = 0.55
+
+
+def evidence(
+    question: str,
+    context: Sequence[str],
+    hits: Sequence[PassageHit],
+    vector: Any,
+    *,
+    recent: bool = False,
+) -> list[Evidence]:
+    """The sentences of the passages that answer the question, best first."""
+    asked = read_question(question)
+    context_stems = {stem(t) for t in context} - set(asked.terms)
+    person = person_of(question) if asked.wants == "words" else None
+    speaker = speaker_words(person) if person else set()
+    if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
+        return []  # nothing asked but numbers or stopwords: nothing worth quoting
+    covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
+    missing = [n for n in things_asked(question) if not mentions_any({n}, covered)]
+    if len(missing) > MISSING_NOUNS:
+        return []  # it asks about something no retrieved passage mentions
+    rows: list[tuple[str, PassageHit]] = []
+    for hit in hits:
+        if not names_in(asked, f"{hit.title} {hit.text}"):
+            continue
+        if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
+            continue  # a follow-up must stay with the people and things it follows
+        rows += [(" ".join(s.text.split()), hit) for s in split_sentences(hit.text)]
+    if not rows:
+        return []
+    meaning = embed([text for text, _ in rows]) @ vector
+    newest = max(hit.at for _, hit in rows)
+    found: list[Evidence] = []
+    for (text, hit), similarity in zip(rows, meaning, strict=True):
+        if not has_kind(text, asked.wants):
+            continue
+        if asked.focus and not counts(text, asked.focus):
+            continue  # a figure of something else
+        if speaker and not speaker <= stems(text):
+            continue  # someone else's words
+        words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
+        own = term_coverage(asked, words) if asked.terms else 0.0
+        if asked.others:  # names are easy to meet: the rest of the question must be there too
+            own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
+        extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
+        cover = own if asked.terms else extra
+        named = stems(text) & {stem(n) for n in asked.names}
+        in_sentence = len(named) / len(asked.names) if asked.names else 0.0
+        # Enough: most of the question's words; or some, and most of its meaning; or some,
+        # with every name it asks about and the kind of thing it wants in the same sentence.
+        typed = bool(asked.wants) and in_sentence == 1.0
+        if not (
+            cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
+        ):
+            continue
+        score = cover + float(similarity) + 0.3 * in_sentence + 0.2 * extra + 0.1 * hit.similarity
+        if recent:  # "is it still …?", "the latest": the newest telling first
+            score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
+        found.append(Evidence(text, hit, score))
+    found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
+    return found
+
+
+def speaker_words(person: str) -> set[str]:
+    """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
+    names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
+    words = person.replace("’", "'").split()
+    if all(w[:1].isupper() for w in words):
+        return {stem(words[-1])}
+    return stems(person) - {"the"}
+
+
+def paragraph_around(text: str, quote: str) -> str:
+    """The paragraph of an article that holds a quote (empty when it is not found)."""
+    at = text.find(quote[: min(len(quote), 60)])
+    if at < 0:
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def mentions_any(wanted: set[str], found: set[str]) -> bool:
+    """Whether any wanted stem is found, or begins a found word ("chip" in "chipmaking")."""
+    return any(w in found or (len(w) >= 4 and any(f.startswith(w) for f in found)) for w in wanted)
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """The same sentence told by syndicated copies (most of the words shared)."""
+    x, y = stems(a), stems(b)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= 0.8
