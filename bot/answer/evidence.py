@@ -46,6 +46,7 @@ COVERED = 0.6
 PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
+IN_SENTENCE = 0.3  # what a sentence naming every name of the question gains
 
 
 def evidence(
@@ -101,7 +102,13 @@ def evidence(
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):
             continue
-        score = cover + float(similarity) + 0.3 * in_sentence + 0.2 * extra + 0.1 * hit.similarity
+        score = (
+            cover
+            + float(similarity)
+            + IN_SENTENCE * in_sentence
+            + 0.2 * extra
+            + 0.1 * hit.similarity
+        )
         if recent:  # "is it still …?", "the latest": the newest telling first
             score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
         found.append(Evidence(text, hit, score))

@@ -14,7 +14,7 @@ from tests.answer.question_eval import HELD_OUT, QUESTIONS, evaluate
 # unanswerable question refused; raise these as the engine improves.
 BARS = {
     "development set": (QUESTIONS, 36, 16),  # 51 answerable, 19 not
-    "held-out set": (HELD_OUT, 13, 10),  # 33 answerable, 12 not
+    "held-out set": (HELD_OUT, 14, 10),  # 33 answerable, 12 not
 }
 
 
