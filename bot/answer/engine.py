@@ -66,7 +66,6 @@ _STOP = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
-_FOLLOW_UP = re.compile(r"\b(he|she|they|him|her|them|his|their|that|it|this|after that)\b", re.I)
 _CHANGED = re.compile(
     r"\bwhat(?:'s|’s| is| has)?\s+(?:new|changed|happened)\b|\bwhat changed\b|\banything new\b|"
     r"\bnew since\b|\bchanged since\b",
@@ -77,7 +76,6 @@ _SAY_STEMS = {
     stem(w) for w in "say comment react respond response reply tell speak spoke answer".split()
 }
 RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
-_SAY = re.compile(r"\b(say|said|says|quote|quoted|told|tell|react|comment)\w*\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +212,9 @@ class QuestionEngine:
         if said is not None:
             return await self._done(replace(said, question=question), conversation, zone, follows)
         query = " ".join([asked, *context])
-        hits = await self._retrieve(topic, own + context, scope, query)
-        found = evidence(asked, context, hits, embed([query])[0], recent=scope.recent)
+        vector = embed([query])[0]  # once: retrieval and the evidence both use it
+        hits = await self._retrieve(topic, own + context, scope, query, vector)
+        found = evidence(asked, context, hits, vector, recent=scope.recent)
         good_hits = list({e.hit.id: e.hit for e in found}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets
@@ -372,12 +371,18 @@ class QuestionEngine:
         )
 
     async def _retrieve(
-        self, topic: str | None, terms: list[str], scope: Scope, query: str = ""
+        self,
+        topic: str | None,
+        terms: list[str],
+        scope: Scope,
+        query: str = "",
+        vector: Any = None,
     ) -> list[PassageHit]:
         """Passages by words (BM25) and by meaning (static embeddings), fused by reciprocal
-        rank, each hit carrying its similarity to the question."""
+        rank, each hit carrying its similarity to the question (`vector`: the query's, when
+        the caller has it already)."""
         query = query or " ".join(terms)
-        vector = embed([query])[0]
+        vector = embed([query])[0] if vector is None else vector
         by_words = await self.search.search_passages(
             topic, terms, since=scope.since, until=scope.until, limit=40
         )
