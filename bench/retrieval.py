@@ -22,6 +22,7 @@ with the vectors already in memory (the first, cold, question is shown apart).
 
     python bench/retrieval.py [--sizes 10000 100000] [--questions 200]
                               [--only sqlite|postgresql] [--corpus worst|zipf|both] [--ask]
+                              [--cache DIR]
 
 PostgreSQL: BRIEFBOT_BENCH_POSTGRES_DSN (default the local test server); a scratch database is
 created and dropped for each store.
@@ -33,6 +34,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import pickle
 import random
 import re
 import sqlite3
@@ -58,7 +60,7 @@ from bot.answer.when import scope_of
 from bot.config import async_database_url
 from bot.store import Store
 from bot.store.embed import embed, to_blob
-from bot.store.passages import chunk_passages
+from bot.store.passages import chunk_passages, recount_statements
 
 PG = os.environ.get("BRIEFBOT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 TOPIC = "bench"
@@ -242,7 +244,8 @@ def generate(kind: str, n: int, seed: int | None = None) -> Corpus:
 
 def load_sqlite(path: Path, corpus: Corpus, n: int) -> None:
     """The first n articles of the corpus, with passages and embeddings, into a new SQLite
-    store (the real migrations; FTS5 filled by the passages' trigger)."""
+    store (the real migrations; FTS5 filled by the passages' trigger, the term frequencies
+    recounted from it at the end)."""
     store = Store.from_url(f"sqlite+aiosqlite:///{path}")
     asyncio.run(store.db.migrate())
     asyncio.run(store.close())
@@ -275,13 +278,17 @@ def load_sqlite(path: Path, corpus: Corpus, n: int) -> None:
         )
         con.commit()
     con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('optimize')")
+    # A bulk load around the store counts the passages' terms afterwards, from the index.
+    for statement in recount_statements("sqlite"):
+        con.execute(statement)
     con.commit()
     con.close()
 
 
 async def load_postgres(dsn: str, corpus: Corpus, n: int) -> None:
     """The first n articles of the corpus, COPY-loaded into a PostgreSQL store (the real
-    migrations; tsvectors computed by PostgreSQL, embeddings copied as bytea)."""
+    migrations; tsvectors computed by PostgreSQL, term frequencies counted by its triggers,
+    embeddings copied as bytea)."""
     store = Store.from_url(async_database_url(dsn))
     await store.db.migrate()
     await store.close()
@@ -487,9 +494,34 @@ async def run(
     report("PostgreSQL", corpus, n, (embedded, loaded), figures)
 
 
-async def main(sizes: list[int], count: int, only: str | None, kinds: list[str], ask: bool) -> None:
+def cached(kind: str, top: int, folder: Path | None) -> Corpus:
+    """The corpus, generated and embedded, or as a previous run left it in `folder` (the same
+    seed gives the same corpus, so only generating and embedding are saved)."""
+    if folder is None:
+        return generate(kind, top, seed=top)
+    path = folder / f"{kind}-{top}.pickle"
+    if path.exists():
+        with path.open("rb") as f:
+            corpus: Corpus = pickle.load(f)
+        return corpus
+    corpus = generate(kind, top, seed=top)
+    corpus.embed_prefix(top)
+    folder.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return corpus
+
+
+async def main(
+    sizes: list[int],
+    count: int,
+    only: str | None,
+    kinds: list[str],
+    ask: bool,
+    cache: Path | None = None,
+) -> None:
     top = max(sizes)
-    corpora = {kind: generate(kind, top, seed=top) for kind in kinds}
+    corpora = {kind: cached(kind, top, cache) for kind in kinds}
     for corpus in corpora.values():
         print(
             f"{corpus.name}: {top:,} articles, {len(corpus.passages):,} passages generated in "
@@ -511,8 +543,11 @@ if __name__ == "__main__":
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--corpus", choices=["worst", "zipf", "both"], default="both")
     parser.add_argument("--ask", action="store_true", help="also time the whole offline ask")
+    parser.add_argument(
+        "--cache", type=Path, help="keep the generated, embedded corpora here between runs"
+    )
     args = parser.parse_args()
     kinds = ["worst", "zipf"] if args.corpus == "both" else [args.corpus]
     started = time.perf_counter()
-    asyncio.run(main(args.sizes, args.questions, args.only, kinds, args.ask))
+    asyncio.run(main(args.sizes, args.questions, args.only, kinds, args.ask, args.cache))
     print(f"total {time.perf_counter() - started:.0f} s")

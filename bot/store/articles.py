@@ -19,7 +19,7 @@ from bot.models import Article, Summary
 from bot.store import schema
 from bot.store.db import Database, row_to, utc
 from bot.store.embed import embed, to_blob
-from bot.store.passages import chunk_passages
+from bot.store.passages import chunk_passages, record_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +330,7 @@ class Articles:
             ]
             if passages:
                 await conn.execute(schema.passages.insert(), passages)
+                await record_terms(conn, [r.id for r in results if r is not None])
         return results
 
     async def story_of(self, article_id: int) -> int | None:

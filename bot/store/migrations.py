@@ -33,6 +33,7 @@ _LATER = {
     "schedule_mutes",
     "briefing_posts",
     "feedback",
+    "passage_terms",
 }
 
 
@@ -193,6 +194,19 @@ def _feedback(conn: Connection) -> None:
     schema.feedback.create(conn, checkfirst=True)
 
 
+def _passage_terms(conn: Connection) -> None:
+    """Term document frequencies for retrieval (bot/store/passages.py): the table, on
+    PostgreSQL the triggers that keep it, and the counts of the passages already stored."""
+    from bot.store.passages import POSTGRES_TRIGGERS, recount_statements
+
+    schema.passage_terms.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        for statement in POSTGRES_TRIGGERS:
+            conn.exec_driver_sql(statement)
+    for statement in recount_statements(conn.dialect.name):
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "baseline tables", _baseline),
     (2, "full-text index over articles", _sqlite_fts),
@@ -205,6 +219,7 @@ MIGRATIONS: list[Migration] = [
     (9, "passage embeddings for meaning-aware retrieval", _passage_embeddings),
     (10, "muted file schedules, briefing posts answered in their threads", _mutes_and_posts),
     (11, "feedback on answers and briefings", _feedback),
+    (12, "term document frequencies of passages", _passage_terms),
 ]
 
 

@@ -182,6 +182,17 @@ passages = sa.Table(
     sa.Index("ix_passages_topic_at", "topic", "at"),
 )
 
+# How many passages hold each term, as the full-text index spells it (FTS5's porter stem on
+# SQLite, the 'english' lexeme on PostgreSQL), kept up to date as passages are written (see
+# bot/store/passages.py), so that retrieval weighs a question's terms without counting them.
+# The row with the empty term counts the passages themselves (no index term is empty).
+passage_terms = sa.Table(
+    "passage_terms",
+    metadata,
+    sa.Column("term", sa.String(200), primary_key=True),
+    sa.Column("passages", sa.Integer, nullable=False),
+)
+
 conversation_turns = sa.Table(
     "conversation_turns",
     metadata,

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.db import Database, utc
 from bot.store.embed import DIM, from_blobs
+from bot.store.passages import SQLITE_TOKENIZER
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -39,10 +41,21 @@ class PassageHit:
     similarity: float = 0.0  # cosine similarity to the question, when the engine computed it
 
 
-# PostgreSQL retrieval: a term in fewer passages than RARE picks candidates; at most
-# CANDIDATES passages are ranked per question.
-RARE = 2000
-CANDIDATES = 5000
+# Full-text retrieval matches the passages that hold at least SHARE of the question's terms
+# (those the index knows): the answer engine answers from no passage holding fewer.
+SHARE = 0.6
+# At most MAX_TERMS of a question's terms are matched, the rarest: "k of n" expressions grow
+# with n choose k, and the commonest terms tell passages apart least.
+MAX_TERMS = 8
+# The first pass looks at the newest RECENT passages (those `similar` holds in memory); the
+# whole index only when that finds fewer passages than asked for.
+RECENT = 60_000
+# BM25 as FTS5's bm25() computes it, titles weighted up (bm25(passage_fts, 2.0, 1.0)).
+K1, B = 1.2, 0.75
+TITLE_WEIGHT, TEXT_WEIGHT = 2.0, 1.0
+# Spelling cache of the SQLite path (a word as the question or a passage writes it -> its
+# index terms); cleared when it grows past this many words.
+SPELLINGS = 200_000
 # Passages per topic whose vectors are kept in memory for search by meaning (~1 kB each).
 VECTORS_PER_TOPIC = 60_000
 
@@ -60,9 +73,11 @@ class _Vectors:
 class PassageSearch:
     """Full-text search over the passages of relevant articles."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, recent: int = RECENT) -> None:
         self.db = db
+        self.recent = recent
         self._vectors: dict[str | None, _Vectors] = {}
+        self._spelled: dict[str, tuple[str, ...]] = {}
 
     async def similar(
         self,
@@ -162,15 +177,17 @@ class PassageSearch:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 20,
+        at_least: int | None = None,
     ) -> list[PassageHit]:
-        """Passages matching any of the terms, best first (BM25, titles weighted up), from
-        relevant articles of the topic, optionally within a time range."""
+        """Passages holding at least `at_least` of the terms (default: SHARE of those the
+        index knows), best first by BM25 (titles weighted up), from relevant articles of the
+        topic, optionally within a time range. The newest RECENT passages are searched
+        first; all of them when those hold fewer than `limit` matches."""
         words = [w for w in (re.sub(r"[^\w]", "", t) for t in terms) if w]
         if not words:
             return []
-        match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-        conditions = ["a.relevant = 1"]
-        params: dict[str, Any] = {"match": match, "limit": limit}
+        conditions = ["a.relevant = 1" if self.db.dialect == "sqlite" else "a.relevant"]
+        params: dict[str, Any] = {"limit": limit}
         if topic is not None:
             conditions.append("p.topic = :topic")
             params["topic"] = topic
@@ -180,84 +197,249 @@ class PassageSearch:
         if until is not None:
             conditions.append("p.at <= :until")
             params["until"] = self.db.raw_time(until)
+        async with self.db.engine.connect() as conn:
+            stats = await self._frequencies(conn, list(dict.fromkeys(words)))
+            chosen = sorted(stats.frequencies.items(), key=lambda tf: (tf[1], tf[0]))[:MAX_TERMS]
+            if not chosen:
+                return []  # no passage holds any of the terms
+            k = at_least if at_least is not None else math.ceil(SHARE * len(chosen))
+            query = _Query(
+                [t for t, _ in chosen],
+                [_idf(stats.total, df) for _, df in chosen],
+                min(max(k, 1), len(chosen)),
+            )
+            newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
+            low = int(newest or 0) - self.recent
+            hits: list[PassageHit] = []
+            for bound in [low, 0] if low > 0 else [0]:
+                if self.db.dialect == "postgresql":
+                    hits = await self._ranked_postgres(conn, query, bound, conditions, params)
+                else:
+                    hits = await self._ranked_sqlite(conn, query, bound, conditions, params, stats)
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    async def _frequencies(self, conn: AsyncConnection, words: list[str]) -> _Stats:
+        """The index terms of the words with the passages holding each (those no passage
+        holds left out), and the number of passages."""
         if self.db.dialect == "postgresql":
-            return await self._search_postgres(words, conditions, params)
-        # SQLite: rank inside FTS5 first (it keeps only the best candidates), then filter:
-        # joining before ranking makes SQLite score every matching passage of every topic.
-        params["candidates"] = max(limit * 25, 500)
-        sql = (
-            "SELECT p.id, p.article_id, p.title, p.text, p.at, f.rank FROM ("
-            "SELECT rowid, rank FROM passage_fts WHERE passage_fts MATCH :match "
-            "AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT :candidates) f "
-            "JOIN passages p ON p.id = f.rowid JOIN articles a ON a.id = p.article_id "
-            f"WHERE {' AND '.join(conditions)} ORDER BY f.rank LIMIT :limit"
-        )
-        async with self.db.engine.connect() as conn:
-            rows = (await conn.execute(sa.text(sql), params)).all()
-        return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
-
-    async def _search_postgres(
-        self, words: Sequence[str], conditions: list[str], params: dict[str, Any]
-    ) -> list[PassageHit]:
-        """BM25-like ranking on PostgreSQL: ts_rank per term (term frequency, title weighted
-        up) times the term's inverse document frequency, which ts_rank alone lacks, so a rare
-        word the question hinges on outweighs common ones.
-
-        Only candidates are ranked, as FTS5 does on SQLite: passages with one of the rare
-        terms when the question has any, else passages with all of its (common) terms.
-        Document frequencies are counted up to RARE only, which is all the decision needs."""
-        terms = list(dict.fromkeys(w.lower() for w in words))[:12]
-        queries = {f"q{i}": term for i, term in enumerate(terms)}
-        matches = {k: f"p.search @@ to_tsquery('english', :{k})" for k in queries}
-        counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM passages p WHERE {m} LIMIT {RARE}) s)"
-            for m in matches.values()
-        )
-        conditions = ["a.relevant" if c == "a.relevant = 1" else c for c in conditions]
-        values = {k: v for k, v in params.items() if k != "match"}
-        async with self.db.engine.connect() as conn:
-            total = (
+            rows = (
                 await conn.execute(
                     sa.text(
-                        "SELECT greatest(reltuples::bigint, 1) FROM pg_class "
-                        "WHERE oid = 'passages'::regclass"
-                    )
+                        "SELECT l.term, coalesce(t.passages, 0) FROM unnest(CAST(:words AS "
+                        "text[])) AS w(word) CROSS JOIN LATERAL unnest(tsvector_to_array("
+                        "to_tsvector('english', w.word))) AS l(term) "
+                        "LEFT JOIN passage_terms t ON t.term = l.term "
+                        "UNION ALL SELECT '', passages FROM passage_terms WHERE term = ''"
+                    ),
+                    {"words": words},
                 )
-            ).scalar_one()
-            frequencies = (await conn.execute(sa.text(f"SELECT {counts}"), queries)).one()
-            if total <= 1:
-                total = (await conn.execute(sa.text("SELECT count(*) FROM passages"))).scalar()
-            total = max(int(total or 1), max(frequencies, default=1))
-            weights = {
-                f"w{i}": math.log((total - df + 0.5) / (df + 0.5) + 1.0)
-                for i, df in enumerate(frequencies)
-            }
-            rare = [matches[f"q{i}"] for i, df in enumerate(frequencies) if df < RARE]
-            score = " + ".join(
-                f":w{i} * ts_rank(p.search, to_tsquery('english', :q{i}))"
-                for i in range(len(terms))
+            ).all()
+            counts = {str(r[0]): int(r[1]) for r in rows}
+            total = counts.pop("", 0)
+            return _Stats({t: n for t, n in counts.items() if n > 0}, max(total, 1))
+        spelled = await self._spellings(conn, words)
+        wanted = sorted({t for w in words for t in spelled[w]} | {""})
+        rows = (
+            await conn.execute(
+                sa.text("SELECT term, passages FROM passage_terms WHERE term IN :terms").bindparams(
+                    sa.bindparam("terms", expanding=True)
+                ),
+                {"terms": wanted},
             )
+        ).all()
+        counts = {str(r[0]): int(r[1]) for r in rows}
+        total = counts.pop("", 0)
+        # FTS5's bm25() takes the number of passages and their mean length from its own
+        # record of them; so does this score, to rank as FTS5 would.
+        block = (
+            await conn.execute(sa.text("SELECT block FROM passage_fts_data WHERE id = 1"))
+        ).scalar()
+        sizes = _varints(bytes(block)) if block else []
+        if len(sizes) >= 3 and sizes[0] > 0:
+            total, mean = sizes[0], sum(sizes[1:]) / sizes[0]
+        else:
+            mean = 1.0
+        return _Stats({t: n for t, n in counts.items() if n > 0}, max(total, 1), mean)
 
-            # Candidates are the passages matching the most of the question's terms (then the
-            # newest), not an arbitrary subset of those matching any.
-            matched = " + ".join(f"({m})::int" for m in matches.values())
+    async def _spellings(
+        self, conn: AsyncConnection, words: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """SQLite: each word's index terms, as passage_fts's tokenizer spells them (FTS5 has no
+        SQL function for it: a scratch FTS5 table tokenises them, its vocabulary reads back)."""
+        folded = {w: w.casefold() for w in words}
+        unknown = sorted({f for f in folded.values() if f not in self._spelled})
+        if unknown:
+            if len(self._spelled) > SPELLINGS:
+                self._spelled.clear()
+            for statement in _SQLITE_PROBE:
+                await conn.exec_driver_sql(statement)
+            await conn.execute(
+                sa.text("INSERT INTO temp.term_probe (rowid, word) VALUES (:i, :w)"),
+                [{"i": i + 1, "w": w} for i, w in enumerate(unknown)],
+            )
+            found: dict[int, list[str]] = {}
+            for doc, term in (
+                await conn.execute(sa.text("SELECT doc, term FROM temp.term_probe_vocab"))
+            ).all():
+                found.setdefault(int(doc), []).append(str(term))
+            await conn.exec_driver_sql("DELETE FROM temp.term_probe")
+            for i, w in enumerate(unknown):
+                self._spelled[w] = tuple(found.get(i + 1, ()))
+        return {w: self._spelled[f] for w, f in folded.items()}
 
-            async def ranked(candidates: str) -> list[Any]:
-                sql = (
-                    f"SELECT p.id, p.article_id, p.title, p.text, p.at, -10 * ({score}) AS rank "
-                    f"FROM (SELECT * FROM passages p WHERE {candidates} "
-                    f"ORDER BY {matched} DESC, p.id DESC LIMIT {CANDIDATES}) p "
-                    f"JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(conditions)} "
-                    "ORDER BY rank, p.id LIMIT :limit"
-                )
-                return list(
-                    (await conn.execute(sa.text(sql), {**values, **queries, **weights})).all()
-                )
+    async def _ranked_sqlite(
+        self,
+        conn: AsyncConnection,
+        query: _Query,
+        bound: int,
+        where: list[str],
+        params: dict[str, Any],
+        stats: _Stats,
+    ) -> list[PassageHit]:
+        """FTS5 finds the passages holding k of the n terms (and marks them); each is scored
+        here, with the stored frequencies, as bm25() would score a query of the n terms.
+        (bm25() over the "k of n" expression would count a term once per place it takes in
+        the expression, and count its passages again each time.)"""
+        match = _at_least(query.k, [f'"{t}"' for t in query.terms], " AND ", " OR ")
+        sql = (
+            "SELECT p.id, p.article_id, p.at, f.title, f.text FROM ("
+            "SELECT rowid AS id, highlight(passage_fts, 0, char(2), char(3)) AS title, "
+            "highlight(passage_fts, 1, char(2), char(3)) AS text "
+            "FROM passage_fts WHERE passage_fts MATCH :match AND rowid > :bound) f "
+            # CROSS JOIN keeps this order: the index finds the few, the tables filter them
+            "CROSS JOIN passages p ON p.id = f.id CROSS JOIN articles a ON a.id = p.article_id "
+            f"WHERE {' AND '.join(where)}"
+        )
+        values = {**params, "match": match, "bound": bound}
+        rows = (await conn.execute(sa.text(sql), values)).all()
+        marked = [(_MARKED.findall(r[3]), _MARKED.findall(r[4])) for r in rows]
+        spelled = await self._spellings(
+            conn, sorted({w for title, text in marked for w in (*title, *text)})
+        )
+        weight = dict(zip(query.terms, query.weights, strict=True))
+        scored: list[PassageHit] = []
+        for r, (in_title, in_text) in zip(rows, marked, strict=True):
+            title, text = _unmarked(r[3]), _unmarked(r[4])
+            found: dict[str, float] = {}
+            for words, w in ((in_title, TITLE_WEIGHT), (in_text, TEXT_WEIGHT)):
+                for word in words:
+                    for term in spelled[word]:
+                        if term in weight:
+                            found[term] = found.get(term, 0.0) + w
+            length = len(_TOKEN.findall(title)) + len(_TOKEN.findall(text))
+            norm = K1 * (1 - B + B * length / stats.mean)
+            score = sum(weight[t] * f * (K1 + 1) / (f + norm) for t, f in found.items())
+            scored.append(PassageHit(r[0], r[1], title, text, utc(r[2]), -score))
+        scored.sort(key=lambda h: (h.rank, h.id))
+        return scored[: int(params["limit"])]
 
-            if rare:
-                rows = await ranked("(" + " OR ".join(rare) + ")")
-            else:
-                rows = await ranked("(" + " AND ".join(matches.values()) + ")")
-                if len(rows) < int(params["limit"]):
-                    rows = await ranked("(" + " OR ".join(matches.values()) + ")")
+    async def _ranked_postgres(
+        self,
+        conn: AsyncConnection,
+        query: _Query,
+        bound: int,
+        where: list[str],
+        params: dict[str, Any],
+    ) -> list[PassageHit]:
+        """The passages whose tsvector matches k of the n terms, ranked by ts_rank per term
+        (term frequency, titles weighted up) times the term's inverse document frequency,
+        which ts_rank alone lacks, so that a rare word outweighs common ones."""
+        lexemes = [_lexeme(t) for t in query.terms]
+        values: dict[str, Any] = {
+            **params,
+            "bound": bound,
+            "match": _at_least(query.k, lexemes, " & ", " | "),
+            **{f"q{i}": lexeme for i, lexeme in enumerate(lexemes)},
+            **{f"w{i}": w for i, w in enumerate(query.weights)},
+        }
+        score = " + ".join(
+            f":w{i} * ts_rank(p.search, CAST(:q{i} AS tsquery))" for i in range(len(lexemes))
+        )
+        sql = (
+            f"SELECT p.id, p.article_id, p.title, p.text, p.at, -({score}) AS rank "
+            "FROM passages p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.search @@ CAST(:match AS tsquery) AND p.id > :bound "
+            f"AND {' AND '.join(where)} "
+            "ORDER BY rank, p.id LIMIT :limit"
+        )
+        rows = (await conn.execute(sa.text(sql), values)).all()
         return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stats:
+    """Passages holding each index term of a question, the passages' number and their mean
+    length in tokens (SQLite's BM25 needs it)."""
+
+    frequencies: dict[str, int]
+    total: int
+    mean: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The terms matched (rarest first), their weights, and how many a passage must hold."""
+
+    terms: list[str]
+    weights: list[float]
+    k: int
+
+
+_MARKED = re.compile("\x02(.*?)\x03", re.S)
+_TOKEN = re.compile(r"[^\W_]+")
+# Per connection: a scratch FTS5 table tokenising as passage_fts does, and its vocabulary.
+_SQLITE_PROBE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.term_probe USING fts5("
+    f"word, tokenize='{SQLITE_TOKENIZER}')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.term_probe_vocab "
+    "USING fts5vocab(temp, term_probe, 'instance')",
+)
+
+
+def _idf(total: int, df: int) -> float:
+    """BM25's inverse document frequency, as FTS5 computes it (never below zero)."""
+    return max(math.log((total - df + 0.5) / (df + 0.5)), 1e-6)
+
+
+def _at_least(k: int, terms: Sequence[str], both: str, either: str) -> str:
+    """A boolean expression true when at least k of the terms are: (t1 and k-1 of the rest)
+    or (k of the rest). With the rarest term first, every branch starts with a short list."""
+    if k <= 1:
+        return "(" + either.join(terms) + ")"
+    if k >= len(terms):
+        return "(" + both.join(terms) + ")"
+    first, rest = terms[0], terms[1:]
+    return f"(({first}{both}{_at_least(k - 1, rest, both, either)}){either}" + (
+        f"{_at_least(k, rest, both, either)})"
+    )
+
+
+def _lexeme(term: str) -> str:
+    """A lexeme as a tsquery operand (quoted; it is already stemmed, so never stemmed again)."""
+    return "'" + term.replace("'", "''") + "'"
+
+
+def _unmarked(text: str) -> str:
+    return text.replace("\x02", "").replace("\x03", "")
+
+
+def _varints(data: bytes) -> list[int]:
+    """SQLite's variable-length integers, one after another (FTS5's averages record: the
+    number of rows, then the tokens of each column)."""
+    values: list[int] = []
+    i = 0
+    while i < len(data):
+        value = 0
+        for j in range(9):
+            byte = data[i]
+            i += 1
+            if j == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values

@@ -1,0 +1,215 @@
+"""Full-text retrieval on both backends: "at least k of n terms" matching, the stored term
+frequencies, the recency-bounded first pass and its fallback, and the ranking against an
+exhaustive one."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.store import Store
+from bot.store.articles import BatchItem, NewArticle
+from bot.store.passages import record_terms, recount_statements
+from bot.store.search import PassageSearch
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+VOCABULARY = [f"w{i}x" for i in range(60)]
+
+
+def article(n: int, text: str, title: str | None = None) -> NewArticle:
+    return NewArticle(
+        topic="steel",
+        url=f"https://news.test/s/{n}",
+        canonical_url=f"https://news.test/s/{n}",
+        source="News",
+        title=title or f"Report {n}",
+        text=text,
+        fetched_at=T0 + timedelta(minutes=n),
+        content_hash=f"hash{n}",
+        signature="sig",
+        terms=("steel",),
+        relevance=0.8,
+        relevant=True,
+        relevance_reason="",
+        story_id=None,
+        duplicate_of=None,
+    )
+
+
+def corpus(count: int, seed: int = 5) -> list[NewArticle]:
+    """Articles of words drawn with Zipf's law from a small vocabulary: some terms in most
+    passages, others in a few."""
+    rng = random.Random(seed)
+    weights = [1 / (r + 1) for r in range(len(VOCABULARY))]
+    items = []
+    for n in range(count):
+        sentences = [
+            " ".join(rng.choices(VOCABULARY, weights, k=rng.randint(6, 14))).capitalize() + "."
+            for _ in range(rng.randint(2, 12))
+        ]
+        title = " ".join(rng.choices(VOCABULARY, weights, k=3))
+        items.append(article(n, " ".join(sentences), title=title))
+    return items
+
+
+async def frequencies(store: Store) -> dict[str, int]:
+    async with store.db.engine.connect() as conn:
+        rows = (await conn.execute(sa.text("SELECT term, passages FROM passage_terms"))).all()
+    return {r[0]: r[1] for r in rows}
+
+
+async def recounted(store: Store) -> dict[str, int]:
+    """The frequencies counted afresh from the full-text index (then put back)."""
+    async with store.db.engine.connect() as conn:
+        kept = await frequencies(store)
+        for statement in recount_statements(store.db.dialect):
+            await conn.exec_driver_sql(statement)
+        rows = (await conn.execute(sa.text("SELECT term, passages FROM passage_terms"))).all()
+        await conn.rollback()
+    assert await frequencies(store) == kept
+    return {r[0]: r[1] for r in rows}
+
+
+async def test_term_frequencies_follow_inserts_and_deletes(store: Store) -> None:
+    await store.articles.add_articles(
+        [BatchItem(a, new_story=True) for a in corpus(30)]  # one batch, as collected
+    )
+    added = await store.articles.add_article(article(40, "Tariffs on steel. Steel quotas rose."))
+    assert added is not None
+    counted = await frequencies(store)
+    assert counted == await recounted(store)
+    assert counted[""] == await store.db.count("passages")
+    assert counted["steel"] >= 1 and "tariffs" not in counted  # index terms, stemmed
+
+    async with store.db.engine.begin() as conn:  # delete two articles' passages
+        doomed = [1, added[0]]
+        await record_terms(conn, doomed, sign=-1)  # SQLite; PostgreSQL's trigger does it
+        await conn.execute(
+            sa.text("DELETE FROM passages WHERE article_id IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": doomed},
+        )
+    after = await frequencies(store)
+    assert after == await recounted(store)
+    assert after[""] == await store.db.count("passages") < counted[""]
+    assert "steel" not in after  # no passage holds it any more
+
+
+async def test_passages_must_hold_k_of_the_n_terms(store: Store) -> None:
+    texts = {
+        1: "Kovalenko raised aluminium quotas at the summit.",  # 3 of 3
+        2: "Kovalenko raised aluminium prices.",  # 2 of 3
+        3: "Kovalenko spoke.",  # 1 of 3
+        4: "Nothing relevant here.",
+    }
+    for n, text in texts.items():
+        await store.articles.add_article(article(n, text))
+    found = await store.search.search_passages("steel", ["kovalenko", "aluminium", "quotas"])
+    assert [h.text for h in found] == [texts[1], texts[2]]  # 2 of 3 needed, more ranks first
+    every = await store.search.search_passages(
+        "steel", ["kovalenko", "aluminium", "quotas"], at_least=3
+    )
+    assert [h.text for h in every] == [texts[1]]
+    anyone = await store.search.search_passages(
+        "steel", ["kovalenko", "aluminium", "quotas"], at_least=1
+    )
+    assert [h.text for h in anyone][:2] == [texts[1], texts[2]] and len(anyone) == 3
+    # a term no passage holds does not count against the others
+    assert [h.text for h in await store.search.search_passages("steel", ["quotas", "zzyzx"])] == [
+        texts[1]
+    ]
+
+
+async def test_old_passages_are_found_through_the_fallback(store: Store) -> None:
+    await store.articles.add_article(article(1, "The furnace relining at Dunkirk was delayed."))
+    for n in range(2, 12):
+        await store.articles.add_article(article(n, f"Tariff talks, round {n}, in Brussels."))
+    search = PassageSearch(store.db, recent=5)  # only the five newest passages at first
+    old = await search.search_passages("steel", ["furnace", "relining", "dunkirk"], limit=5)
+    assert [h.article_id for h in old] == [1]
+    # the first pass is bounded: when the newest passages are enough, older ones are not read
+    talks = await search.search_passages("steel", ["tariff", "talks"], limit=3)
+    assert len(talks) == 3 and min(h.article_id for h in talks) >= 7
+    wider = await search.search_passages("steel", ["tariff", "talks"], limit=20)
+    assert len(wider) == 10  # too few in the first pass: all of them
+
+
+async def test_ranking_equals_the_exhaustive_ranking(store: Store) -> None:
+    await store.articles.add_articles([BatchItem(a, new_story=True) for a in corpus(80, seed=9)])
+    rng = random.Random(3)
+    for _ in range(25):
+        terms = rng.sample(VOCABULARY[:40], rng.randint(1, 6))
+        got = await store.search.search_passages("steel", terms, limit=15)
+        expected = await exhaustive(store, terms)
+        # the same passages in the same order, but for ties (scores equal to 1e-6 may
+        # differ in the last bits between the two computations, and so swap)
+        assert len(got) == min(15, len(expected)), terms
+        for hit, (_, score) in zip(got, expected, strict=False):
+            assert math.isclose(-hit.rank, score, rel_tol=1e-6), terms
+        assert {i for i, s in expected if s > expected_floor(expected)} <= {h.id for h in got}
+
+
+def expected_floor(expected: list[tuple[int, float]]) -> float:
+    """Passages scoring above the 15th's (less a hair) are all among the first 15."""
+    return expected[14][1] * (1 + 1e-6) if len(expected) > 15 else -math.inf
+
+
+async def exhaustive(store: Store, terms: list[str]) -> list[tuple[int, float]]:
+    """Every passage holding SHARE of the terms, scored the slow way: SQLite's own bm25() over
+    a query of all the terms; on PostgreSQL the same formula with counts made now."""
+    known = [t for t in terms if await store.db.count("passages") and await holds(store, t)]
+    if not known:
+        return []
+    k = math.ceil(0.6 * len(known))
+    async with store.db.engine.connect() as conn:
+        if store.db.dialect == "sqlite":
+            rows = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT rowid, -bm25(passage_fts, 2.0, 1.0) FROM passage_fts "
+                        "WHERE passage_fts MATCH :q"
+                    ),
+                    {"q": " OR ".join(f'"{t}"' for t in known)},
+                )
+            ).all()
+            scores = {int(r[0]): float(r[1]) for r in rows}
+        else:
+            total = await store.db.count("passages")
+            score = []
+            for t in known:
+                df = (
+                    await conn.execute(
+                        sa.text(
+                            "SELECT count(*) FROM passages "
+                            "WHERE search @@ to_tsquery('english', :t)"
+                        ),
+                        {"t": t},
+                    )
+                ).scalar_one()
+                idf = max(math.log((total - df + 0.5) / (df + 0.5)), 1e-6)
+                score.append(f"{idf!r} * ts_rank(search, to_tsquery('english', '{t}'))")
+            rows = (
+                await conn.execute(sa.text(f"SELECT id, {' + '.join(score)} FROM passages"))
+            ).all()
+            scores = {int(r[0]): float(r[1]) for r in rows}
+        held = {}
+        for t in known:
+            for r in (await conn.execute(sa.text(held_sql(store)), {"t": t})).all():
+                held[int(r[0])] = held.get(int(r[0]), 0) + 1
+    ranked = [(i, s) for i, s in scores.items() if held.get(i, 0) >= k]
+    return sorted(ranked, key=lambda x: (-x[1], x[0]))
+
+
+def held_sql(store: Store) -> str:
+    if store.db.dialect == "sqlite":
+        return "SELECT rowid FROM passage_fts WHERE passage_fts MATCH '\"' || :t || '\"'"
+    return "SELECT id FROM passages WHERE search @@ to_tsquery('english', :t)"
+
+
+async def holds(store: Store, term: str) -> bool:
+    async with store.db.engine.connect() as conn:
+        return bool((await conn.execute(sa.text(held_sql(store)), {"t": term})).first())
