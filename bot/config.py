@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     claim_lease: int = Field(default=600, ge=5, le=86400)
     # Thumbs up/down under every answer and briefing in Slack, counted by `briefbot stats`.
     feedback: bool = True
+    # Slack requests answered at a time (each waits on the store and the model); more wait
+    # their turn, in order, after their ack. Bounded so a burst cannot delay the next ack.
+    answer_workers: int = Field(default=16, ge=1, le=256)
 
     @property
     def llm_configured(self) -> bool:

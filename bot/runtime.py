@@ -89,6 +89,8 @@ async def running(
                 scheduler.start()
             yield Runtime(parts.services, parts.chat, bolt, parts.teams, parts.jobs, mode, port)
         finally:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + DRAIN_SECONDS  # one grace period for Teams and Slack
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if parts.teams is not None:  # answers on their way (within a stop's grace period)
@@ -96,6 +98,9 @@ async def running(
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
+            # No request comes in now: Slack's answers queued or under way get what is left
+            # of the grace period (the rest is cancelled when the app closes).
+            await parts.answers.drain(timeout=max(0.0, deadline - loop.time()))
 
 
 async def serve(settings: Settings, config: BriefbotConfig) -> None:

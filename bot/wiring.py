@@ -42,6 +42,7 @@ from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog
 from bot.observe import Metrics, instance_id, store_metrics
 from bot.schedule import Jobs
+from bot.slack.answering import AnswerPool
 from bot.slack.app import build_app, build_web_client
 from bot.slack.channels import ChannelResolver, resolve_config
 from bot.slack.delivery import SlackDelivery
@@ -254,6 +255,7 @@ class App:
     jobs: Jobs
     metrics: Metrics
     mode: str  # "http" or "socket" (Slack's transport), or "teams" when Slack is not set up
+    answers: AnswerPool  # where Slack's requests are answered, off the ack's path
 
 
 @asynccontextmanager
@@ -272,6 +274,8 @@ async def open_app(
     async with (
         open_services(settings, now=now, llm_retries=llm_retries) as services,
         httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
+        # Closed before the store and clients it answers with (runtime drains it first).
+        AnswerPool(settings.answer_workers) as answers,
     ):
         store = services.store
         client = build_web_client(settings, instance=instance) if slack_mode else None
@@ -297,6 +301,7 @@ async def open_app(
                 chat,
                 store.chat,
                 client,
+                answers,
                 now=now,
                 channels=channels,
                 votes=store.feedback if settings.feedback else None,
@@ -338,6 +343,7 @@ async def open_app(
                 jobs,
                 Metrics(figures),
                 slack_mode or "teams",
+                answers,
             )
         finally:
             if client is not None and client.session is not None:

@@ -247,10 +247,12 @@ class QuestionEngine:
 
     async def _remember(self, conversation: str | None, question: str, answer: Answer) -> None:
         if conversation:
-            at = self.now()
-            await self.conversations.add_turn(conversation, "user", question, at)
-            await self.conversations.add_turn(
-                conversation, "assistant", answer.text, at, [s.article_id for s in answer.sources]
+            await self.conversations.add_exchange(
+                conversation,
+                question,
+                answer.text,
+                self.now(),
+                [s.article_id for s in answer.sources],
             )
 
     async def _who_said(

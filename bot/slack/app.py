@@ -1,11 +1,14 @@
 """The Slack app, built from settings by functions (nothing is created at import time).
 
     client = build_web_client(settings)          # Web API client, 429s retried
-    app = build_app(settings, chat, conversations, client, now=...)
+    async with AnswerPool(settings.answer_workers) as pool:
+        app = build_app(settings, chat, conversations, client, pool, now=...)
 
 Events are claimed by id in the store before any listener sees them, so Slack's retries
 (`X-Slack-Retry-Num`) and replicas never answer one event twice; a slash command is claimed
 the same way by its team and `trigger_id`, so a replayed signed `/brief` runs once.
+Listeners ack, then hand the work to `pool` (`bot.slack.answering`), which answers a bounded
+number of requests at a time.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat import ChatService
 from bot.config import Settings
 from bot.slack import feedback as feedback_listener
+from bot.slack.answering import AnswerPool
 from bot.slack.channels import ChannelResolver
 from bot.slack.listeners import assistant, register_all
 from bot.store.chat import Conversations
@@ -68,13 +72,14 @@ def build_app(
     chat: ChatService,
     conversations: Conversations,
     client: AsyncWebClient,
+    pool: AnswerPool,
     *,
     now: Callable[[], datetime],
     channels: ChannelResolver | None = None,
     votes: Feedback | None = None,
 ) -> AsyncApp:
-    """The Bolt app with every listener registered (channel renames kept in `channels`,
-    thumbs up/down stored in `votes`)."""
+    """The Bolt app with every listener registered, answering in `pool` (channel renames kept
+    in `channels`, thumbs up/down stored in `votes`)."""
     over_socket = settings.slack_socket_mode
     app = AsyncApp(
         client=client,
@@ -98,7 +103,7 @@ def build_app(
     app.middleware(once_per_event)
     feedback_on = settings.feedback and votes is not None
     agent = assistant.AgentOptions(conversations, now, feedback=feedback_on)
-    register_all(app, chat, agent)
+    register_all(app, chat, pool, agent)
     if votes is not None:
         feedback_listener.register(app, votes, now=now)
     if channels is not None:

@@ -44,6 +44,37 @@ class Conversations:
                 )
             )
 
+    async def add_exchange(
+        self,
+        conversation: str,
+        question: str,
+        answer: str,
+        at: datetime,
+        citations: Sequence[int] = (),
+    ) -> None:
+        """A question and its answer as two turns in one transaction: a follow-up never finds
+        the one without the other, and the store is written once per answer, not twice."""
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                schema.conversation_turns.insert(),
+                [
+                    {
+                        "conversation": conversation,
+                        "role": "user",
+                        "text": question,
+                        "at": at,
+                        "citations": "[]",
+                    },
+                    {
+                        "conversation": conversation,
+                        "role": "assistant",
+                        "text": answer,
+                        "at": at,
+                        "citations": json.dumps(list(citations)),
+                    },
+                ],
+            )
+
     async def turns(self, conversation: str, *, last: int) -> list[Turn]:
         """The conversation's last turns, oldest first."""
         t = schema.conversation_turns

@@ -11,7 +11,6 @@ own words, so a prompt never ends in a half-typed link for the user to finish.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -30,6 +29,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import AnswerReply, ChatRequest, ChatService, Intent, read_intent
+from bot.slack.answering import AnswerPool
 from bot.slack.commands import slack_to_plain
 from bot.slack.feedback import with_feedback
 from bot.slack.listeners.messages import ignorable
@@ -126,10 +126,11 @@ async def answer(
     where: Thread,
     text: str,
     *,
+    pool: AnswerPool,
     feedback: bool,
 ) -> None:
-    """Answer one direct message in its thread: a status while working, then the answer
-    (streamed when Slack allows it), or how to ask for a summary."""
+    """Answer one direct message in its thread: a status at once, then (queued in the pool)
+    the answer, streamed when Slack allows it; or how to ask for a summary."""
     if asks_how_to_summarize(text):
         await client.chat_postMessage(
             channel=where.channel,
@@ -144,6 +145,22 @@ async def answer(
     request = ChatRequest(
         assistant_intent(text), "slack", where.channel, where.user, where.conversation
     )
+
+    async def reply_here() -> None:
+        await _reply(client, chat, streamer, where, request, feedback=feedback)
+
+    pool.submit(reply_here, f"answering a direct message in {where.channel}")
+
+
+async def _reply(
+    client: AsyncWebClient,
+    chat: ChatService,
+    streamer: Streamer,
+    where: Thread,
+    request: ChatRequest,
+    *,
+    feedback: bool,
+) -> None:
     reply = await chat.handle(request)
     if isinstance(reply, AnswerReply):
         found = reply.answer
@@ -167,11 +184,12 @@ async def answer(
         )
 
 
-def register(app: AsyncApp, chat: ChatService, agent: AgentOptions | None = None) -> None:
+def register(
+    app: AsyncApp, chat: ChatService, pool: AnswerPool, agent: AgentOptions | None = None
+) -> None:
     options = agent or AgentOptions()
     streamer = Streamer(app.client)
     assistant = AsyncAssistant()
-    running: set[asyncio.Task[None]] = set()
 
     async def greet(client: AsyncWebClient, channel: str) -> None:
         """Greet once per DM (the store remembers), offer the prompts every time."""
@@ -201,7 +219,7 @@ def register(app: AsyncApp, chat: ChatService, agent: AgentOptions | None = None
             context.user_id,
         )
         text = slack_to_plain(payload.get("text") or "")
-        await answer(client, chat, streamer, where, text, feedback=options.feedback)
+        await answer(client, chat, streamer, where, text, pool=pool, feedback=options.feedback)
 
     async def top_level_dm(
         body: dict[str, Any],
@@ -221,27 +239,23 @@ def register(app: AsyncApp, chat: ChatService, agent: AgentOptions | None = None
         where = Thread(channel, ts, context.team_id, context.user_id)
         plain = slack_to_plain(text)
         intent = read_intent(plain, direct=True)
-        work: Awaitable[None]
-        if intent.kind == "summarize":
-            # A link: "working…" in the thread, then the summary in its place.
-            request = ChatRequest(intent, "slack", channel, where.user, where.conversation)
-            work = answer_in_thread(client, chat, request, ts)
-        else:
-            work = answer(client, chat, streamer, where, plain, feedback=options.feedback)
-        task = asyncio.create_task(_logged(work))
-        running.add(task)
-        task.add_done_callback(running.discard)
-        return BoltResponse(status=200, body="")  # acknowledged at once; the answer follows
+
+        async def first_step() -> None:
+            if intent.kind == "summarize":
+                # A link: "working…" in the thread, then the summary in its place.
+                request = ChatRequest(intent, "slack", channel, where.user, where.conversation)
+                await answer_in_thread(client, chat, request, ts, pool=pool)
+            else:
+                await answer(
+                    client, chat, streamer, where, plain, pool=pool, feedback=options.feedback
+                )
+
+        # Slack is answered first; the status (or "working…") follows, then the answer.
+        pool.spawn(first_step, f"a direct message in {channel}")
+        return BoltResponse(status=200, body="")
 
     assistant.thread_started(started)
     assistant.user_message(in_thread)
     app.assistant(assistant)
     app.middleware(top_level_dm)
     app.event("app_home_opened")(home_opened)
-
-
-async def _logged(work: Awaitable[None]) -> None:
-    try:
-        await work
-    except Exception:  # a background answer's failure is logged, never lost silently
-        log.exception("answering a direct message failed")

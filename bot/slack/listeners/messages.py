@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import ChatRequest, ChatService, read_intent
+from bot.slack.answering import AnswerPool
 from bot.slack.commands import slack_to_plain
 from bot.slack.listeners.replies import answer_in_thread
 
@@ -31,7 +32,7 @@ def ignorable(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def register(app: AsyncApp, chat: ChatService, *, feedback: bool = False) -> None:
+def register(app: AsyncApp, chat: ChatService, *, pool: AnswerPool, feedback: bool = False) -> None:
     async def mention(event: dict[str, Any], client: AsyncWebClient) -> None:
         if ignorable(event, None):
             return
@@ -41,7 +42,7 @@ def register(app: AsyncApp, chat: ChatService, *, feedback: bool = False) -> Non
         request = ChatRequest(
             intent, "slack", channel, str(event["user"]), f"slack:{channel}:{thread}"
         )
-        await answer_in_thread(client, chat, request, thread, feedback=feedback)
+        await answer_in_thread(client, chat, request, thread, pool=pool, feedback=feedback)
 
     async def message(
         event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -62,14 +63,14 @@ def register(app: AsyncApp, chat: ChatService, *, feedback: bool = False) -> Non
             # but a briefing's thread is answered in that thread).
             intent = read_intent(slack_to_plain(text), direct=True)
             request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}")
-            await answer_in_thread(client, chat, request, None, feedback=feedback)
+            await answer_in_thread(client, chat, request, None, pool=pool, feedback=feedback)
             return
         if not briefing_thread:
             return  # a thread that is not a briefing's: not ours to join
         direct = event.get("channel_type") == "im"
         intent = read_intent(slack_to_plain(text), direct=direct)
         request = ChatRequest(intent, "slack", channel, user, f"slack:{channel}:{thread}")
-        await answer_in_thread(client, chat, request, str(thread), feedback=feedback)
+        await answer_in_thread(client, chat, request, str(thread), pool=pool, feedback=feedback)
 
     app.event("app_mention")(mention)
     app.event("message")(message)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import BriefingReply, ChatRequest, ChatService, Intent
+from bot.slack.answering import AnswerPool
 from bot.slack.render import (
     Message,
     briefing_blocks,
@@ -52,18 +53,24 @@ async def answer_in_thread(
     request: ChatRequest,
     thread_ts: str | None,
     *,
+    pool: AnswerPool,
     feedback: bool = False,
 ) -> None:
-    """Post "working…" at once, then replace it with the answer (more parts follow it in the
-    thread); a briefing's thread is remembered so replies there are answered."""
+    """Post "working…" at once, then queue the answer that replaces it (more parts follow it
+    in the thread); a briefing's thread is remembered so replies there are answered."""
     channel = request.channel
     working = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
-    root = thread_ts or str(working["ts"])
-    reply = await chat.handle(request)
-    messages = reply_messages(reply, feedback=feedback)
-    await _replace_working(client, channel, str(working["ts"]), thread_ts, messages)
-    if isinstance(reply, BriefingReply) and reply.briefings:
-        await chat.briefing_posted("slack", channel, root, reply.briefings[0].topic)
+    working_ts = str(working["ts"])
+
+    async def reply_here() -> None:
+        reply = await chat.handle(request)
+        messages = reply_messages(reply, feedback=feedback)
+        await _replace_working(client, channel, working_ts, thread_ts, messages)
+        if isinstance(reply, BriefingReply) and reply.briefings:
+            root = thread_ts or working_ts
+            await chat.briefing_posted("slack", channel, root, reply.briefings[0].topic)
+
+    pool.submit(reply_here, f"answering in {channel}")
 
 
 async def reply_in_thread(

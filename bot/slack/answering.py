@@ -1,0 +1,133 @@
+"""The answering pool: what a Slack request asks for is worked out off the ack's path, by a
+fixed number of worker tasks.
+
+A listener acknowledges at once (the ack, a "working…" note, a status), then hands the rest
+here. At most `workers` answers run at a time and the rest wait in arrival order: each answer
+costs the event loop ~15-20 ms of CPU (retrieval, the model's client, the store writes), and
+fifty of them running at once would sit between Slack's next request and its ack. A full pool
+queues (the user already sees "working…"); nothing is dropped or refused.
+
+`spawn` runs the quick first step of a request whose ack could not wait for it (a direct
+message's middleware answers Slack before the thread's status is posted); it is tracked like
+the answers so that shutdown never leaves a task pending. `drain` waits for everything under
+way and queued within a grace period; `close` cancels what is left and waits for it.
+
+Must not: know Slack, run a job twice, or let one job's failure stop a worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+
+# Answers at a time when the setting is not given: enough that a slow model (seconds per
+# answer) still answers a burst quickly, few enough that their CPU work cannot hold up acks.
+DEFAULT_WORKERS = 16
+
+
+class PoolClosed(RuntimeError):
+    """A job was handed to a pool that is shutting down."""
+
+
+class AnswerPool:
+    """At most `workers` jobs at a time, the rest queued in arrival order; used as an async
+    context manager, or `close()`d by its owner."""
+
+    def __init__(self, workers: int = DEFAULT_WORKERS) -> None:
+        if workers < 1:
+            raise ValueError("an answering pool needs at least one worker")
+        self.workers = workers
+        self._queue: asyncio.Queue[tuple[str, Job, contextvars.Context]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._quick: set[asyncio.Task[None]] = set()
+        self._closed = False
+        self.running = 0  # jobs under way now
+
+    @property
+    def waiting(self) -> int:
+        """Jobs queued and not started yet."""
+        return self._queue.qsize()
+
+    def submit(self, job: Job, what: str = "an answer") -> None:
+        """Queue a job (never blocks, never drops); `what` names it in the log if it fails.
+        The job runs in the submitter's context, so its log lines keep the request's id."""
+        if self._closed:
+            raise PoolClosed(f"{what} arrived while the app was stopping")
+        if not self._tasks:  # started on first use, inside the running loop
+            self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        self._queue.put_nowait((what, job, contextvars.copy_context()))
+
+    def spawn(self, step: Job, what: str = "a first step") -> None:
+        """Run a quick first step now, outside the bound (it usually `submit`s the rest)."""
+        if self._closed:
+            raise PoolClosed(f"{what} arrived while the app was stopping")
+        task = asyncio.create_task(_logged(step, what))
+        self._quick.add(task)
+        task.add_done_callback(self._quick.discard)
+
+    async def drain(self, timeout: float) -> bool:
+        """Let first steps, running and queued jobs finish (new ones are refused); False when
+        the grace period ran out first."""
+        self._closed = True
+        try:
+            async with asyncio.timeout(timeout):
+                while self._quick:
+                    await asyncio.gather(*self._quick, return_exceptions=True)
+                await self._queue.join()
+        except TimeoutError:
+            log.warning(
+                "stopped waiting for %d answers under way and %d not started",
+                self.running,
+                self._queue.qsize(),
+            )
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Cancel whatever is still running or queued and wait for it (nothing left pending)."""
+        self._closed = True
+        tasks = [*self._quick, *self._tasks]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks = []
+        while not self._queue.empty():  # never started: their coroutines were never created
+            self._queue.get_nowait()
+            self._queue.task_done()
+
+    async def __aenter__(self) -> AnswerPool:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _work(self) -> None:
+        while True:
+            what, job, context = await self._queue.get()
+            self.running += 1
+            try:
+                # A task per job so it runs in its submitter's context; cancelling the worker
+                # (close) cancels it too.
+                await asyncio.create_task(_logged(job, what), context=context)
+            finally:
+                self.running -= 1
+                self._queue.task_done()
+
+
+async def _logged(job: Job, what: str) -> None:
+    try:
+        await job()
+    except Exception:  # one failed answer is logged; the worker goes on with the next
+        log.exception("%s failed", what)
