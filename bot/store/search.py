@@ -50,6 +50,8 @@ MAX_TERMS = 8
 # The first pass looks at the newest RECENT passages (those `similar` holds in memory); the
 # whole index only when that finds fewer passages than asked for.
 RECENT = 60_000
+# Expected passages holding every term of a question above which only those are ranked.
+CROWDED = 2000
 # BM25 as FTS5's bm25() computes it, titles weighted up (bm25(passage_fts, 2.0, 1.0)).
 K1, B = 1.2, 0.75
 TITLE_WEIGHT, TEXT_WEIGHT = 2.0, 1.0
@@ -73,9 +75,10 @@ class _Vectors:
 class PassageSearch:
     """Full-text search over the passages of relevant articles."""
 
-    def __init__(self, db: Database, *, recent: int = RECENT) -> None:
+    def __init__(self, db: Database, *, recent: int = RECENT, crowded: int = CROWDED) -> None:
         self.db = db
         self.recent = recent
+        self.crowded = crowded
         self._vectors: dict[str | None, _Vectors] = {}
         self._spelled: dict[str, tuple[str, ...]] = {}
 
@@ -203,10 +206,15 @@ class PassageSearch:
             if not chosen:
                 return []  # no passage holds any of the terms
             k = at_least if at_least is not None else math.ceil(SHARE * len(chosen))
+            # Terms so common that thousands of passages are expected to hold every one of
+            # them: those passages are the candidates (the others would rank below them).
+            every = stats.total * math.prod(df / stats.total for _, df in chosen)
+            crowded = at_least is None and every >= self.crowded
             query = _Query(
                 [t for t, _ in chosen],
                 [_idf(stats.total, df) for _, df in chosen],
-                min(max(k, 1), len(chosen)),
+                len(chosen) if crowded else min(max(k, 1), len(chosen)),
+                crowded,
             )
             newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
             low = int(newest or 0) - self.recent
@@ -303,13 +311,27 @@ class PassageSearch:
         (bm25() over the "k of n" expression would count a term once per place it takes in
         the expression, and count its passages again each time.)"""
         match = _at_least(query.k, [f'"{t}"' for t in query.terms], " AND ", " OR ")
+        if query.crowded:  # every term once in the expression: bm25() scores as we would
+            sql = (
+                "SELECT p.id, p.article_id, p.title, p.text, p.at, f.rank FROM ("
+                "SELECT rowid AS id, rank FROM passage_fts WHERE passage_fts MATCH :match "
+                "AND rank MATCH 'bm25(2.0, 1.0)' AND rowid > :bound) f "
+                "CROSS JOIN passages p ON p.id = f.id "
+                "CROSS JOIN articles a ON a.id = p.article_id "
+                f"WHERE {' AND '.join(where)} ORDER BY f.rank, p.id LIMIT :limit"
+            )
+            values = {**params, "match": match, "bound": bound}
+            best = (await conn.execute(sa.text(sql), values)).all()
+            return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in best]
         sql = (
-            "SELECT p.id, p.article_id, p.at, f.title, f.text FROM ("
+            "SELECT p.id, p.article_id, p.at, f.title, f.text, d.sz FROM ("
             "SELECT rowid AS id, highlight(passage_fts, 0, char(2), char(3)) AS title, "
             "highlight(passage_fts, 1, char(2), char(3)) AS text "
             "FROM passage_fts WHERE passage_fts MATCH :match AND rowid > :bound) f "
             # CROSS JOIN keeps this order: the index finds the few, the tables filter them
             "CROSS JOIN passages p ON p.id = f.id CROSS JOIN articles a ON a.id = p.article_id "
+            # the passage's length in tokens, per column, as FTS5 counted it for bm25()
+            "LEFT JOIN passage_fts_docsize d ON d.id = f.id "
             f"WHERE {' AND '.join(where)}"
         )
         values = {**params, "match": match, "bound": bound}
@@ -328,7 +350,8 @@ class PassageSearch:
                     for term in spelled[word]:
                         if term in weight:
                             found[term] = found.get(term, 0.0) + w
-            length = len(_TOKEN.findall(title)) + len(_TOKEN.findall(text))
+            sizes = _varints(bytes(r[5])) if r[5] is not None else []
+            length = sum(sizes) if sizes else len(_TOKEN.findall(f"{title} {text}"))
             norm = K1 * (1 - B + B * length / stats.mean)
             score = sum(weight[t] * f * (K1 + 1) / (f + norm) for t, f in found.items())
             scored.append(PassageHit(r[0], r[1], title, text, utc(r[2]), -score))
@@ -385,6 +408,7 @@ class _Query:
     terms: list[str]
     weights: list[float]
     k: int
+    crowded: bool = False  # SQLite: too many to score here; bm25() ranks them (all terms)
 
 
 _MARKED = re.compile("\x02(.*?)\x03", re.S)

@@ -153,18 +153,18 @@ async def test_ranking_equals_the_exhaustive_ranking(store: Store) -> None:
         assert {i for i, s in expected if s > expected_floor(expected)} <= {h.id for h in got}
 
 
-def expected_floor(expected: list[tuple[int, float]]) -> float:
-    """Passages scoring above the 15th's (less a hair) are all among the first 15."""
-    return expected[14][1] * (1 + 1e-6) if len(expected) > 15 else -math.inf
+def expected_floor(expected: list[tuple[int, float]], n: int = 15) -> float:
+    """Passages scoring above the nth's (less a hair) are all among the first n."""
+    return expected[n - 1][1] * (1 + 1e-6) if len(expected) > n else -math.inf
 
 
-async def exhaustive(store: Store, terms: list[str]) -> list[tuple[int, float]]:
+async def exhaustive(store: Store, terms: list[str], share: float = 0.6) -> list[tuple[int, float]]:
     """Every passage holding SHARE of the terms, scored the slow way: SQLite's own bm25() over
     a query of all the terms; on PostgreSQL the same formula with counts made now."""
     known = [t for t in terms if await store.db.count("passages") and await holds(store, t)]
     if not known:
         return []
-    k = math.ceil(0.6 * len(known))
+    k = math.ceil(share * len(known))
     async with store.db.engine.connect() as conn:
         if store.db.dialect == "sqlite":
             rows = (
@@ -213,3 +213,19 @@ def held_sql(store: Store) -> str:
 async def holds(store: Store, term: str) -> bool:
     async with store.db.engine.connect() as conn:
         return bool((await conn.execute(sa.text(held_sql(store)), {"t": term})).first())
+
+
+async def test_crowded_terms_rank_the_passages_holding_them_all(store: Store) -> None:
+    """Terms so common that many passages hold them all: those passages are ranked (by the
+    same score), the others not read."""
+    await store.articles.add_articles([BatchItem(a, new_story=True) for a in corpus(60, seed=4)])
+    common = VOCABULARY[:3]
+    search = PassageSearch(store.db, crowded=1)
+    got = await search.search_passages("steel", common, limit=10)
+    expected = await exhaustive(store, common, share=1.0)
+    assert got and len(got) == min(10, len(expected))
+    for hit, (_, score) in zip(got, expected, strict=False):
+        assert math.isclose(-hit.rank, score, rel_tol=1e-6)
+    assert {i for i, s in expected if s > expected_floor(expected, 10)} <= {h.id for h in got}
+    fewer = await store.search.search_passages("steel", common, limit=200)
+    assert len(fewer) > len(expected)  # uncrowded, two of the three are enough
