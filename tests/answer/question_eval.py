@@ -27,6 +27,9 @@ QUESTIONS = load_questions()
 HELD_OUT = load_questions(
     Path(__file__).resolve().parents[1] / "fixtures" / "questions_heldout.json"
 )
+# A third set, written later by another helper that saw neither the engine nor the other
+# sets' questions, first measured before any change made with it in view.
+FRESH = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_fresh.json")
 
 
 @dataclass

@@ -415,3 +415,14 @@ def test_development_set_floor() -> None:
     assert total >= 200
     assert right / total >= 0.95
     assert wrong == 0
+
+
+def test_he_after_a_name_the_model_did_not_link_is_nobody_not_the_last_speaker() -> None:
+    # From the scenario's aid story: the model reads "Kaldor chief executive Edvard Lunde"
+    # as an organisation, so "Lunde said …" is a name it cannot link; the "he" after it must
+    # not fall back to the earlier speaker, the minister.
+    from tests.briefing.test_scenario import SCENARIO
+
+    text = next(a.text for a in SCENARIO.articles if a.id == "d2-03-mw-tarrow-aid")
+    assert speaker_of(text, "The money is on the table") == "Piotr Halvorsen"
+    assert speaker_of(text, "We welcome the minister") in (None, "Edvard Lunde")

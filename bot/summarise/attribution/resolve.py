@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.summarise.attribution.roles import GENDERED
 from bot.summarise.attribution.subjects import Ref, classify
+from bot.summarise.attribution.tags import upos
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -226,6 +227,11 @@ class Resolver:
                     continue  # "a spokesman said …; “…,” she said": someone else
                 # "A Norvik spokeswoman said …. “…,” she said": the same spokeswoman.
                 return Resolution(ref.text, None, 0.75, "pronoun: an unnamed spokesperson")
+            elif ref.kind == "unknown" and not fitting and upos(subject) == "PROPN":
+                if same_sentence or subject.head.dep_ == "ROOT":
+                    # "Lunde said the board would study it. “…,” he said": a name the model
+                    # did not link to anyone is nearer than any earlier speaker.
+                    return nobody("pronoun: an unrecognised name is nearer", 0.6)
             elif ref.kind == "anonymous" and not fitting:
                 if _plural(subject):
                     continue  # "customers who committed …" cannot be "she"

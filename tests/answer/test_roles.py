@@ -1,0 +1,104 @@
+"""Roles said in other words than the article's (bot/answer/roles.py), over the real store: a
+"lead negotiator" is the chief negotiator, a firm's "boss" its chief executive, a council's
+"head" the person "who chairs" it, "Kestria's president" the "Kestrian President", and a
+minister the article names without a country is that country's when the article is about it
+— but never someone who holds the role for another organisation, and a "spokeswoman" is
+never a spokesman. Every text here is fictional and written for these tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.answer.quotes import QuoteFinder
+from bot.answer.roles import Wanted
+from bot.store import Store
+from bot.store.quotes import Quotes
+from tests.helpers.clock import Clock
+from tests.helpers.quotes import TOPIC, add_article
+
+PORT = (
+    "Industry Minister Aron Quist met Brekka chief executive Osric Tamm in Varn on Monday, "
+    "as Norland weighed aid for the shipyard. “The yard will not close on my watch,” Quist "
+    "said. Mira Sollen, leader of the Norland Welders’ Union, was doubtful. “Words are "
+    "cheap,” Sollen said. “We need a plan, not a promise,” said Osric Tamm, chief executive "
+    "of Brekka Shipyards. Pia Holm, who chairs the Norland Fisheries Council, backed the "
+    "aid. “Our boats need that yard,” Holm said. Norland President Edda Rask spoke in the "
+    "evening. “Norland builds ships,” Rask said. The union’s chief negotiator, Lars Vik, "
+    "said talks would go on. “We will be at the table,” Vik said. Juno Hart, a spokesman for "
+    "the yard, declined to comment further. “No comment,” Hart said."
+)
+ABROAD = (
+    "Ostland Industry Minister Bo Lind visited Varn. “Norland must not subsidise its yards,” "
+    "Lind said."
+)
+
+
+@pytest.fixture
+async def finder(store: Store, clock: Clock) -> QuoteFinder:
+    at = clock.now() - timedelta(hours=3)
+    quotes = [
+        ("The yard will not close on my watch", "Aron Quist"),
+        ("Words are cheap", "Mira Sollen"),
+        ("We need a plan, not a promise", "Osric Tamm"),
+        ("Our boats need that yard", "Pia Holm"),
+        ("Norland builds ships", "Edda Rask"),
+        ("We will be at the table", "Lars Vik"),
+        ("No comment", "Juno Hart"),
+    ]
+    await add_article(
+        store, slug="yard", title="Norland weighs aid for Brekka yard", text=PORT,
+        site="Harbour Ledger", at=at, quotes=quotes,
+    )  # fmt: skip
+    await add_article(
+        store, slug="abroad", title="Ostland minister warns Norland", text=ABROAD,
+        site="Tradewatch", at=at, quotes=[("Norland must not subsidise its yards", "Bo Lind")],
+    )  # fmt: skip
+    return QuoteFinder(Quotes(store.db), now=clock.now)
+
+
+@pytest.mark.parametrize(
+    ("person", "speaker"),
+    [
+        ("Brekka's boss", "Osric Tamm"),
+        ("the Brekka CEO", "Osric Tamm"),
+        ("Brekka's chief executive", "Osric Tamm"),  # "… of Brekka Shipyards"
+        ("the head of Norland's fisheries council", "Pia Holm"),  # "who chairs the …"
+        ("Norland's head of state", "Edda Rask"),  # "Norland President Edda Rask"
+        ("Norland's president", "Edda Rask"),
+        ("the union's lead negotiator", "Lars Vik"),
+        ("the welders' leader", "Mira Sollen"),  # "leader of the Norland Welders' Union"
+        ("Norland's industry minister", "Aron Quist"),  # "Industry Minister Aron Quist"
+        ("Ostland's industry minister", "Bo Lind"),
+        ("the yard's spokesperson", "Juno Hart"),
+    ],
+)
+async def test_a_role_in_other_words_finds_its_holder(
+    finder: QuoteFinder, person: str, speaker: str
+) -> None:
+    found = await finder.find(TOPIC, person, since=None, until=None)
+    assert {q.speaker for q in found.quotes} == {speaker}, found
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        "Brekka's union leader",  # Sollen leads the welders' union, not Brekka's
+        "the yard's spokeswoman",  # Hart is a spokesman
+        "Norland's prime minister",  # nobody is
+        "the fisheries council's chief executive",
+    ],
+)
+async def test_a_role_held_for_another_organisation_finds_nobody(
+    finder: QuoteFinder, person: str
+) -> None:
+    found = await finder.find(TOPIC, person, since=None, until=None)
+    assert not found.quotes, found
+
+
+def test_a_role_of_an_organisation_named_with_a_possessive() -> None:
+    assert Wanted.of("the head of Norland's fisheries council") == Wanted(
+        (), ("head",), ("norland", "fisheries", "council")
+    )
+    assert Wanted.of("the welders' leader") == Wanted((), ("leader",), ("welders",))
