@@ -4,11 +4,11 @@
     async with AnswerPool(settings.answer_workers) as pool:
         app = build_app(settings, chat, conversations, client, pool, now=...)
 
-Events are claimed by id in the store before any listener sees them, so Slack's retries
-(`X-Slack-Retry-Num`) and replicas never answer one event twice; a slash command is claimed
-the same way by its team and `trigger_id`, so a replayed signed `/brief` runs once.
-Listeners ack, then hand the work to `pool` (`bot.slack.answering`), which answers a bounded
-number of requests at a time.
+Events are claimed by id in the store, so Slack's retries (`X-Slack-Retry-Num`) and replicas
+never answer one event twice; a slash command is claimed the same way by its team and
+`trigger_id`, so a replayed signed `/brief` runs once (`claims.py`: the claim is written while
+the request is acked, and waited for before anything is shown). Listeners ack, then hand the
+work to `pool` (`bot.slack.answering`), which answers a bounded number of requests at a time.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -28,6 +27,7 @@ from bot.config import Settings
 from bot.slack import feedback as feedback_listener
 from bot.slack.answering import AnswerPool
 from bot.slack.channels import ChannelResolver
+from bot.slack.claims import claim_key, start_claim
 from bot.slack.listeners import assistant, register_all
 from bot.store.chat import Conversations
 from bot.store.feedback import Feedback
@@ -56,17 +56,6 @@ def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClien
     return client
 
 
-def claim_key(body: dict[str, Any]) -> str | None:
-    """What makes a request one of a kind (pure): an event's id, a slash command's team and
-    trigger id; None for anything else."""
-    if body.get("type") == "event_callback":
-        event_id = body.get("event_id")
-        return str(event_id) if event_id else None
-    if body.get("command") and body.get("trigger_id"):
-        return f"command:{body.get('team_id') or ''}:{body['trigger_id']}"
-    return None
-
-
 def build_app(
     settings: Settings,
     chat: ChatService,
@@ -91,14 +80,15 @@ def build_app(
     )
 
     async def once_per_event(
-        body: dict[str, Any], next: Callable[[], Awaitable[None]]
-    ) -> BoltResponse | None:
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
         key = claim_key(body)
-        if key and not await conversations.claim_event(key, now()):
-            log.info("%s already handled (a retry or a replay)", key)
-            return BoltResponse(status=200, body="")
+        if key:
+            at = now()
+            # Written while the request is acked; listeners wait for it before they show
+            # anything (`claims.first_time`).
+            start_claim(context, key, lambda: conversations.claim_event(key, at), pool)
         await next()
-        return None
 
     app.middleware(once_per_event)
     feedback_on = settings.feedback and votes is not None

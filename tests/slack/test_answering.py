@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -271,3 +272,32 @@ async def test_stopping_finishes_the_answers_under_way(
         gate.set()
     [answer] = [c.params for c in fake_slack.calls_to("response_url")]
     assert "12,000" in json.dumps(answer["blocks"])
+
+
+async def test_the_ack_does_not_wait_for_the_claims_write(
+    tmp_path: Path, slack: SignedClient, fake_slack: FakeSlack, corpus: Store
+) -> None:
+    # Another writer holds the database: the claim of the command cannot be written yet.
+    writer = sqlite3.connect(tmp_path / "briefbot.db", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        response = await slack.command("sources")  # would wait for the lock if it claimed first
+        assert "Looking through the coverage" in response.json()["text"]
+        mention = await slack.event(
+            {
+                "type": "app_mention",
+                "user": "U0ALICE",
+                "text": f"<@{BOT_USER}> {DEADLINE}",
+                "ts": "1795500000.000100",
+                "channel": CHANNEL,
+                "event_ts": "1795500000.000100",
+            }
+        )
+        assert mention.status_code == 200
+        assert fake_slack.calls_to("response_url") == []  # nothing shown before its claim
+        assert fake_slack.calls_to("chat.postMessage") == []
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    await eventually(lambda: len(fake_slack.calls_to("chat.update")) == 1)
+    await eventually(lambda: len(fake_slack.calls_to("response_url")) == 1)

@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import ConfigError
 from bot.runtime import Runtime, running
-from bot.slack.app import claim_key
 from bot.slack.channels import ChannelResolver
+from bot.slack.claims import claim_key
 from bot.slack.feedback import read_vote
 from bot.slack.stream import stream_chunks
 from bot.store import Store

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import AnswerReply, ChatRequest, ChatService, Intent, read_intent
 from bot.slack.answering import AnswerPool
+from bot.slack.claims import first_time
 from bot.slack.commands import slack_to_plain
 from bot.slack.feedback import with_feedback
 from bot.slack.listeners.messages import ignorable
@@ -200,17 +201,25 @@ def register(
             await client.chat_postMessage(channel=channel, text=GREETING)
         await client.assistant_threads_setSuggestedPrompts(channel_id=channel, prompts=PROMPTS)
 
-    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
-        if event.get("tab") == "messages" and event.get("channel"):
+    async def home_opened(
+        event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if event.get("tab") == "messages" and event.get("channel") and await first_time(context):
             await greet(client, str(event["channel"]))
 
-    async def started(say: AsyncSay, set_suggested_prompts: AsyncSetSuggestedPrompts) -> None:
+    async def started(
+        say: AsyncSay, set_suggested_prompts: AsyncSetSuggestedPrompts, context: AsyncBoltContext
+    ) -> None:
+        if not await first_time(context):
+            return
         await say(GREETING)
         await set_suggested_prompts(prompts=PROMPTS)
 
     async def in_thread(
         payload: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
+        if not await first_time(context):
+            return
         channel = str(payload["channel"])
         where = Thread(
             channel,
@@ -241,6 +250,8 @@ def register(
         intent = read_intent(plain, direct=True)
 
         async def first_step() -> None:
+            if not await first_time(context):
+                return
             if intent.kind == "summarize":
                 # A link: "working…" in the thread, then the summary in its place.
                 request = ChatRequest(intent, "slack", channel, where.user, where.conversation)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import BriefingReply, ChatRequest, ChatService, read_intent
 from bot.slack.answering import AnswerPool
+from bot.slack.claims import first_time
 from bot.slack.commands import slack_to_plain
 from bot.slack.listeners.replies import WORKING, post_briefings
 from bot.slack.render import help_blocks, reply_messages
@@ -21,7 +22,11 @@ from bot.slack.render import help_blocks, reply_messages
 
 def register(app: AsyncApp, chat: ChatService, *, pool: AnswerPool, feedback: bool = False) -> None:
     async def brief(
-        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+        ack: AsyncAck,
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
         intent = read_intent(slack_to_plain(command.get("text") or ""), direct=False, command=True)
         if intent.kind == "help":
@@ -30,6 +35,8 @@ def register(app: AsyncApp, chat: ChatService, *, pool: AnswerPool, feedback: bo
             )
             return
         await ack(response_type="ephemeral", text=WORKING)
+        if not await first_time(context):
+            return  # a replay: acked like the first, answered once
         channel = str(command.get("channel_id") or "")
         user = str(command.get("user_id") or "")
         conversation = f"slack:{channel}:user:{user}" if intent.kind == "ask" else None

@@ -1,7 +1,8 @@
 """Mentions, replies in a briefing's thread, and direct messages: answered in place.
 
 Slack sends a mention both as `app_mention` and as `message`; only `app_mention` answers it.
-Edits, deletions, joins and every bot's messages (ours included) are ignored. A thread is
+Edits, deletions, joins and every bot's messages (ours included) are ignored, and so are
+Slack's retries of what was answered (`claims.first_time`). A thread is
 joined only when it is a briefing's: scheduled, or posted on request (`/brief today public`,
 a briefing asked for in a DM or a mention's thread).
 """
@@ -15,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import ChatRequest, ChatService, read_intent
 from bot.slack.answering import AnswerPool
+from bot.slack.claims import first_time
 from bot.slack.commands import slack_to_plain
 from bot.slack.listeners.replies import answer_in_thread
 
@@ -33,8 +35,10 @@ def ignorable(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def register(app: AsyncApp, chat: ChatService, *, pool: AnswerPool, feedback: bool = False) -> None:
-    async def mention(event: dict[str, Any], client: AsyncWebClient) -> None:
-        if ignorable(event, None):
+    async def mention(
+        event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if ignorable(event, None) or not await first_time(context):
             return
         channel = str(event["channel"])
         thread = str(event.get("thread_ts") or event["ts"])
@@ -52,6 +56,8 @@ def register(app: AsyncApp, chat: ChatService, *, pool: AnswerPool, feedback: bo
         text = event.get("text") or ""
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
             return  # the app_mention event answers it
+        if not await first_time(context):
+            return
         channel, user = str(event["channel"]), str(event["user"])
         thread = event.get("thread_ts")
         in_thread = bool(thread) and thread != event.get("ts")
