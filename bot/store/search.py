@@ -216,8 +216,7 @@ class PassageSearch:
                 len(chosen) if crowded else min(max(k, 1), len(chosen)),
                 crowded,
             )
-            newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
-            low = int(newest or 0) - self.recent
+            low = stats.newest - self.recent
             hits: list[PassageHit] = []
             for bound in [low, 0] if low > 0 else [0]:
                 if self.db.dialect == "postgresql":
@@ -230,7 +229,7 @@ class PassageSearch:
 
     async def _frequencies(self, conn: AsyncConnection, words: list[str]) -> _Stats:
         """The index terms of the words with the passages holding each (those no passage
-        holds left out), and the number of passages."""
+        holds left out), the number of passages and the newest one's id, in one query."""
         if self.db.dialect == "postgresql":
             rows = (
                 await conn.execute(
@@ -239,62 +238,66 @@ class PassageSearch:
                         "text[])) AS w(word) CROSS JOIN LATERAL unnest(tsvector_to_array("
                         "to_tsvector('english', w.word))) AS l(term) "
                         "LEFT JOIN passage_terms t ON t.term = l.term "
-                        "UNION ALL SELECT '', passages FROM passage_terms WHERE term = ''"
+                        "UNION ALL SELECT '', passages FROM passage_terms WHERE term = '' "
+                        "UNION ALL SELECT NULL, max(id) FROM passages"
                     ),
                     {"words": words},
                 )
             ).all()
-            counts = {str(r[0]): int(r[1]) for r in rows}
-            total = counts.pop("", 0)
-            return _Stats({t: n for t, n in counts.items() if n > 0}, max(total, 1))
+            counts = {r[0]: int(r[1] or 0) for r in rows}
+            total, newest = counts.pop("", 0), counts.pop(None, 0)
+            found = {str(t): n for t, n in counts.items() if n > 0}
+            return _Stats(found, max(total, 1), newest)
         spelled = await self._spellings(conn, words)
-        wanted = sorted({t for w in words for t in spelled[w]} | {""})
+        wanted = sorted({t for w in words for t in spelled[w]})
+        # FTS5's bm25() takes the number of passages and their mean length from its own
+        # record of them (the averages record, id 1); so does this score, to rank alike.
         rows = (
             await conn.execute(
-                sa.text("SELECT term, passages FROM passage_terms WHERE term IN :terms").bindparams(
-                    sa.bindparam("terms", expanding=True)
-                ),
+                sa.text(
+                    "SELECT term, passages FROM passage_terms WHERE term IN :terms "
+                    "UNION ALL SELECT NULL, block FROM passage_fts_data WHERE id = 1 "
+                    "UNION ALL SELECT '', max(id) FROM passages"
+                ).bindparams(sa.bindparam("terms", expanding=True)),
                 {"terms": wanted},
             )
         ).all()
-        counts = {str(r[0]): int(r[1]) for r in rows}
-        total = counts.pop("", 0)
-        # FTS5's bm25() takes the number of passages and their mean length from its own
-        # record of them; so does this score, to rank as FTS5 would.
-        block = (
-            await conn.execute(sa.text("SELECT block FROM passage_fts_data WHERE id = 1"))
-        ).scalar()
+        counts = {r[0]: r[1] for r in rows}
+        block, newest = counts.pop(None, None), int(counts.pop("", 0) or 0)
         sizes = _varints(bytes(block)) if block else []
-        if len(sizes) >= 3 and sizes[0] > 0:
-            total, mean = sizes[0], sum(sizes[1:]) / sizes[0]
-        else:
-            mean = 1.0
-        return _Stats({t: n for t, n in counts.items() if n > 0}, max(total, 1), mean)
+        total, mean = (sizes[0], sum(sizes[1:]) / sizes[0]) if sizes and sizes[0] else (1, 1.0)
+        found = {str(t): int(n) for t, n in counts.items() if n and int(n) > 0}
+        return _Stats(found, max(total, 1), newest, mean)
 
     async def _spellings(
         self, conn: AsyncConnection, words: Sequence[str]
     ) -> dict[str, tuple[str, ...]]:
         """SQLite: each word's index terms, as passage_fts's tokenizer spells them (FTS5 has no
-        SQL function for it: a scratch FTS5 table tokenises them, its vocabulary reads back)."""
+        SQL function for it: a scratch FTS5 table tokenises them, its vocabulary reads back).
+        The rows written are the transaction's, undone when the connection is returned."""
         folded = {w: w.casefold() for w in words}
         unknown = sorted({f for f in folded.values() if f not in self._spelled})
         if unknown:
             if len(self._spelled) > SPELLINGS:
                 self._spelled.clear()
-            for statement in _SQLITE_PROBE:
-                await conn.exec_driver_sql(statement)
+            if not conn.info.get("term_probe"):  # once per database connection
+                for statement in _SQLITE_PROBE:
+                    await conn.exec_driver_sql(statement)
+                conn.info["term_probe"] = True
             await conn.execute(
-                sa.text("INSERT INTO temp.term_probe (rowid, word) VALUES (:i, :w)"),
-                [{"i": i + 1, "w": w} for i, w in enumerate(unknown)],
+                sa.text("INSERT INTO temp.term_probe (word) VALUES (:w)"),
+                [{"w": w} for w in unknown],
             )
-            found: dict[int, list[str]] = {}
-            for doc, term in (
-                await conn.execute(sa.text("SELECT doc, term FROM temp.term_probe_vocab"))
-            ).all():
-                found.setdefault(int(doc), []).append(str(term))
-            await conn.exec_driver_sql("DELETE FROM temp.term_probe")
-            for i, w in enumerate(unknown):
-                self._spelled[w] = tuple(found.get(i + 1, ()))
+            found: dict[str, list[str]] = {w: [] for w in unknown}
+            probed = await conn.execute(
+                sa.text(
+                    "SELECT p.word, v.term FROM temp.term_probe_vocab v "
+                    "JOIN temp.term_probe p ON p.rowid = v.doc"
+                )
+            )
+            for word, term in probed.all():
+                found.setdefault(str(word), []).append(str(term))
+            self._spelled.update((w, tuple(dict.fromkeys(t))) for w, t in found.items())
         return {w: self._spelled[f] for w, f in folded.items()}
 
     async def _ranked_sqlite(
@@ -398,6 +401,7 @@ class _Stats:
 
     frequencies: dict[str, int]
     total: int
+    newest: int  # the newest passage's id
     mean: float = 1.0
 
 
