@@ -2,6 +2,12 @@
 inverse document frequency) side by side, behind one method; and search by meaning over the
 passages' stored vectors (`similar`), which the answer engine fuses with it.
 
+Search by words matches the passages holding at least k of the question's n terms (an index
+expression, so common words never make every passage a candidate), the newest passages first
+and all of them when those hold too few; it weighs terms by the document frequencies stored
+as passages are written (bot/store/passages.py), never counted per question, and ranks every
+match by its score: nothing is cut before it is ranked.
+
 The vectors of the newest passages of each topic (up to VECTORS_PER_TOPIC) are held in memory
 and topped up with the passages stored since the last search, so a search by meaning is one
 matrix product, not a table scan.
@@ -42,7 +48,8 @@ class PassageHit:
 
 
 # Full-text retrieval matches the passages that hold at least SHARE of the question's terms
-# (those the index knows): the answer engine answers from no passage holding fewer.
+# (those the index knows): the answer engine wants as much of a question's words in a passage
+# to answer from it by words (engine.enough); passages close in meaning come from `similar`.
 SHARE = 0.6
 # At most MAX_TERMS of a question's terms are matched, the rarest: "k of n" expressions grow
 # with n choose k, and the commonest terms tell passages apart least.

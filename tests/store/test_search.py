@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -229,3 +230,46 @@ async def test_crowded_terms_rank_the_passages_holding_them_all(store: Store) ->
     assert {i for i, s in expected if s > expected_floor(expected, 10)} <= {h.id for h in got}
     fewer = await store.search.search_passages("steel", common, limit=200)
     assert len(fewer) > len(expected)  # uncrowded, two of the three are enough
+
+
+async def test_migration_counts_the_terms_of_passages_already_stored(tmp_path: Path) -> None:
+    from bot.store import migrations, schema
+
+    old = Store.from_url(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    async with old.db.engine.begin() as conn:  # a database from before migration 12
+        await conn.run_sync(migrations.applied_versions)
+        for version, name, apply in migrations.MIGRATIONS[:11]:
+            await conn.run_sync(apply)
+            await conn.execute(
+                schema.schema_migrations.insert().values(version=version, name=name, applied_at=T0)
+            )
+        for n, text in ((1, "Kovalenko met Whitcombe in Brussels."), (2, "Whitcombe left.")):
+            await conn.execute(
+                schema.articles.insert().values(
+                    id=n,
+                    topic="steel",
+                    url=f"https://a.test/{n}",
+                    canonical_url=f"https://a.test/{n}",
+                    source="s",
+                    title="Old article",
+                    text=text,
+                    fetched_at=T0,
+                    content_hash=f"h{n}",
+                    signature="",
+                    terms="",
+                    relevance=1,
+                    relevant=True,
+                    relevance_reason="",
+                )
+            )
+            await conn.execute(
+                schema.passages.insert().values(
+                    article_id=n, topic="steel", seq=0, title="Old article", text=text, at=T0
+                )
+            )
+    assert await old.db.migrate() == [12]
+    counted = await frequencies(old)
+    assert counted == await recounted(old)
+    assert counted["whitcomb"] == 2 and counted[""] == 2  # porter's spelling, two passages
+    assert [h.article_id for h in await old.search.search_passages("steel", ["kovalenko"])] == [1]
+    await old.close()
