@@ -1,6 +1,6 @@
-"""Passage search for answers: SQLite FTS5 (BM25) and PostgreSQL tsvector (ts_rank weighted by
-inverse document frequency) side by side, behind one method; and search by meaning over the
-passages' stored vectors (`similar`), which the answer engine fuses with it.
+"""Passage search for answers: SQLite FTS5 and PostgreSQL tsvector, both ranked by BM25, side
+by side behind one method; and search by meaning over the passages' stored vectors
+(`similar`), which the answer engine fuses with it.
 
 Search by words matches the passages holding at least k of the question's n terms (an index
 expression, so common words never make every passage a candidate), the newest passages first
@@ -376,28 +376,33 @@ class PassageSearch:
         where: list[str],
         params: dict[str, Any],
     ) -> list[PassageHit]:
-        """The passages whose tsvector matches k of the n terms, ranked by ts_rank per term
-        (term frequency, titles weighted up) times the term's inverse document frequency,
-        which ts_rank alone lacks, so that a rare word outweighs common ones."""
-        lexemes = [_lexeme(t) for t in query.terms]
+        """The passages whose tsvector matches k of the n terms, ranked by BM25 with the
+        stored frequencies: each term's occurrences (in the title twice, weight A, as on
+        SQLite) read from the tsvector, saturating as BM25's do. Without its length term:
+        passages are cut to about the same length, and the mean would be one more total to
+        keep. (ts_rank, used before, counts a word's first occurrence most and never
+        saturates; with the fused ranking, that lost targets it placed third or fourth.)"""
         values: dict[str, Any] = {
             **params,
             "bound": bound,
-            "match": _at_least(query.k, lexemes, " & ", " | "),
-            **{f"q{i}": lexeme for i, lexeme in enumerate(lexemes)},
-            **{f"w{i}": w for i, w in enumerate(query.weights)},
+            "match": _at_least(query.k, [_lexeme(t) for t in query.terms], " & ", " | "),
+            "terms": query.terms,
+            "weights": query.weights,
         }
-        score = " + ".join(
-            f":w{i} * ts_rank(p.search, CAST(:q{i} AS tsquery))" for i in range(len(lexemes))
-        )
         sql = (
-            f"SELECT p.id, p.article_id, p.title, p.text, p.at, -({score}) AS rank "
+            "SELECT p.id, p.article_id, p.title, p.text, p.at, -s.score AS rank "
             "FROM passages p JOIN articles a ON a.id = p.article_id "
+            "CROSS JOIN LATERAL (SELECT sum(q.weight * t.f * :k1 / (t.f + :k)) AS score FROM ("
+            f"SELECT u.lexeme, sum(CASE WHEN x = 'A' THEN {TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END)"
+            " AS f FROM unnest(p.search) u CROSS JOIN LATERAL unnest(u.weights) x "
+            "WHERE u.lexeme = ANY(CAST(:terms AS text[])) GROUP BY u.lexeme) t "
+            "JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) q(term, weight) "
+            "ON q.term = t.lexeme) s "
             "WHERE p.search @@ CAST(:match AS tsquery) AND p.id > :bound "
             f"AND {' AND '.join(where)} "
             "ORDER BY rank, p.id LIMIT :limit"
         )
-        rows = (await conn.execute(sa.text(sql), values)).all()
+        rows = (await conn.execute(sa.text(sql), {**values, "k1": K1 + 1, "k": K1})).all()
         return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
 
 
