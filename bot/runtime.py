@@ -24,6 +24,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.chat import ChatService
 from bot.config import BriefbotConfig, Settings
 from bot.schedule import Jobs, build_scheduler
+from bot.slack.answering import acks_first
 from bot.teams.bot import TeamsBot
 from bot.web import build_web_app
 from bot.wiring import Services, Sleep, open_app, utc_now
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 # How long a stopping process waits for Teams answers still on their way (Kubernetes and
 # systemd allow 30 s between SIGTERM and SIGKILL).
 DRAIN_SECONDS = 20.0
+SLACK_EVENTS = "/slack/events"
 
 
 @dataclass
@@ -62,16 +64,17 @@ async def running(
     """Start the app (and the scheduler); stop everything on the way out."""
     async with open_app(settings, config, now=now, sleep=sleep, llm_retries=llm_retries) as parts:
         mode, bolt = parts.mode, parts.bolt
-        runner = web.AppRunner(
-            build_web_app(
-                bolt if mode == "http" else None,
-                parts.services.store.db,
-                mode,
-                parts.teams,
-                parts.metrics,
-            ),
-            access_log=None,
+        web_app = build_web_app(
+            bolt if mode == "http" else None,
+            parts.services.store.db,
+            mode,
+            parts.teams,
+            parts.metrics,
         )
+        if mode == "http" and bolt is not None:
+            # Slack's requests are acked before queued answers start (bot.slack.answering).
+            web_app.middlewares.append(acks_first(parts.answers, SLACK_EVENTS))
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         scheduler = None
         socket = None

@@ -7,6 +7,11 @@ costs the event loop ~15-20 ms of CPU (retrieval, the model's client, the store 
 fifty of them running at once would sit between Slack's next request and its ack. A full pool
 queues (the user already sees "working…"); nothing is dropped or refused.
 
+Acks come first: while a request is being acknowledged (`acking`, around the HTTP handler of
+/slack/events), a worker does not start its next job, for at most `patience` seconds so that
+a steady stream of requests cannot starve the answers. A burst of questions is then acked
+before their answering work lands on the loop between them.
+
 `spawn` runs the quick first step of a request whose ack could not wait for it (a direct
 message's middleware answers Slack before the thread's status is posted); it is tracked like
 the answers so that shutdown never leaves a task pending. `drain` waits for everything under
@@ -18,10 +23,15 @@ Must not: know Slack, run a job twice, or let one job's failure stop a worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
+from typing import Any
+
+from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +40,9 @@ Job = Callable[[], Awaitable[None]]
 # Answers at a time when the setting is not given: enough that a slow model (seconds per
 # answer) still answers a burst quickly, few enough that their CPU work cannot hold up acks.
 DEFAULT_WORKERS = 16
+# Seconds a job waits for acks under way before it starts anyway: a tenth of Slack's 3 s ack
+# budget, and short next to a model's seconds per answer.
+PATIENCE = 0.25
 
 
 class PoolClosed(RuntimeError):
@@ -40,10 +53,14 @@ class AnswerPool:
     """At most `workers` jobs at a time, the rest queued in arrival order; used as an async
     context manager, or `close()`d by its owner."""
 
-    def __init__(self, workers: int = DEFAULT_WORKERS) -> None:
+    def __init__(self, workers: int = DEFAULT_WORKERS, *, patience: float = PATIENCE) -> None:
         if workers < 1:
             raise ValueError("an answering pool needs at least one worker")
         self.workers = workers
+        self.patience = patience
+        self._acks = 0
+        self._no_acks = asyncio.Event()
+        self._no_acks.set()
         self._queue: asyncio.Queue[tuple[str, Job, contextvars.Context]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._quick: set[asyncio.Task[None]] = set()
@@ -63,6 +80,18 @@ class AnswerPool:
         if not self._tasks:  # started on first use, inside the running loop
             self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
         self._queue.put_nowait((what, job, contextvars.copy_context()))
+
+    @contextmanager
+    def acking(self) -> Iterator[None]:
+        """Around a request's acknowledgement: no job starts meanwhile (up to `patience`)."""
+        self._acks += 1
+        self._no_acks.clear()
+        try:
+            yield
+        finally:
+            self._acks -= 1
+            if not self._acks:
+                self._no_acks.set()
 
     def spawn(self, step: Job, what: str = "a first step") -> None:
         """Run a quick first step now, outside the bound (it usually `submit`s the rest)."""
@@ -116,6 +145,10 @@ class AnswerPool:
     async def _work(self) -> None:
         while True:
             what, job, context = await self._queue.get()
+            if not self._no_acks.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.patience):
+                        await self._no_acks.wait()
             self.running += 1
             try:
                 # A task per job so it runs in its submitter's context; cancelling the worker
@@ -131,3 +164,18 @@ async def _logged(job: Job, what: str) -> None:
         await job()
     except Exception:  # one failed answer is logged; the worker goes on with the next
         log.exception("%s failed", what)
+
+
+def acks_first(pool: AnswerPool, path: str) -> Any:
+    """An aiohttp middleware that marks the requests to `path` as being acked in `pool`."""
+
+    @web.middleware
+    async def acking(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path != path:
+            return await handler(request)
+        with pool.acking():
+            return await handler(request)
+
+    return acking

@@ -66,6 +66,34 @@ async def test_no_more_than_the_bound_run_and_the_rest_wait_in_order() -> None:
     assert peak == 2
 
 
+async def test_no_job_starts_while_a_request_is_being_acked() -> None:
+    started: list[str] = []
+
+    async def job() -> None:
+        started.append("job")
+
+    async with AnswerPool(2, patience=60) as pool:
+        with pool.acking(), pool.acking():  # two requests being acked
+            pool.submit(job)
+            await settle()
+            assert started == []
+        await settle()
+        assert started == ["job"]  # the acks are out: the answer starts
+        assert await pool.drain(timeout=10)
+
+
+async def test_a_stream_of_acks_does_not_starve_the_answers() -> None:
+    started = asyncio.Event()
+
+    async def job() -> None:
+        started.set()
+
+    async with AnswerPool(1, patience=0.01) as pool:
+        with pool.acking():  # never ends while the job waits
+            pool.submit(job)
+            await asyncio.wait_for(started.wait(), timeout=10)
+
+
 async def test_a_failed_job_is_logged_and_the_next_one_runs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
