@@ -1,13 +1,24 @@
-"""Benchmark: how fast `/brief` is acknowledged while the language model is slow.
+"""Benchmark: how fast `/brief` is acknowledged while the language model is slow, next to a
+bare Bolt app that only acks (the anchor), in one run.
 
 Runs the real app (`briefbot run`'s `running()`, HTTP mode, on 127.0.0.1) on the bundled demo
 story, with the LLM pointed at a local OpenAI-compatible server that takes 2 s per reply and
-Slack's Web API at the local stand-in. Fires 200 signed `/brief ask …` commands, 50 at a time,
-and measures each one's time to the HTTP response (the ack Slack waits at most 3 s for). Then
-does the same against a bare Bolt app whose listener only acks. Prints p50/p99 for both, the
-ratio, and how long the 200 answers took to arrive through the response URLs.
+Slack's Web API at the local stand-in; and a bare Bolt app whose `/brief` listener only acks,
+served the same way and measured by the same request-latency middleware (`bot.observe`).
 
-    python bench/slack_ack.py [--commands 200] [--concurrency 50] [--llm-delay 2]
+Each run measures both apps, one after the other, alternating which goes first. For each, a
+separate load-generator process (so it does not share the apps' event loop) opens its
+connections with a warm-up round of `/brief help` commands (acked inline, no answering work),
+then fires 200 signed `/brief ask …` commands, 50 in flight, and times each one's HTTP response
+(the ack Slack waits at most 3 s for). Printed per app: client-side p50/p99, and server-side
+p50/p99/mean from the app's own `briefbot_request_seconds` histogram (its buckets are coarse:
+quantiles are interpolated inside them as Prometheus does; the mean is exact). The real app's
+answers are all delivered before the next phase, so one app's work never lands on the other's
+acks. Before the runs the real app answers one question, so that what it loads on its first
+question is not counted as an ack's cost. The summary gives min and median over the runs.
+
+    python bench/slack_ack.py [--runs 3] [--commands 200] [--concurrency 50] [--llm-delay 2]
+                              [--workers N]   # BRIEFBOT_ANSWER_WORKERS for the real app
 """
 
 from __future__ import annotations
@@ -15,10 +26,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 from aiohttp import web
+from prometheus_client.core import Metric
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -35,13 +50,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import BriefbotConfig, Settings, parse_config
 from bot.demo.server import DemoServer
 from bot.demo.server import data_dir as demo_data
+from bot.observe import Metrics
 from bot.runtime import running
 from bot.wiring import open_services
 from testkit.openai_server import FakeOpenAI, reply_json
 from testkit.slack_api import FakeSlack
 
 SECRET = "bench-secret"
-QUESTION = "What did Whitcombe say about overcapacity?"
+# A question the demo's coverage answers from passages, so it goes to the model (a "what did
+# X say" question would be answered from the stored quotes, without it).
+QUESTION = "How many jobs are at risk according to the unions?"
+ROUTE = "/slack/events"
+HISTOGRAM = "briefbot_request_seconds"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -49,45 +69,138 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def fire(url: str, fake: FakeSlack, n: int, concurrency: int) -> list[float]:
-    """Fire from a separate process, so the load generator does not share the app's loop."""
+# ---------------------------------------------------------------------- server-side figures
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """One route's request-latency histogram: cumulative counts per upper bound, sum, count."""
+
+    buckets: tuple[tuple[float, float], ...]
+    total: float
+    count: float
+
+    def __sub__(self, earlier: Histogram) -> Histogram:
+        before = dict(earlier.buckets)
+        return Histogram(
+            tuple((le, n - before.get(le, 0.0)) for le, n in self.buckets),
+            self.total - earlier.total,
+            self.count - earlier.count,
+        )
+
+    def quantile(self, q: float) -> float:
+        """Prometheus's histogram_quantile: linear inside the bucket the rank falls in."""
+        if not self.count:
+            return float("nan")
+        rank = q * self.count
+        lower, below = 0.0, 0.0
+        for le, cumulative in self.buckets:
+            if cumulative >= rank:
+                if le == float("inf"):
+                    return lower  # past the last finite bound: all that is known
+                inside = cumulative - below
+                return lower + (le - lower) * ((rank - below) / inside if inside else 1.0)
+            lower, below = le, cumulative
+        return lower
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count if self.count else float("nan")
+
+
+def read_histogram(exposition: str) -> Histogram:
+    """The /slack/events request-latency histogram in a /metrics page, all statuses summed."""
+    buckets: dict[float, float] = {}
+    total = count = 0.0
+    for family in text_string_to_metric_families(exposition):
+        if family.name != HISTOGRAM:
+            continue
+        for sample in family.samples:
+            if sample.labels.get("route") != ROUTE:
+                continue
+            if sample.name.endswith("_bucket"):
+                le = float(sample.labels["le"])
+                buckets[le] = buckets.get(le, 0.0) + sample.value
+            elif sample.name.endswith("_sum"):
+                total += sample.value
+            elif sample.name.endswith("_count"):
+                count += sample.value
+    return Histogram(tuple(sorted(buckets.items())), total, count)
+
+
+async def scrape(http: httpx.AsyncClient, url: str) -> Histogram:
+    response = await http.get(url)
+    response.raise_for_status()
+    return read_histogram(response.text)
+
+
+# ---------------------------------------------------------------------- the load generator
+
+
+@dataclass
+class Phase:
+    """One app's measured commands: client-side latencies and its server-side histogram."""
+
+    client: list[float]
+    server: Histogram
+
+
+async def measure(
+    http: httpx.AsyncClient, base: str, fake: FakeSlack, tag: str, n: int, concurrency: int
+) -> Phase:
+    """Warm up, then fire n commands from a separate process; the server's histogram is read
+    between the warm-up and the measured commands, and after them."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
         "--fire",
-        url,
+        f"{base}{ROUTE}",
         "--response-base",
         fake.response_url(""),
+        "--tag",
+        tag,
         "--commands",
         str(n),
         "--concurrency",
         str(concurrency),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, "the load generator failed"
-    return [float(x) for x in json.loads(out)]
+    assert proc.stdin is not None and proc.stdout is not None
+    assert (await proc.stdout.readline()).strip() == b"warm", "the load generator failed"
+    before = await scrape(http, f"{base}/metrics")
+    proc.stdin.write(b"go\n")
+    await proc.stdin.drain()
+    out = await proc.stdout.read()
+    assert await proc.wait() == 0, "the load generator failed"
+    after = await scrape(http, f"{base}/metrics")
+    return Phase([float(x) for x in json.loads(out)], after - before)
 
 
-async def fire_here(url: str, response_base: str, n: int, concurrency: int) -> list[float]:
-    """n signed slash commands, `concurrency` in flight; returns each ack's latency (s)."""
+async def fire_here(
+    url: str, response_base: str, tag: str, n: int, concurrency: int
+) -> list[float]:
+    """Open `concurrency` connections with as many `/brief help` commands, say "warm", wait
+    for "go", then fire n signed `/brief ask` commands, `concurrency` in flight; returns each
+    ack's latency (s)."""
     verifier = SignatureVerifier(SECRET)
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
 
-        async def one(i: int) -> None:
+        async def one(i: int, text: str, measured: bool) -> None:
             body = urlencode(
                 {
                     "team_id": "T0BENCH",
                     "channel_id": "C0BENCH",
                     "user_id": f"U{i:05d}",
                     "command": "/brief",
-                    "text": f"ask {QUESTION}",
+                    "text": text,
                     "api_app_id": "A0BENCH",
-                    "response_url": f"{response_base}r{i}",
-                    "trigger_id": f"t.{i}",
+                    "response_url": f"{response_base}{tag}-{i}",
+                    # Unique per run and app: a repeated trigger id is a replay, not answered.
+                    "trigger_id": f"{tag}.{'m' if measured else 'w'}.{i}",
                 }
             )
             async with gate:
@@ -99,15 +212,23 @@ async def fire_here(url: str, response_base: str, n: int, concurrency: int) -> l
                 }
                 start = time.perf_counter()
                 response = await http.post(url, content=body.encode(), headers=headers)
-                latencies.append(time.perf_counter() - start)
+                if measured:
+                    latencies.append(time.perf_counter() - start)
                 assert response.status_code == 200, response.text
 
-        await asyncio.gather(*(one(i) for i in range(n)))
+        await asyncio.gather(*(one(i, "help", False) for i in range(concurrency)))
+        print("warm", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        await asyncio.gather(*(one(i, f"ask {QUESTION}", True) for i in range(n)))
     return latencies
 
 
+# ---------------------------------------------------------------------- the anchor
+
+
 async def bare_bolt(fake: FakeSlack) -> tuple[web.AppRunner, str]:
-    """A Bolt app whose /brief listener only acks, served the same way."""
+    """A Bolt app whose /brief listener only acks, served the same way and measured by the
+    same middleware; returns its runner and base URL."""
     app = AsyncApp(
         client=AsyncWebClient(token="xoxb-bench", base_url=fake.api_url),
         signing_secret=SECRET,
@@ -121,12 +242,21 @@ async def bare_bolt(fake: FakeSlack) -> tuple[web.AppRunner, str]:
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
-    server = web.Application()
-    server.router.add_post("/slack/events", events)
+    async def no_store_figures() -> list[Metric]:
+        return []
+
+    metrics = Metrics(no_store_figures)
+
+    async def exposition(_request: web.Request) -> web.Response:
+        return web.Response(body=await metrics.exposition(), content_type="text/plain")
+
+    server = web.Application(middlewares=[metrics.middleware()])
+    server.router.add_post(ROUTE, events)
+    server.router.add_get("/metrics", exposition)
     runner = web.AppRunner(server, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
 
 
 async def wait_for(check: Callable[[], bool], limit: float) -> float:
@@ -136,17 +266,86 @@ async def wait_for(check: Callable[[], bool], limit: float) -> float:
     return time.perf_counter() - start
 
 
-async def main(n: int, concurrency: int, delay: float) -> None:
+# ---------------------------------------------------------------------- the runs
+
+
+@dataclass
+class Answered:
+    """The real app's phase, and how its answers arrived."""
+
+    phase: Phase
+    answers: int
+    after: float  # seconds from the first measured command to the last answer
+    llm_calls: int
+
+
+@dataclass
+class Run:
+    ours: Answered
+    bare: Phase
+    first: str
+
+
+async def answered_phase(
+    http: httpx.AsyncClient,
+    base: str,
+    slack: FakeSlack,
+    llm: FakeOpenAI,
+    tag: str,
+    n: int,
+    concurrency: int,
+) -> Answered:
+    """The real app's phase; returns once every answer reached Slack, so that its answering
+    work never lands on the next phase's acks."""
+    slack.calls.clear()
+    llm.requests.clear()
+    started = time.perf_counter()
+    phase = await measure(http, base, slack, tag, n, concurrency)
+    await wait_for(lambda: len(slack.calls_to("response_url")) >= n, 600)
+    return Answered(
+        phase,
+        len(slack.calls_to("response_url")),
+        time.perf_counter() - started,
+        len(llm.requests),
+    )
+
+
+def figures(phase: Phase) -> dict[str, float]:
+    """p50/p99 client-side and server-side, and the server-side mean, in ms."""
+    return {
+        "client p50": percentile(phase.client, 50) * 1000,
+        "client p99": percentile(phase.client, 99) * 1000,
+        "server p50": phase.server.quantile(0.50) * 1000,
+        "server p99": phase.server.quantile(0.99) * 1000,
+        "server mean": phase.server.mean * 1000,
+    }
+
+
+def table(rows: list[tuple[str, dict[str, str]]]) -> str:
+    names = list(rows[0][1])
+    lines = [f"  {'':<10}" + "".join(f"{name:>18}" for name in names)]
+    lines += [f"  {label:<10}" + "".join(f"{v[n]:>18}" for n in names) for label, v in rows]
+    return "\n".join(lines)
+
+
+def ms(values: dict[str, float]) -> dict[str, str]:
+    return {k: f"{v:.1f} ms" for k, v in values.items()}
+
+
+def ratio(ours: dict[str, float], bare: dict[str, float]) -> dict[str, float]:
+    return {k: ours[k] / bare[k] for k in ours}
+
+
+async def main(runs: int, n: int, c: int, delay: float, workers: int | None) -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
         DemoServer() as demo,
         FakeSlack() as slack,
         FakeOpenAI() as llm,
     ):
-        llm.default = reply_json(
-            {"answered": True, "answer": "Whitcombe warned of overcapacity [1].", "citations": [1]},
-            delay=delay,
-        )
+        slack.add_channel("trade-desk", "C0TRADE")  # the demo's channel, resolved at start-up
+        said = "The unions say 12,000 jobs are at risk [1]."
+        llm.default = reply_json({"answered": True, "answer": said, "citations": [1]}, delay=delay)
         root = demo_data()
         text = (root / "briefbot.toml").read_text(encoding="utf-8")
         config: BriefbotConfig = parse_config(
@@ -166,65 +365,94 @@ async def main(n: int, concurrency: int, delay: float) -> None:
             llm_api_key="bench",
             llm_max_retries=0,
             embeddings=False,
+            **({"answer_workers": workers} if workers else {}),
         )
         offline = settings.model_copy(update={"llm_base_url": "", "llm_api_key": SecretStr("")})
         async with open_services(offline) as services:  # collect the demo story once
             for topic in config.topics:
                 await services.collector.collect(topic)
 
-        async with running(settings, config, schedule=False) as app:
-            await fire(f"{app.url}/slack/events", slack, 1, 1)  # warm-up (auth.test, pools)
-            await wait_for(lambda: len(slack.calls_to("response_url")) >= 1, 60)
-            slack.calls.clear()
-            llm.requests.clear()
-            started = time.perf_counter()
-            ours = await fire(f"{app.url}/slack/events", slack, n, concurrency)
-            acked = time.perf_counter() - started
-            await wait_for(lambda: len(slack.calls_to("response_url")) >= n, 300)
-            answered = time.perf_counter() - started
-            answers = len(slack.calls_to("response_url"))
-            llm_calls = len(llm.requests)
-
-        runner, url = await bare_bolt(slack)
+        results: list[Run] = []
+        runner, bare_url = await bare_bolt(slack)
         try:
-            await fire(url, slack, 1, 1)  # warm-up, as above
-            bare = await fire(url, slack, n, concurrency)
+            async with (
+                running(settings, config, schedule=False) as app,
+                httpx.AsyncClient(timeout=30) as http,
+            ):
+                # One question first, answered: what the app loads on its first question (the
+                # language model for reading questions …) is not what an ack costs.
+                await answered_phase(http, app.url, slack, llm, "cold", 1, 1)
+                for r in range(runs):
+                    ours_first = r % 2 == 0
+                    if ours_first:
+                        ours = await answered_phase(http, app.url, slack, llm, f"r{r}-ours", n, c)
+                        bare = await measure(http, bare_url, slack, f"r{r}-bare", n, c)
+                    else:
+                        bare = await measure(http, bare_url, slack, f"r{r}-bare", n, c)
+                        ours = await answered_phase(http, app.url, slack, llm, f"r{r}-ours", n, c)
+                    results.append(Run(ours, bare, "briefbot" if ours_first else "bare Bolt"))
         finally:
             await runner.cleanup()
 
-    def line(name: str, values: list[float]) -> str:
-        return (
-            f"{name:<34} p50 {percentile(values, 50) * 1000:7.1f} ms   "
-            f"p99 {percentile(values, 99) * 1000:7.1f} ms   max {max(values) * 1000:7.1f} ms"
+    print(
+        f"{n} signed /brief ask commands per app and run, {c} in flight, connections "
+        f"warmed first; LLM stand-in {delay:.1f} s/reply; {settings.answer_workers} answering "
+        "workers"
+    )
+    ratios: list[dict[str, float]] = []
+    for i, run in enumerate(results, 1):
+        mine, anchor = figures(run.ours.phase), figures(run.bare)
+        ratios.append(ratio(mine, anchor))
+        print(f"\nrun {i} ({run.first} first)")
+        print(
+            table(
+                [
+                    ("briefbot", ms(mine)),
+                    ("bare Bolt", ms(anchor)),
+                    ("ratio", {k: f"{v:.2f}x" for k, v in ratios[-1].items()}),
+                ]
+            )
         )
+        print(
+            f"  {run.ours.answers} answers delivered {run.ours.after:.1f} s after the first "
+            f"command ({run.ours.llm_calls} LLM calls)"
+        )
+    if len(results) > 1:
 
-    print(
-        f"{n} signed /brief ask commands, {concurrency} at a time; LLM stand-in {delay:.1f} s/reply"
-    )
-    print(line("briefbot (real app, slow LLM)", ours))
-    print(line("bare Bolt app (ack only)", bare))
-    print(
-        f"ratio p50 {percentile(ours, 50) / percentile(bare, 50):.2f}x   "
-        f"p99 {percentile(ours, 99) / percentile(bare, 99):.2f}x"
-    )
-    print(
-        f"all {n} acked in {acked:.2f} s; {answers} answers delivered through the response URL "
-        f"after {answered:.2f} s ({llm_calls} LLM calls)"
-    )
+        def spread(values: list[dict[str, float]], fmt: str) -> dict[str, str]:
+            return {
+                k: f"{fmt.format(min(v[k] for v in values))} / "
+                f"{fmt.format(statistics.median(v[k] for v in values))}"
+                for k in values[0]
+            }
+
+        print(f"\nover {len(results)} runs, min / median")
+        print(
+            table(
+                [
+                    ("briefbot", spread([figures(r.ours.phase) for r in results], "{:.1f}")),
+                    ("bare Bolt", spread([figures(r.bare) for r in results], "{:.1f}")),
+                    ("ratio", spread(ratios, "{:.2f}")),
+                ]
+            )
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--llm-delay", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, help="answering workers (default: the setting's)")
     parser.add_argument("--fire", help=argparse.SUPPRESS)
     parser.add_argument("--response-base", help=argparse.SUPPRESS)
+    parser.add_argument("--tag", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fire:
         found = asyncio.run(
-            fire_here(args.fire, args.response_base, args.commands, args.concurrency)
+            fire_here(args.fire, args.response_base, args.tag, args.commands, args.concurrency)
         )
         print(json.dumps(found))
         raise SystemExit(0)
-    asyncio.run(main(args.commands, args.concurrency, args.llm_delay))
+    asyncio.run(main(args.runs, args.commands, args.concurrency, args.llm_delay, args.workers))
