@@ -3,8 +3,9 @@ fixed number of worker tasks.
 
 A listener acknowledges at once (the ack, a "working…" note, a status), then hands the rest
 here. At most `workers` answers run at a time and the rest wait in arrival order: each answer
-costs the event loop ~15-20 ms of CPU (retrieval, the model's client, the store writes), and
-fifty of them running at once would sit between Slack's next request and its ack. A full pool
+costs the event loop tens of milliseconds of CPU (reading the question, retrieval, checking
+the evidence, the model's client, the store writes), and fifty of them running at once would
+sit between Slack's next request and its ack. A full pool
 queues (the user already sees "working…"); nothing is dropped or refused.
 
 Acks come first: while a request is being acknowledged (`acking`, around the HTTP handler of
@@ -12,10 +13,11 @@ Acks come first: while a request is being acknowledged (`acking`, around the HTT
 a steady stream of requests cannot starve the answers. A burst of questions is then acked
 before their answering work lands on the loop between them.
 
-`spawn` runs the quick first step of a request whose ack could not wait for it (a direct
-message's middleware answers Slack before the thread's status is posted); it is tracked like
-the answers so that shutdown never leaves a task pending. `drain` waits for everything under
-way and queued within a grace period; `close` cancels what is left and waits for it.
+`spawn` runs quick steps that must not wait for a worker nor hold up an ack (writing a
+request's claim, `claims.py`; a direct message's status, posted after its middleware answered
+Slack); they are tracked like the answers so that shutdown never leaves a task pending.
+`drain` waits for everything under way and queued within a grace period; `close` cancels what
+is left and waits for it.
 
 Must not: know Slack, run a job twice, or let one job's failure stop a worker.
 """
