@@ -4,9 +4,9 @@ by side behind one method; and search by meaning over the passages' stored vecto
 
 Search by words matches the passages holding at least k of the question's n terms (an index
 expression, so common words never make every passage a candidate), the newest passages first
-and all of them when those hold too few; it weighs terms by the document frequencies stored
-as passages are written (bot/store/passages.py), never counted per question, and ranks every
-match by its score: nothing is cut before it is ranked.
+and all of them unless enough of those hold every term; it weighs terms by the document
+frequencies stored as passages are written (bot/store/passages.py), never counted per
+question, and ranks every match by its score: nothing is cut before it is ranked.
 
 The vectors of the newest passages of each topic (up to VECTORS_PER_TOPIC) are held in memory
 and topped up with the passages stored since the last search, so a search by meaning is one
@@ -55,7 +55,7 @@ SHARE = 0.6
 # with n choose k, and the commonest terms tell passages apart least.
 MAX_TERMS = 8
 # The first pass looks at the newest RECENT passages (those `similar` holds in memory); the
-# whole index only when that finds fewer passages than asked for.
+# whole index unless as many of them as asked for hold every term.
 RECENT = 60_000
 # Expected passages holding every term of a question above which only those are ranked.
 CROWDED = 2000
@@ -192,7 +192,7 @@ class PassageSearch:
         """Passages holding at least `at_least` of the terms (default: SHARE of those the
         index knows), best first by BM25 (titles weighted up), from relevant articles of the
         topic, optionally within a time range. The newest RECENT passages are searched
-        first; all of them when those hold fewer than `limit` matches."""
+        first; all of them unless `limit` of those hold every term."""
         words = [w for w in (re.sub(r"[^\w]", "", t) for t in terms) if w]
         if not words:
             return []
@@ -227,10 +227,17 @@ class PassageSearch:
             hits: list[PassageHit] = []
             for bound in [low, 0] if low > 0 else [0]:
                 if self.db.dialect == "postgresql":
-                    hits = await self._ranked_postgres(conn, query, bound, conditions, params)
+                    hits, whole = await self._ranked_postgres(
+                        conn, query, bound, conditions, params
+                    )
                 else:
-                    hits = await self._ranked_sqlite(conn, query, bound, conditions, params, stats)
-                if len(hits) >= limit:
+                    hits, whole = await self._ranked_sqlite(
+                        conn, query, bound, conditions, params, stats
+                    )
+                # Enough when `limit` new passages hold every term: an older one could hold
+                # no more of them. Passages holding only k would leave out an older one
+                # holding all, which is what an old story's question looks like.
+                if whole >= limit:
                     break
         return hits
 
@@ -315,7 +322,7 @@ class PassageSearch:
         where: list[str],
         params: dict[str, Any],
         stats: _Stats,
-    ) -> list[PassageHit]:
+    ) -> tuple[list[PassageHit], int]:
         """FTS5 finds the passages holding k of the n terms (and marks them); each is scored
         here, with the stored frequencies, as bm25() would score a query of the n terms.
         (bm25() over the "k of n" expression would count a term once per place it takes in
@@ -332,7 +339,8 @@ class PassageSearch:
             )
             values = {**params, "match": match, "bound": bound}
             best = (await conn.execute(sa.text(sql), values)).all()
-            return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in best]
+            hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in best]
+            return hits, len(hits)  # every one holds every term
         sql = (
             "SELECT p.id, p.article_id, p.at, f.title, f.text, d.sz FROM ("
             "SELECT rowid AS id, highlight(passage_fts, 0, char(2), char(3)) AS title, "
@@ -352,6 +360,7 @@ class PassageSearch:
         )
         weight = dict(zip(query.terms, query.weights, strict=True))
         scored: list[PassageHit] = []
+        whole = 0
         for r, (in_title, in_text) in zip(rows, marked, strict=True):
             title, text = _unmarked(r[3]), _unmarked(r[4])
             found: dict[str, float] = {}
@@ -365,8 +374,9 @@ class PassageSearch:
             norm = K1 * (1 - B + B * length / stats.mean)
             score = sum(weight[t] * f * (K1 + 1) / (f + norm) for t, f in found.items())
             scored.append(PassageHit(r[0], r[1], title, text, utc(r[2]), -score))
+            whole += len(found) == len(weight)
         scored.sort(key=lambda h: (h.rank, h.id))
-        return scored[: int(params["limit"])]
+        return scored[: int(params["limit"])], whole
 
     async def _ranked_postgres(
         self,
@@ -375,7 +385,7 @@ class PassageSearch:
         bound: int,
         where: list[str],
         params: dict[str, Any],
-    ) -> list[PassageHit]:
+    ) -> tuple[list[PassageHit], int]:
         """The passages whose tsvector matches k of the n terms, ranked by BM25 with the
         stored frequencies: each term's occurrences (in the title twice, weight A, as on
         SQLite) read from the tsvector, saturating as BM25's do. Without its length term:
@@ -390,9 +400,11 @@ class PassageSearch:
             "weights": query.weights,
         }
         sql = (
-            "SELECT p.id, p.article_id, p.title, p.text, p.at, -s.score AS rank "
+            "SELECT p.id, p.article_id, p.title, p.text, p.at, -s.score AS rank, "
+            "count(*) FILTER (WHERE s.held = :n) OVER () "
             "FROM passages p JOIN articles a ON a.id = p.article_id "
-            "CROSS JOIN LATERAL (SELECT sum(q.weight * t.f * :k1 / (t.f + :k)) AS score FROM ("
+            "CROSS JOIN LATERAL (SELECT sum(q.weight * t.f * :k1 / (t.f + :k)) AS score, "
+            "count(*) AS held FROM ("
             f"SELECT u.lexeme, sum(CASE WHEN x = 'A' THEN {TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END)"
             " AS f FROM unnest(p.search) u CROSS JOIN LATERAL unnest(u.weights) x "
             "WHERE u.lexeme = ANY(CAST(:terms AS text[])) GROUP BY u.lexeme) t "
@@ -402,8 +414,10 @@ class PassageSearch:
             f"AND {' AND '.join(where)} "
             "ORDER BY rank, p.id LIMIT :limit"
         )
-        rows = (await conn.execute(sa.text(sql), {**values, "k1": K1 + 1, "k": K1})).all()
-        return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
+        values.update(k1=K1 + 1, k=K1, n=len(query.terms))
+        rows = (await conn.execute(sa.text(sql), values)).all()
+        hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
+        return hits, int(rows[0][6]) if rows else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,12 @@ async def test_old_passages_are_found_through_the_fallback(store: Store) -> None
     assert len(talks) == 3 and min(h.article_id for h in talks) >= 7
     wider = await search.search_passages("steel", ["tariff", "talks"], limit=20)
     assert len(wider) == 10  # too few in the first pass: all of them
+    # new passages holding two of the three terms do not hide an old one holding all three
+    await store.articles.add_article(article(20, "Dunkirk furnace repairs, Brussels says."))
+    for n in range(21, 27):
+        await store.articles.add_article(article(n, f"Furnace relining, part {n}."))
+    both = await search.search_passages("steel", ["furnace", "relining", "dunkirk"], limit=3)
+    assert both[0].article_id == 1
 
 
 async def test_ranking_equals_the_exhaustive_ranking(store: Store) -> None:
