@@ -12,6 +12,7 @@ A conversation id keeps the turns, so follow-ups ("what did he say after that?")
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
@@ -36,6 +37,7 @@ from bot.answer.sentences import (
     read_question,
     stem,
     stems,
+    things_asked,
 )
 from bot.answer.when import Scope, scope_of
 from bot.errors import LLMError
@@ -68,12 +70,17 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
 _CHANGED = re.compile(
     r"\bwhat(?:'s|’s| is| has)?\s+(?:new|changed|happened)\b|\bwhat changed\b|\banything new\b|"
-    r"\bnew since\b|\bchanged since\b",
+    r"\bnew since\b|\bchanged since\b|\b(?:anything|something) (?:new|changed?)\b|"
+    r"\bchanged?\b.*\bsince (?:yesterday|the last|last)\b|"
+    r"^\s*what (?:have|has)\b.*\bsince (?:yesterday|the last|last)\b",
     re.IGNORECASE,
 )
-_CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen"}
+_CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen", "anyth", "someth"}
 _SAY_STEMS = {
-    stem(w) for w in "say comment react respond response reply tell speak spoke answer".split()
+    stem(w)
+    for w in """say comment react respond response reply tell speak spoke answer describe
+    declare insist admit explain deny acknowledge concede urge criticise welcome defend
+    dismiss""".split()
 }
 RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
 
@@ -211,6 +218,9 @@ class QuestionEngine:
         said = await self._who_said(asked, topic, scope, context) if self.quotes else None
         if said is not None:
             return await self._done(replace(said, question=question), conversation, zone, follows)
+        # The question's nouns come from the English pipeline: read (and the model loaded,
+        # the first time) off the event loop, so acks never wait for it.
+        await asyncio.to_thread(things_asked, asked)
         query = " ".join([asked, *context])
         vector = embed([query])[0]  # once: retrieval and the evidence both use it
         hits = await self._retrieve(topic, own + context, scope, query, vector)
@@ -580,26 +590,3 @@ def _history_terms(history: Sequence[Turn]) -> list[str]:
     recent = " ".join(t.text for t in history[-2:])
     names = [w.casefold() for name in _NAME.findall(recent) for w in name.split()]
     return list(dict.fromkeys(names)) or content_terms(recent)[:5]
-
-
-def answer_to_dict(answer: Answer) -> dict[str, object]:
-    def ref(r: SourceRef) -> dict[str, object]:
-        return {
-            "n": r.n,
-            "title": r.title,
-            "url": r.url,
-            "site": r.site,
-            "published_at": r.published_at.isoformat() if r.published_at else None,
-        }
-
-    return {
-        "question": answer.question,
-        "answered": answer.answered,
-        "answer": answer.text,
-        "sources": [ref(r) for r in answer.sources],
-        "closest": [ref(r) for r in answer.closest],
-        "degraded": answer.degraded,
-        "conversation": answer.conversation,
-        "follows": answer.follows,
-        "answerer": answer.answerer,
-    }

@@ -65,7 +65,8 @@ def evidence(
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
-    missing = [n for n in things_asked(question) if not mentions_any({n}, covered)]
+    nouns = set(things_asked(question))
+    missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS:
         return []  # it asks about something no retrieved passage mentions
     rows: list[tuple[str, PassageHit]] = []
@@ -93,6 +94,11 @@ def evidence(
             own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
         cover = own if asked.terms else extra
+        if context_stems and asked.terms and nouns <= stems(f"{hit.title} {hit.text}"):
+            # A follow-up ("and when does it start?") says little itself: what it follows
+            # counts too, when every thing it names is in the passage.
+            both = set(asked.terms) | context_stems
+            cover = max(cover, len(both & words) / len(both))
         named = stems(text) & {stem(n) for n in asked.names}
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         # Enough: most of the question's words; or some, and most of its meaning; or some,
@@ -126,11 +132,15 @@ def speaker_words(person: str) -> set[str]:
 
 
 def paragraph_around(text: str, quote: str) -> str:
-    """The paragraph of an article that holds a quote (empty when it is not found)."""
+    """The paragraph of an article that holds a quote, with the one before it, which often
+    says what the quote is about ("… in a televised address." / "“The deal is done.”");
+    empty when the quote is not found."""
     at = text.find(quote[: min(len(quote), 60)])
     if at < 0:
         return ""
     start = text.rfind("\n", 0, at) + 1
+    before = text[:start].rstrip("\n")
+    start = before.rfind("\n") + 1 if before else start
     end = text.find("\n", at)
     return text[start : end if end >= 0 else len(text)]
 

@@ -122,11 +122,11 @@ def _numbered(quotes: Sequence[StoredQuote]) -> tuple[FoundQuote, ...]:
 
 _VERBS = (
     r"say|says|said|saying|comment|comments|commented|commenting|react|reacts|reacted|"
-    r"reacting|respond|responds|responded|tell|tells|told|state|stated|claim|claimed|argue|"
+    r"reacting|respond|responds|responded|tell|tells|told|claim|claimed|argue|"
     r"argued|warn|warned|speak|spoke|spoken|add|added|reply|replied|mention|mentioned|"
     r"announce|announced|write|wrote|written|tweet|tweeted|quote|quoted|declare|declared|"
     r"describe|described|insist|insisted|admit|admitted|explain|explained|deny|denied|"
-    r"acknowledge|acknowledged|concede|conceded|promise|promised|urge|urged|criticise|"
+    r"acknowledge|acknowledged|concede|conceded|urge|urged|criticise|"
     r"criticised|criticize|criticized|welcome|welcomed|defend|defended|dismiss|dismissed"
 )
 _ADVERBS = r"(?:(?:actually|just|ever|already|publicly|recently|really|also|now|yet|exactly)\s+)*"

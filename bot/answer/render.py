@@ -1,6 +1,6 @@
-"""Render an `Answer` as Markdown for the terminal, and decide what every renderer shows of an
-answer. Pure; every piece of article, user and model text is escaped; links come only from
-stored source URLs."""
+"""Render an `Answer` as Markdown for the terminal and as its JSON form (`answer_to_dict`),
+and decide what every renderer shows of an answer. Pure; every piece of article, user and
+model text is escaped; links come only from stored source URLs."""
 
 from __future__ import annotations
 
@@ -52,3 +52,26 @@ def answer_to_markdown(answer: Answer) -> str:
                 _source_line(r, answer.timezone) for r in answer.closest
             ]
     return "\n".join(lines) + "\n"
+
+
+def answer_to_dict(answer: Answer) -> dict[str, object]:
+    def ref(r: SourceRef) -> dict[str, object]:
+        return {
+            "n": r.n,
+            "title": r.title,
+            "url": r.url,
+            "site": r.site,
+            "published_at": r.published_at.isoformat() if r.published_at else None,
+        }
+
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "sources": [ref(r) for r in answer.sources],
+        "closest": [ref(r) for r in answer.closest],
+        "degraded": answer.degraded,
+        "conversation": answer.conversation,
+        "follows": answer.follows,
+        "answerer": answer.answerer,
+    }

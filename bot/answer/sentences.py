@@ -23,7 +23,8 @@ _STOP = frozenset(
     all some more most say said says tell told latest newest recent recently today yesterday
     week last past days day now currently exactly please also just happen happened much many
     big far long supposed able going still yet get got make made new next being one there's
-    each every per both either another other such very really
+    each every per both either another other such very really roughly approximately around
+    nearly almost reportedly apparently currently precisely actually so-called
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
@@ -31,7 +32,8 @@ _SYNONYMS = [
     "close shut shutdown closure",
     "strike walkout stoppage",
     "rise climb jump gain increase up surge rally higher",
-    "fall drop slump slide lose decline tumble plunge down sink lower",
+    "fall drop slump slide lose decline tumble plunge down sink lower shrink",
+    "cut reduce slash trim lowering reduction",
     "big large huge major",
     "biggest largest",
     "tool equipment machine machinery",
@@ -39,6 +41,15 @@ _SYNONYMS = [
     "maker manufacturer producer",
     "job worker employee staff employ workforce",
     "tariff duty levy",
+    "trade commerce",
+    "car vehicle automobile",
+    "quota allowance allocation",
+    "produce output manufacture",
+    "export shipment",
+    "condition conditional string catch",
+    "fund pot kitty",
+    "charge impose",
+    "ahead off cancel scrap suspend",
     "deal agreement accord pact framework",
     "talk negotiation",
     "chief head boss",
@@ -49,7 +60,7 @@ _SYNONYMS = [
     "say declare announce claim tell",
     "offer propose",
     "threaten warn",
-    "ask request demand want seek",
+    "ask request demand want seek push",
     "start begin open",
     "end finish",
     "sign signing",
@@ -60,6 +71,8 @@ _SYNONYMS = [
     "sale revenue",
     "people resident inhabitant population",
 ]
+# Words after "what" that only say what kind of answer is wanted.
+_KIND_WORDS = frozenset("time date day hour month year".split())
 # What a figure question may count without naming a thing the answer must repeat.
 _GENERIC_FOCUS = frozenset(
     "money material amount number figure sum quantity value cash funding much many".split()
@@ -100,8 +113,10 @@ _AMOUNT = re.compile(
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
 
 
+@cache
 def stem(word: str) -> str:
-    """A word folded to its stem and synonym group ("closing", "shuts" -> "close")."""
+    """A word folded to its stem and synonym group ("closing", "shuts" -> "close"); cached,
+    as a question's evidence stems the same words thousands of times."""
     w = word.casefold().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
@@ -110,15 +125,18 @@ def stem(word: str) -> str:
         return _FOLD[w]
     for suffix, keep in (
         ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
-        ("er", ""), ("ly", ""),
+        ("ment", ""), ("er", ""), ("ly", ""),
     ):  # fmt: skip
-        short = 4 if suffix in ("er", "ly") else 3  # "reply", "never" stay whole
+        # "reply", "never", "comment" stay whole
+        short = 5 if suffix == "ment" else 4 if suffix in ("er", "ly") else 3
         if w.endswith(suffix) and len(w) - len(suffix) >= short and not w.endswith("ss"):
             base = w[: len(w) - len(suffix)] + keep
             for candidate in (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else ""):
                 if candidate and candidate in _FOLD:
                     return _FOLD[candidate]
-            return _FOLD.get(base, base[:6])
+            # "answered" -> "answer" -> "answ", as "answer" itself stems
+            again = base.endswith(("er", "ment"))  # "postponements" as "postponement"
+            return _FOLD.get(base) or (stem(base) if again else base[:6])
     if len(w) > 3 and w.endswith("e"):
         w = w[:-1]  # "agree" and "agreed", "licence" and "licences" meet
     return w[:6]
@@ -148,10 +166,14 @@ class Asked:
 def read_question(question: str) -> Asked:
     words = _WORD.findall(question)
     terms: dict[str, None] = {}
-    for w in words:
+    for i, w in enumerate(words):
         low = w.casefold()
         if low in _STOP or (len(low) <= 2 and not low.isdigit()):
             continue
+        if i and words[i - 1].casefold() == "how":
+            continue  # "how large", "how badly": what kind of answer, not what it is about
+        if i and words[i - 1].casefold() in ("what", "which") and low in _KIND_WORDS:
+            continue  # "what time", "what date"
         terms.setdefault(stem(w), None)
     named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in _STOP}
 
@@ -247,8 +269,27 @@ def term_coverage(asked: Asked, text_stems: Iterable[str]) -> float:
 
 def names_in(asked: Asked, text: str) -> bool:
     """Every name of the question is in the text (a name's words, case-folded)."""
-    words = {w.casefold().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text)}
-    return all(n.removesuffix("'s").removesuffix("’s") in words for n in asked.names)
+    words: set[str] = set()
+    for w in _WORD.findall(text):
+        low = w.casefold().removesuffix("'s").removesuffix("’s")
+        words.add(low)
+        words.update(low.split("-"))  # "Castellmar-based"
+    return all(_named(n.removesuffix("'s").removesuffix("’s"), words) for n in asked.names)
+
+
+def _named(name: str, words: set[str]) -> bool:
+    """A name, or its adjective ("Kestria", "Kestrian")."""
+    if name in words:
+        return True
+    if len(name) < 5:
+        return False
+    return any(
+        len(w) >= 5
+        and w[:1] == name[:1]
+        and (w.startswith(name) or name.startswith(w))
+        and abs(len(w) - len(name)) <= 3
+        for w in words
+    )
 
 
 @cache

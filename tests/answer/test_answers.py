@@ -65,7 +65,7 @@ async def test_follow_up_through_the_conversation(corpus: Store, clock: Clock) -
     # The question it was read with is shown (the JSON output carries it).
     assert first.follows is None
     assert follow.follows == "What did Daniel Whitcombe say about overcapacity?"
-    from bot.answer.engine import answer_to_dict
+    from bot.answer import answer_to_dict
 
     assert answer_to_dict(follow)["follows"] == follow.follows
     turns = await corpus.chat.turns("thread-1", last=10)

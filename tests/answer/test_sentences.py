@@ -18,6 +18,15 @@ from bot.answer.sentences import has_kind, names_in, read_question, stem, term_c
         ("companies", "firm"),
         ("equipment", "tools"),
         ("biggest", "largest"),
+        ("answered", "answer"),  # a suffix, then the -er rule: the same stem either way
+        ("lowering", "cut"),
+        ("levy", "tariff"),
+        ("vehicles", "cars"),
+        ("commerce", "trade"),
+        ("allowance", "quota"),
+        ("ahead", "off"),  # "is it still going ahead?" meets "called off"
+        ("pot", "fund"),
+        ("postponement", "postponed"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -69,3 +78,18 @@ def test_names_and_kinds() -> None:
     assert not has_kind("Sales fell sharply.", "figure")
     assert has_kind("The strike starts on Thursday.", "time")
     assert term_coverage(read_question("When does the walkout start?"), {stem("strike")}) == 0.5
+
+
+def test_a_place_named_by_its_adjective_or_in_a_compound_is_named() -> None:
+    asked = read_question("How reliant is the Castellmar toolmaker Heliant on Kestria?")
+    assert names_in(asked, "Heliant, the Castellmar-based toolmaker, sells to Kestrian firms.")
+    assert not names_in(asked, "Heliant, the Orvane-based toolmaker, sells to Kestrian firms.")
+    # a short name must be itself: "Ost" is not "Ostland"
+    assert not names_in(read_question("What did Ost say?"), "Ostland said no.")
+
+
+def test_words_that_only_say_what_kind_of_answer_is_wanted_are_not_terms() -> None:
+    asked = read_question("Roughly how large a quota is Kestria reportedly seeking?")
+    assert set(asked.terms) == {stem("quota"), stem("Kestria"), stem("seeking")}
+    asked = read_question("At what time does the strike start?")
+    assert set(asked.terms) == {stem("strike"), stem("start")}
