@@ -224,7 +224,9 @@ class QuestionEngine:
         query = " ".join([asked, *context])
         vector = embed([query])[0]  # once: retrieval and the evidence both use it
         hits = await self._retrieve(topic, own + context, scope, query, vector)
-        found = evidence(asked, context, hits, vector, recent=scope.recent)
+        # CPU work (thousands of sentences stemmed and embedded): in a thread, so that acks
+        # and other requests keep their turn on the event loop.
+        found = await asyncio.to_thread(evidence, asked, context, hits, vector, recent=scope.recent)
         good_hits = list({e.hit.id: e.hit for e in found}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets
