@@ -235,7 +235,13 @@ def _focus(q: str) -> str:
     if m is None:
         return ""
     if m.group(0).startswith("what "):
-        return stem(m.group(0).split()[1])
+        # "what share of Heliant's sales" counts the sales; "what price per tonne" the price
+        of = re.search(
+            rf"\bwhat (?:share|percentage|proportion|number|amount|rate) of(?:\s+(?:the|a|an))?"
+            rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{1,2}})",
+            q,
+        )
+        return stem((of.group(1) if of else m.group(0)).split()[-1 if of else 1])
     words = [w for w in m.group(1).split() if w not in _GENERIC_FOCUS]
     return stem(words[-1]) if words and m.group(1).split()[-1] == words[-1] else ""
 
@@ -320,6 +326,15 @@ def counts(sentence: str, focus: str) -> bool:
         if focus not in stems(w):
             continue
         before, after = words[max(0, i - 4) : i], words[i + 1 : i + 6]
-        if any(_NUMBER.fullmatch(x) or _NUMBER.match(x) for x in (*before, *after)):
+        if any(
+            (_NUMBER.fullmatch(x) or _NUMBER.match(x)) and not _DURATION.fullmatch(x)
+            for x in (*before, *after)
+        ):
             return True
     return False
+
+
+# "a 48-hour strike": how long, not how many of the thing next to it.
+_DURATION = re.compile(
+    r"[\w.]+-(?:minute|hour|day|week|month|year)s?(?:-old|-long)?", re.IGNORECASE
+)

@@ -39,6 +39,8 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How many jobs will go if the plant shuts?", "figure", stem("jobs")),
         ("How many export licences has the Union granted so far?", "figure", stem("licence")),
         ("What price per tonne will buyers pay?", "amount", stem("price")),
+        ("What share of Heliant's sales need a licence?", "amount", stem("sales")),
+        ("What rate of levy does the Union charge?", "figure", stem("levy")),
         ("How much did the index lose on Monday?", "amount", ""),
         ("How much money has the government offered?", "amount", ""),
         ("Where will the deal be signed?", "place", ""),
@@ -58,6 +60,8 @@ def test_a_figure_belongs_to_the_thing_counted() -> None:
     from bot.answer.sentences import counts
 
     assert counts("The closure puts 2,300 jobs at risk.", stem("jobs"))
+    # a 48-hour strike says how long, not how many workers
+    assert not counts("Workers prepared for a 48-hour strike.", stem("workers"))
     assert counts("The guild wants a quota of at least 2.5 million tonnes.", stem("quota"))
     assert not counts(
         "About 40 percent of its sales to Kestria will need a licence.", stem("licence")
