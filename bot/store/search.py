@@ -76,7 +76,8 @@ class _Vectors:
     ids: NDArray[np.int64]
     at: NDArray[np.float64]  # POSIX seconds
     matrix: NDArray[np.float32]
-    last_id: int = 0
+    last_id: int = 0  # the newest passage held
+    checked: int = 0  # the newest passage of any topic when they were last read
 
 
 class PassageSearch:
@@ -155,6 +156,12 @@ class PassageSearch:
                 np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros((0, DIM), np.float32)
             )
             self._vectors[topic] = index
+        # Nothing stored since the last call (the usual case): one look at the primary key,
+        # instead of a query the planner may answer by scanning all the topic's passages.
+        async with self.db.engine.connect() as conn:
+            newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
+        if newest is None or int(newest) <= index.checked:
+            return index
         conditions = ["a.relevant = 1" if self.db.dialect == "sqlite" else "a.relevant"]
         params: dict[str, Any] = {"last": index.last_id, "cap": VECTORS_PER_TOPIC}
         conditions.append("p.id > :last")
@@ -177,6 +184,7 @@ class PassageSearch:
             index.at = np.concatenate([index.at[len(index.at) - keep :], at])
             index.matrix = np.concatenate([index.matrix[len(index.matrix) - keep :], matrix])
             index.last_id = int(ids[-1])
+        index.checked = int(newest)
         return index
 
     async def search_passages(

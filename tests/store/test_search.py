@@ -281,3 +281,24 @@ async def test_migration_counts_the_terms_of_passages_already_stored(tmp_path: P
     assert counted["whitcomb"] == 2 and counted[""] == 2  # porter's spelling, two passages
     assert [h.article_id for h in await old.search.search_passages("steel", ["kovalenko"])] == [1]
     await old.close()
+
+
+async def test_search_by_meaning_sees_passages_stored_after_its_first_search(store: Store) -> None:
+    from dataclasses import replace
+
+    from bot.store.embed import embed
+
+    await store.articles.add_article(article(1, "The harbour cranes were repaired on Monday."))
+    search = store.search
+    assert await search.similar("steel", embed(["harbour cranes"])[0], limit=5)
+    # Another topic's passage first (the newest id is then not this topic's), then this one's.
+    await store.articles.add_article(replace(article(2, "Ferries ran late."), topic="ports"))
+    await store.articles.add_article(article(3, "Smelters cut their output of aluminium."))
+    hits = await search.similar("steel", embed(["aluminium smelters output"])[0], limit=1)
+    assert [h.article_id for h in hits] == [3]
+    vectors = await search.vectors_of("steel", [h.id for h in hits])
+    assert list(vectors) == [hits[0].id]
+    # Nothing new: the same vectors, read again from memory.
+    assert [h.id for h in await search.similar("steel", embed(["aluminium"])[0], limit=1)] == [
+        hits[0].id
+    ]
