@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.answer.sentences import same_name
 from bot.store.quotes import StoredQuote
 from bot.text.match import normalise_for_match
 
@@ -300,22 +301,14 @@ def _forms(role: Sequence[str]) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(forms))
 
 
-def _same_word(a: str, b: str) -> bool:
-    """The same name, or a name and its adjective ("Kestria", "Kestrian")."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
-
-
 def _same_words(a: Sequence[str], b: Sequence[str]) -> bool:
-    return len(a) == len(b) and all(_same_word(x, y) for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(same_name(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _mentions(text: str, org: Sequence[str]) -> bool:
     """Whether a text names the organisation (each of its words, or their adjectives)."""
     words = {fold(w) for w in words_of(text)}
-    return all(any(_same_word(o, w) for w in words) for o in org)
+    return all(any(same_name(o, w) for w in words) for o in org)
 
 
 def _role_at(words: Sequence[str], at: int, wanted: Wanted) -> int:

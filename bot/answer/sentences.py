@@ -283,19 +283,16 @@ def names_in(asked: Asked, text: str) -> bool:
     return all(_named(n.removesuffix("'s").removesuffix("’s"), words) for n in asked.names)
 
 
-def _named(name: str, words: set[str]) -> bool:
-    """A name, or its adjective ("Kestria", "Kestrian")."""
-    if name in words:
+def same_name(a: str, b: str) -> bool:
+    """The same (folded) name, or a name and its adjective ("kestria", "kestrian")."""
+    if a == b:
         return True
-    if len(name) < 5:
-        return False
-    return any(
-        len(w) >= 5
-        and w[:1] == name[:1]
-        and (w.startswith(name) or name.startswith(w))
-        and abs(len(w) - len(name)) <= 3
-        for w in words
-    )
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
+
+
+def _named(name: str, words: set[str]) -> bool:
+    return any(same_name(name, w) for w in words)
 
 
 @cache
