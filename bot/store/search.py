@@ -29,22 +29,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.store.db import Database, utc
 from bot.store.embed import DIM, from_blobs
 from bot.store.passages import SQLITE_TOKENIZER
+from bot.store.ranking import (
+    K1,
+    TEXT_WEIGHT,
+    TITLE_WEIGHT,
+    B,
+    PassageHit,
+    Query,
+    at_least,
+    ranked_postgres,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-
-@dataclass(frozen=True, slots=True)
-class PassageHit:
-    """A passage found by full-text search; lower `rank` is better (BM25, as FTS5 gives it)."""
-
-    id: int
-    article_id: int
-    title: str
-    text: str
-    at: datetime
-    rank: float
-    similarity: float = 0.0  # cosine similarity to the question, when the engine computed it
+__all__ = ["PassageHit", "PassageSearch"]
 
 
 # Full-text retrieval matches the passages that hold at least SHARE of the question's terms
@@ -59,9 +58,6 @@ MAX_TERMS = 8
 RECENT = 60_000
 # Expected passages holding every term of a question above which only those are ranked.
 CROWDED = 2000
-# BM25 as FTS5's bm25() computes it, titles weighted up (bm25(passage_fts, 2.0, 1.0)).
-K1, B = 1.2, 0.75
-TITLE_WEIGHT, TEXT_WEIGHT = 2.0, 1.0
 # Spelling cache of the SQLite path (a word as the question or a passage writes it -> its
 # index terms); cleared when it grows past this many words.
 SPELLINGS = 200_000
@@ -225,23 +221,21 @@ class PassageSearch:
             # them: those passages are the candidates (the others would rank below them).
             every = stats.total * math.prod(df / stats.total for _, df in chosen)
             crowded = at_least is None and every >= self.crowded
-            query = _Query(
+            query = Query(
                 [t for t, _ in chosen],
                 [_idf(stats.total, df) for _, df in chosen],
                 len(chosen) if crowded else min(max(k, 1), len(chosen)),
                 crowded,
+                tuple(df for _, df in chosen),
             )
             low = stats.newest - self.recent
+            if self.db.dialect == "postgresql":  # the first pass decided in its statement
+                return await ranked_postgres(conn, query, low, conditions, params, self.crowded)
             hits: list[PassageHit] = []
             for bound in [low, 0] if low > 0 else [0]:
-                if self.db.dialect == "postgresql":
-                    hits, whole = await self._ranked_postgres(
-                        conn, query, bound, conditions, params
-                    )
-                else:
-                    hits, whole = await self._ranked_sqlite(
-                        conn, query, bound, conditions, params, stats
-                    )
+                hits, whole = await self._ranked_sqlite(
+                    conn, query, bound, conditions, params, stats
+                )
                 # Enough when `limit` new passages hold every term: an older one could hold
                 # no more of them. Passages holding only k would leave out an older one
                 # holding all, which is what an old story's question looks like.
@@ -325,7 +319,7 @@ class PassageSearch:
     async def _ranked_sqlite(
         self,
         conn: AsyncConnection,
-        query: _Query,
+        query: Query,
         bound: int,
         where: list[str],
         params: dict[str, Any],
@@ -335,7 +329,7 @@ class PassageSearch:
         here, with the stored frequencies, as bm25() would score a query of the n terms.
         (bm25() over the "k of n" expression would count a term once per place it takes in
         the expression, and count its passages again each time.)"""
-        match = _at_least(query.k, [f'"{t}"' for t in query.terms], " AND ", " OR ")
+        match = at_least(query.k, [f'"{t}"' for t in query.terms], " AND ", " OR ")
         if query.crowded:  # every term once in the expression: bm25() scores as we would
             sql = (
                 "SELECT p.id, p.article_id, p.title, p.text, p.at, f.rank FROM ("
@@ -386,47 +380,6 @@ class PassageSearch:
         scored.sort(key=lambda h: (h.rank, h.id))
         return scored[: int(params["limit"])], whole
 
-    async def _ranked_postgres(
-        self,
-        conn: AsyncConnection,
-        query: _Query,
-        bound: int,
-        where: list[str],
-        params: dict[str, Any],
-    ) -> tuple[list[PassageHit], int]:
-        """The passages whose tsvector matches k of the n terms, ranked by BM25 with the
-        stored frequencies: each term's occurrences (in the title twice, weight A, as on
-        SQLite) read from the tsvector, saturating as BM25's do. Without its length term:
-        passages are cut to about the same length, and the mean would be one more total to
-        keep. (ts_rank, used before, counts a word's first occurrence most and never
-        saturates; with the fused ranking, that lost targets it placed third or fourth.)"""
-        values: dict[str, Any] = {
-            **params,
-            "bound": bound,
-            "match": _at_least(query.k, [_lexeme(t) for t in query.terms], " & ", " | "),
-            "terms": query.terms,
-            "weights": query.weights,
-        }
-        sql = (
-            "SELECT p.id, p.article_id, p.title, p.text, p.at, -s.score AS rank, "
-            "count(*) FILTER (WHERE s.held = :n) OVER () "
-            "FROM passages p JOIN articles a ON a.id = p.article_id "
-            "CROSS JOIN LATERAL (SELECT sum(q.weight * t.f * :k1 / (t.f + :k)) AS score, "
-            "count(*) AS held FROM ("
-            f"SELECT u.lexeme, sum(CASE WHEN x = 'A' THEN {TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END)"
-            " AS f FROM unnest(p.search) u CROSS JOIN LATERAL unnest(u.weights) x "
-            "WHERE u.lexeme = ANY(CAST(:terms AS text[])) GROUP BY u.lexeme) t "
-            "JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) q(term, weight) "
-            "ON q.term = t.lexeme) s "
-            "WHERE p.search @@ CAST(:match AS tsquery) AND p.id > :bound "
-            f"AND {' AND '.join(where)} "
-            "ORDER BY rank, p.id LIMIT :limit"
-        )
-        values.update(k1=K1 + 1, k=K1, n=len(query.terms))
-        rows = (await conn.execute(sa.text(sql), values)).all()
-        hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
-        return hits, int(rows[0][6]) if rows else 0
-
 
 @dataclass(frozen=True, slots=True)
 class _Stats:
@@ -437,16 +390,6 @@ class _Stats:
     total: int
     newest: int  # the newest passage's id
     mean: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    """The terms matched (rarest first), their weights, and how many a passage must hold."""
-
-    terms: list[str]
-    weights: list[float]
-    k: int
-    crowded: bool = False  # SQLite: too many to score here; bm25() ranks them (all terms)
 
 
 _MARKED = re.compile("\x02(.*?)\x03", re.S)
@@ -463,24 +406,6 @@ _SQLITE_PROBE = (
 def _idf(total: int, df: int) -> float:
     """BM25's inverse document frequency, as FTS5 computes it (never below zero)."""
     return max(math.log((total - df + 0.5) / (df + 0.5)), 1e-6)
-
-
-def _at_least(k: int, terms: Sequence[str], both: str, either: str) -> str:
-    """A boolean expression true when at least k of the terms are: (t1 and k-1 of the rest)
-    or (k of the rest). With the rarest term first, every branch starts with a short list."""
-    if k <= 1:
-        return "(" + either.join(terms) + ")"
-    if k >= len(terms):
-        return "(" + both.join(terms) + ")"
-    first, rest = terms[0], terms[1:]
-    return f"(({first}{both}{_at_least(k - 1, rest, both, either)}){either}" + (
-        f"{_at_least(k, rest, both, either)})"
-    )
-
-
-def _lexeme(term: str) -> str:
-    """A lexeme as a tsquery operand (quoted; it is already stemmed, so never stemmed again)."""
-    return "'" + term.replace("'", "''") + "'"
 
 
 def _unmarked(text: str) -> str:

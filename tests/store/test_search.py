@@ -275,7 +275,7 @@ async def test_migration_counts_the_terms_of_passages_already_stored(tmp_path: P
                     article_id=n, topic="steel", seq=0, title="Old article", text=text, at=T0
                 )
             )
-    assert await old.db.migrate() == [12]
+    assert await old.db.migrate() == [12, 13]
     counted = await frequencies(old)
     assert counted == await recounted(old)
     assert counted["whitcomb"] == 2 and counted[""] == 2  # porter's spelling, two passages

@@ -1,0 +1,171 @@
+"""BM25 ranking of "k of n terms" matches: the query's shape and constants, shared by both
+backends, and the PostgreSQL ranking (SQLite's, with FTS5, is in bot/store/search.py).
+
+PostgreSQL reads each candidate's tsvector to score it, so the work grows with the
+candidates. Two things keep them few:
+
+- the recency-bounded first pass is decided in the same statement: the newest passages are
+  ranked alone when `limit` of them hold every term (a count the index answers from the
+  rarest term's entries), all of them otherwise;
+- a question whose commonest terms alone make thousands of passages hold k of them (a common
+  name and a common word) is ranked first over the passages holding one of its rarer terms,
+  as MaxScore does: a term adds less than (K1 + 1) times its weight to a score, so when the
+  `limit`-th score found is above (K1 + 1) times the common terms' weights, no passage holding
+  only those can rank before it, and the ranking is the exhaustive one. Otherwise all the
+  candidates are ranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.db import utc
+
+# BM25 as FTS5's bm25() computes it, titles weighted up (bm25(passage_fts, 2.0, 1.0)).
+K1, B = 1.2, 0.75
+TITLE_WEIGHT, TEXT_WEIGHT = 2.0, 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """A passage found by full-text search; lower `rank` is better (BM25, as FTS5 gives it)."""
+
+    id: int
+    article_id: int
+    title: str
+    text: str
+    at: datetime
+    rank: float
+    similarity: float = 0.0  # cosine similarity to the question, when the engine computed it
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """The terms matched (rarest first), their weights, how many a passage must hold, and the
+    passages holding each."""
+
+    terms: list[str]
+    weights: list[float]
+    k: int
+    crowded: bool = False  # SQLite: too many to score here; bm25() ranks them (all terms)
+    passages: tuple[int, ...] = ()
+
+
+def at_least(k: int, terms: Sequence[str], both: str, either: str) -> str:
+    """A boolean expression true when at least k of the terms are: (t1 and k-1 of the rest)
+    or (k of the rest). With the rarest term first, every branch starts with a short list."""
+    if k <= 1:
+        return "(" + either.join(terms) + ")"
+    if k >= len(terms):
+        return "(" + both.join(terms) + ")"
+    first, rest = terms[0], terms[1:]
+    return f"(({first}{both}{at_least(k - 1, rest, both, either)}){either}" + (
+        f"{at_least(k, rest, both, either)})"
+    )
+
+
+def rare_first(query: Query, crowded: int) -> int:
+    """How many of the rarest terms the first ranking requires one of (0: no such ranking).
+    Worth it when the other terms are common enough for `crowded` passages to hold k of
+    them, and the rarer ones few: a passage holding a rare term and k - 1 others then
+    outscores any holding only the common ones, whatever their counts."""
+    n, k, w = len(query.terms), query.k, query.weights
+    if k < 2 or len(query.passages) != n:
+        return 0
+    least = sum(sorted(w)[: k - 1])
+    for h in range(1, n - k + 1):  # the common terms, w[h:], can still make k
+        common = sorted(query.passages[h:], reverse=True)
+        if sum(query.passages[:h]) > crowded or common[k - 1] < crowded:
+            return 0
+        if (K1 + 1) * sum(w[h:]) < w[h - 1] + least:
+            return h
+    return 0
+
+
+def _lexeme(term: str) -> str:
+    """A lexeme as a tsquery operand (quoted; it is already stemmed, so never stemmed again)."""
+    return "'" + term.replace("'", "''") + "'"
+
+
+async def ranked_postgres(
+    conn: AsyncConnection,
+    query: Query,
+    low: int,
+    where: list[str],
+    params: dict[str, Any],
+    crowded: int,
+) -> list[PassageHit]:
+    """The passages whose tsvector matches k of the n terms, ranked by BM25 with the stored
+    frequencies: each term's occurrences (in the title twice, weight A, as on SQLite) read
+    from the tsvector, saturating as BM25's do; only those newer than `low` when `limit` of
+    them hold every term. Without BM25's length term: passages are cut to about the same
+    length, and the mean would be one more total to keep. (ts_rank, used before, counts a
+    word's first occurrence most and never saturates; with the fused ranking, that lost
+    targets it placed third or fourth.)"""
+    lexemes = [_lexeme(t) for t in query.terms]
+    match = at_least(query.k, lexemes, " & ", " | ")
+    limit = int(params["limit"])
+    h = rare_first(query, crowded)
+    if h:
+        first = f"({' | '.join(lexemes[:h])}) & {match}"
+        hits = await _ranked(conn, query, first, low, where, params)
+        # A passage holding only the common terms scores below (K1 + 1) x their weights.
+        ceiling = (K1 + 1) * sum(query.weights[h:])
+        if len(hits) >= limit and -hits[limit - 1].rank > ceiling * (1 + 1e-9):
+            return hits
+    return await _ranked(conn, query, match, low, where, params)
+
+
+async def _ranked(
+    conn: AsyncConnection,
+    query: Query,
+    match: str,
+    low: int,
+    where: list[str],
+    params: dict[str, Any],
+) -> list[PassageHit]:
+    values: dict[str, Any] = {
+        **params,
+        "match": match,
+        "terms": query.terms,
+        "weights": query.weights,
+        "k1": K1 + 1,
+        "k": K1,
+    }
+    bound = "0"
+    if low > 0:
+        # The newest passages alone when `limit` of them hold every term (an older one could
+        # hold no more of them; passages holding only k would leave out an older one holding
+        # all, which is what an old story's question looks like).
+        bound = (
+            "(CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM passages p "
+            "JOIN articles a ON a.id = p.article_id WHERE p.search @@ CAST(:every AS tsquery) "
+            f"AND p.id > :low AND {' AND '.join(where)} LIMIT :limit) e) >= :limit "
+            "THEN :low ELSE 0 END)"
+        )
+        values.update(every=" & ".join(_lexeme(t) for t in query.terms), low=low)
+    # Lexemes are unique in a tsvector: a term's occurrences are its weights' count, those
+    # in the title (A) counted TITLE_WEIGHT times.
+    occurrences = (
+        f"{TEXT_WEIGHT} * cardinality(weights) + {TITLE_WEIGHT - TEXT_WEIGHT} * "
+        "cardinality(array_positions(weights, 'A'))"
+    )
+    sql = (
+        "SELECT p.id, p.article_id, p.title, p.text, p.at, -s.score AS rank "
+        "FROM passages p JOIN articles a ON a.id = p.article_id "
+        "CROSS JOIN LATERAL (SELECT sum((CAST(:weights AS float8[]))[array_position("
+        "CAST(:terms AS text[]), u.lexeme)] * u.f * :k1 / (u.f + :k)) AS score FROM ("
+        f"SELECT lexeme, {occurrences} AS f FROM unnest(p.search) "
+        "WHERE lexeme = ANY(CAST(:terms AS text[]))) u) s "
+        f"WHERE p.search @@ CAST(:match AS tsquery) AND p.id > {bound} "
+        f"AND {' AND '.join(where)} "
+        "ORDER BY rank, p.id LIMIT :limit"
+    )
+    rows = (await conn.execute(sa.text(sql), values)).all()
+    return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
