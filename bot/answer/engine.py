@@ -31,9 +31,11 @@ from bot.answer.evidence import (
     same_sentence,
 )
 from bot.answer.followup import resolve
-from bot.answer.quotes import FoundQuote, QuoteFinder, person_of
+from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import (
+    manner_asked,
+    part_asked,
     read_question,
     stem,
     stems,
@@ -76,11 +78,11 @@ _CHANGED = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen", "anyth", "someth"}
-_SAY_STEMS = {
+# Words of a "who said" question that only say it asks for someone's words or when.
+_SAY_STEMS = {stem(w) for w in SPEECH_VERBS} | {
     stem(w)
-    for w in """say comment react respond response reply tell speak spoke answer describe
-    declare insist admit explain deny acknowledge concede urge criticise welcome defend
-    dismiss""".split()
+    for w in """response reaction statement remark quotable line stance out anything something
+    publicly morning afternoon evening night tonight weekend""".split()
 }
 RRF_K = 60  # reciprocal-rank fusion's constant: later ranks still count, top ranks most
 
@@ -220,7 +222,7 @@ class QuestionEngine:
             return await self._done(replace(said, question=question), conversation, zone, follows)
         # The question's nouns come from the English pipeline: read (and the model loaded,
         # the first time) off the event loop, so acks never wait for it.
-        await asyncio.to_thread(things_asked, asked)
+        await asyncio.to_thread(read_with_parse, asked)
         query = " ".join([asked, *context])
         vector = embed([query])[0]  # once: retrieval and the evidence both use it
         hits = await self._retrieve(topic, own + context, scope, query, vector)
@@ -580,6 +582,14 @@ class QuestionEngine:
             sources=tuple(numbered.refs[n] for n in sorted(used)),
             answerer=f"llm:{self.llm.model if self.llm else ''}",
         )
+
+
+def read_with_parse(question: str) -> None:
+    """Read (and cache) what needs the English pipeline: the question's nouns, the verbs of a
+    question of manner, what "how much of X" takes a part of."""
+    things_asked(question)
+    manner_asked(question)
+    part_asked(question)
 
 
 def _history_terms(history: Sequence[Turn]) -> list[str]:

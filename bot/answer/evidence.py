@@ -19,7 +19,9 @@ from bot.answer.quotes import person_of
 from bot.answer.sentences import (
     counts,
     has_kind,
+    manner_asked,
     names_in,
+    part_asked,
     read_question,
     stem,
     stems,
@@ -66,6 +68,8 @@ def evidence(
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     nouns = set(things_asked(question))
+    actions = set(manner_asked(question))
+    focus = part_asked(question) or asked.focus
     missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS:
         return []  # it asks about something no retrieved passage mentions
@@ -84,8 +88,10 @@ def evidence(
     for (text, hit), similarity in zip(rows, meaning, strict=True):
         if not has_kind(text, asked.wants):
             continue
-        if asked.focus and not counts(text, asked.focus):
+        if focus and not counts(text, focus):
             continue  # a figure of something else
+        if actions and not actions <= stems(text):
+            continue  # "how will it be paid?" needs the paying, not only the sum
         if speaker and not speaker <= stems(text):
             continue  # someone else's words
         words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))

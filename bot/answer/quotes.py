@@ -86,13 +86,19 @@ class QuoteFinder:
         """The person's quotes (everyone's when person is None) in [since, until], newest first;
         until defaults to now."""
         until = until or self.now()
+        wanted = Wanted.of(person) if person and person.strip() else None
+        # Who holds a role is read from all the coverage ("Commission spokeswoman Ines
+        # Lachaud" yesterday), whatever window the quotes are asked for.
         stored = [
             q
-            for q in await self.store.quotes(topic, since=since, until=until)
+            for q in await self.store.quotes(
+                topic, since=None if wanted is not None else since, until=until
+            )
             if q.speaker and named_speaker(q.speaker)
         ]
-        wanted = Wanted.of(person) if person and person.strip() else None
         chosen, ambiguous = (stored, ()) if wanted is None else wanted.select(stored)
+        if since is not None:
+            chosen = [q for q in chosen if any(s.at >= since for s in q.sources)]
         quotes = _numbered(chosen[: max(limit, 0)])
         return QuoteList(
             person=person.strip() if person and person.strip() else None,
@@ -129,6 +135,7 @@ _VERBS = (
     r"acknowledge|acknowledged|concede|conceded|urge|urged|criticise|"
     r"criticised|criticize|criticized|welcome|welcomed|defend|defended|dismiss|dismissed"
 )
+SPEECH_VERBS = tuple(_VERBS.split("|"))  # the verbs of a "what did X say" question
 _ADVERBS = r"(?:(?:actually|just|ever|already|publicly|recently|really|also|now|yet|exactly)\s+)*"
 # Where the person's name or role ends: the topic or time the question goes on with.
 _UNTIL = (

@@ -102,12 +102,19 @@ class Wanted:
             # "Heliant's chief executive"
             return cls((), tuple(fold(w) for w in words[i + 1 :]), (*before, fold(owner)))
         folded = [fold(w) for w in words]
+        if any(tuple(folded) in pair for pair in _SAME_ROLE):
+            return cls((), tuple(folded), ())  # "the head of state": one office, no organisation
         if "of" in folded[1:-1] and any(w in ROLE_WORDS for w in folded[: folded.index("of")]):
             at = folded.index("of")  # "chief executive of Heliant"
             org = tuple(w for w in folded[at + 1 :] if w not in DETERMINERS)
             return cls((), tuple(folded[:at]), org)
         if not any(w in ROLE_WORDS for w in folded):
             return cls(_name_tokens(" ".join(words)), (), ())
+        if folded[-1] in ROLE_WORDS and words[0][:1].isupper() and folded[0] not in ROLE_WORDS:
+            # "the Corvex boss", "the Commission spokeswoman": the organisation, then the role
+            at = next(i for i, w in enumerate(folded) if w in ROLE_WORDS)
+            if all(w[:1].isupper() for w in words[:at]):
+                return cls((), tuple(folded[at:]), tuple(folded[:at]))
         # "Trade Commissioner Sabine Ostrova": the capitalised non-role words at the end
         cut = len(words)
         while cut > 0 and words[cut - 1][:1].isupper() and folded[cut - 1] not in ROLE_WORDS:

@@ -72,7 +72,11 @@ _SYNONYMS = [
     "people resident inhabitant population",
 ]
 # Words after "what" that only say what kind of answer is wanted.
-_KIND_WORDS = frozenset("time date day hour month year".split())
+_KIND_WORDS = frozenset(
+    "time date day hour month year rate share percentage proportion number amount figure".split()
+)
+# Times of year: when something happened, not a thing the answer must name.
+_SEASONS = frozenset("spring summer autumn winter".split())
 # What a figure question may count without naming a thing the answer must repeat.
 _GENERIC_FOCUS = frozenset(
     "money material amount number figure sum quantity value cash funding much many".split()
@@ -173,7 +177,9 @@ def read_question(question: str) -> Asked:
         if i and words[i - 1].casefold() == "how":
             continue  # "how large", "how badly": what kind of answer, not what it is about
         if i and words[i - 1].casefold() in ("what", "which") and low in _KIND_WORDS:
-            continue  # "what time", "what date"
+            continue  # "what time", "what date", "what rate"
+        if low in _SEASONS and i and words[i - 1].casefold() in ("the", "this", "last", "in"):
+            continue  # "since the autumn"
         terms.setdefault(stem(w), None)
     named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in _STOP}
 
@@ -191,19 +197,24 @@ def read_question(question: str) -> Asked:
     )
     q = question.casefold()
     wants = ""
-    if re.search(
+    if re.search(r"\bhow long\b", q):
+        wants = "duration"  # "how long": a span ("six weeks"), not any time word
+    elif _MONEY_ASKED.search(q):
+        wants = "money"  # a sum of money, not a share or a tonnage
+    elif re.search(
         r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
         r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b",
         q,
     ):
         wants = "figure"
-    elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow long\b|\bfor how long\b", q):
+    elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b", q):
         wants = "time"
     elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q):
         wants = "place"
     elif re.search(
-        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told)"
-        r"\b",
+        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|"
+        r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
+        r"response|stance|line)\b|\bhow did .{3,60} take\b",
         q,
     ):
         wants = "words"
@@ -215,8 +226,35 @@ def read_question(question: str) -> Asked:
         r"\bhow much\b|\bwhat (?:price|share|percentage|amount)\b", q
     ):
         wants = "amount"  # money, a share or a measure, not a count
+    elif not wants and re.search(rf"\bwhat (?:{_MEASURED})\b", q):
+        wants = "amount"  # "what revenue is X forecasting": a figure, not a mention
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
+
+# Things that are measured in money or shares: "what revenue …?" wants a figure.
+_MEASURED = (
+    r"revenue|revenues|profit|profits|sales|earnings|income|loss|losses|budget|cost|costs|"
+    r"wage|wages|salary|turnover|valuation|deficit|surplus|price|prices|fee|fine"
+)
+# "how much money …", "how much did it cost": a sum of money.
+_MONEY_ASKED = re.compile(
+    r"\bhow much (?:money|cash|funding|public money|compensation)\b|"
+    r"\bhow much (?:[\w'’-]+ ){0,5}(?:cost|costs|spend|spent|raise|raised|collect|collected|"
+    r"earn|earned|paid|pay)\b"
+)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:million|billion|trillion|bn|m)?\s*"
+    r"(?:euros?|dollars?|pounds?|yuan|yen|francs?|crowns?|kronor|rupees?)\b",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(
+    r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|eighteen|twenty|thirty|forty|fifty|sixty|ninety|a|an|a few|several|many|"
+    r"half an?|a half)[\s-]+(?:more\s+|further\s+|full\s+)?"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|quarters?)\b"
+    r"|\bovernight\b|\buntil\b|\bthrough\b",
+    re.IGNORECASE,
+)
 
 _AUX = (
     r"(?:do|does|did|is|are|was|were|will|would|has|have|had|can|could|should|might|must|"
@@ -258,6 +296,10 @@ def has_kind(sentence: str, wants: str) -> bool:
         )
     if wants == "amount":
         return bool(_AMOUNT.search(sentence))
+    if wants == "money":
+        return bool(_MONEY.search(sentence))
+    if wants == "duration":
+        return bool(_SPAN.search(sentence))
     if wants == "place":
         return bool(re.search(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][a-zà-ÿ'’-]+", sentence))
     if wants == "person":
@@ -301,7 +343,12 @@ def things_asked(question: str) -> tuple[str, ...]:
     tagged by the English pipeline that quote attribution uses; generic ones left out."""
     from bot.summarise.attribution.model import load_pipeline
 
-    generic = {stem(w) for w in _GENERIC_FOCUS} | {"year", "today", "yesterday", "week"}
+    generic = {stem(w) for w in _GENERIC_FOCUS | _KIND_WORDS | _SEASONS} | {
+        "year",
+        "today",
+        "yesterday",
+        "week",
+    }
     doc = load_pipeline()(question)
     return tuple(
         dict.fromkeys(
@@ -313,6 +360,54 @@ def things_asked(question: str) -> tuple[str, ...]:
             and len(t.text) > 2
         )
     )
+
+
+@cache
+def manner_asked(question: str) -> tuple[str, ...]:
+    """For a question of manner ("How will the aid be paid?"), the stems of the verbs it asks
+    about: an answer must say that action, not only name the things around it. Empty for
+    other questions ("how many", "how did X react" asks for words)."""
+    if (
+        not re.match(
+            r"\s*how (?:will|would|did|does|do|is|are|was|were|can|could|should|has|have)\b",
+            question,
+            re.IGNORECASE,
+        )
+        or read_question(question).wants
+    ):
+        return ()
+    from bot.summarise.attribution.model import load_pipeline
+
+    doc = load_pipeline()(question)
+    return tuple(
+        dict.fromkeys(
+            stem(t.text)
+            for t in doc
+            if t.tag_.startswith("VB")
+            and t.dep_ not in ("aux", "auxpass")
+            and t.text.casefold() not in _STOP
+            and stem(t.text) not in _LIGHT_VERBS
+        )
+    )
+
+
+@cache
+def part_asked(question: str) -> str:
+    """The stem of what "how much of X" / "how many of X" takes a part of ("how much of the
+    2.4 million tonne quota will go to Kaldor?" -> quota), from the parse; empty otherwise."""
+    if not re.search(r"\bhow (?:much|many) of\b", question, re.IGNORECASE):
+        return ""
+    from bot.summarise.attribution.model import load_pipeline
+
+    for t in load_pipeline()(question):
+        of = t.head
+        if t.dep_ == "pobj" and of.text.casefold() == "of" and of.head.lower_ in ("much", "many"):
+            return stem(t.text)
+    return ""
+
+
+# Verbs too light to say how something is done ("how did the market take it?").
+_LIGHT_VERBS = frozenset(stem(w) for w in "take do go get make have be come feel look".split())
 
 
 def counts(sentence: str, focus: str) -> bool:

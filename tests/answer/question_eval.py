@@ -4,7 +4,7 @@ asked at that day's briefing time (follow-ups in the conversation of the questio
 
 A question that can be answered is answered right when the answer says every string it must
 contain and cites one of the articles that say it; one that cannot must be refused. Used by
-tests/answer/test_question_eval.py (the gate) and bench/answer_eval.py (the figures)."""
+tests/answer/test_question_eval.py (the gate; -s prints the figures)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ HELD_OUT = load_questions(
 # A third set, written later by another helper that saw neither the engine nor the other
 # sets' questions, first measured before any change made with it in view.
 FRESH = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_fresh.json")
+# A fourth, written blind like the third (this session: 16/45 right, 13/15 refused before any
+# change made with it in view).
+BLIND = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind.json")
 
 
 @dataclass

@@ -62,6 +62,8 @@ async def finder(store: Store, clock: Clock) -> QuoteFinder:
     ("person", "speaker"),
     [
         ("Brekka's boss", "Osric Tamm"),
+        ("the Brekka boss", "Osric Tamm"),  # the organisation, then the role
+        ("the head of state", "Edda Rask"),  # one office: not the head of a "state"
         ("the Brekka CEO", "Osric Tamm"),
         ("Brekka's chief executive", "Osric Tamm"),  # "… of Brekka Shipyards"
         ("the head of Norland's fisheries council", "Pia Holm"),  # "who chairs the …"
@@ -102,3 +104,26 @@ def test_a_role_of_an_organisation_named_with_a_possessive() -> None:
         (), ("head",), ("norland", "fisheries", "council")
     )
     assert Wanted.of("the welders' leader") == Wanted((), ("leader",), ("welders",))
+
+
+async def test_who_holds_a_role_is_read_from_earlier_coverage_than_the_quotes_asked_for(
+    store: Store, clock: Clock
+) -> None:
+    """Yesterday's article names her role; this morning's only her name: asked for what the
+    spokeswoman said today, today's quote is hers."""
+    yesterday, today = clock.now() - timedelta(days=1), clock.now() - timedelta(hours=1)
+    await add_article(
+        store, slug="role", title="Council answers the port plan",
+        text="Council spokeswoman Ada Wren said the plan was late. “It is late,” Wren said.",
+        site="Harbour Ledger", at=yesterday, quotes=[("It is late", "Ada Wren")],
+    )  # fmt: skip
+    await add_article(
+        store, slug="radio", title="Wren on the radio",
+        text="“Nothing moves until the money does,” Ada Wren told Varn radio on Tuesday.",
+        site="Tradewatch", at=today, quotes=[("Nothing moves until the money does", "Ada Wren")],
+    )  # fmt: skip
+    finder = QuoteFinder(Quotes(store.db), now=clock.now)
+    found = await finder.find(
+        TOPIC, "the Council spokeswoman", since=clock.now() - timedelta(hours=6), until=None
+    )
+    assert [q.text for q in found.quotes] == ["Nothing moves until the money does"]

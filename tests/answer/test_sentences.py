@@ -42,10 +42,15 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("What share of Heliant's sales need a licence?", "amount", stem("sales")),
         ("What rate of levy does the Union charge?", "figure", stem("levy")),
         ("How much did the index lose on Monday?", "amount", ""),
-        ("How much money has the government offered?", "amount", ""),
+        ("How much money has the government offered?", "money", ""),
+        ("How much has the Union collected from the tariff?", "money", ""),
+        ("What revenue is Heliant forecasting?", "amount", ""),
         ("Where will the deal be signed?", "place", ""),
         ("When does the walkout start?", "time", ""),
-        ("For how long?", "time", ""),
+        ("For how long?", "duration", ""),
+        ("How long will it take to get a licence?", "duration", ""),
+        ("Has the Corvex boss spoken out on the curbs?", "words", ""),
+        ("How did the chip lobby take that?", "words", ""),
         ("What did Ilse Marrow say about the chip rule?", "words", ""),
         ("Who is Odile Marchetti?", "person", ""),
         ("Is the tariff still going ahead?", "", ""),
@@ -70,6 +75,25 @@ def test_a_figure_belongs_to_the_thing_counted() -> None:
     assert not has_kind("The aid will be paid in three instalments.", "amount")
     assert has_kind("It will be signed in Orvane.", "place")
     assert not has_kind("“We came to sign an agreement.”", "place")
+
+
+def test_a_duration_or_a_sum_of_money_is_not_any_time_or_figure() -> None:
+    assert has_kind("Applications will take up to 60 days.", "duration")
+    assert has_kind("The closure is postponed by six months.", "duration")
+    assert not has_kind("The session could run past midnight on Tuesday.", "duration")
+    assert has_kind("The aid is 140 million euros.", "money")
+    assert not has_kind("The Union charges an 18 percent tariff.", "money")
+
+
+def test_what_a_part_is_taken_of_and_how_something_is_done() -> None:
+    from bot.answer.sentences import manner_asked, part_asked
+
+    assert part_asked("How much of the 2.4 million tonne quota will go to Kaldor?") == stem("quota")
+    assert part_asked("How much of Heliant's output ends up in Kestria?") == stem("output")
+    assert part_asked("How much will Kaldor get?") == ""
+    assert manner_asked("How will the 140 million euros be paid to Kaldor?") == (stem("paid"),)
+    assert manner_asked("How did the market take the news?") == ()  # too light a verb
+    assert manner_asked("How many jobs will go?") == ()
 
 
 def test_names_and_kinds() -> None:
