@@ -21,6 +21,7 @@ import struct
 import unicodedata
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import SplitResult, quote, unquote_plus, urlsplit
 
 from bot.text.urls import display_url as display_url
@@ -299,11 +300,15 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;…]['\"”’)\]]*\s+|\n\s*|[\"“‘
 _SINGULAR_KEEP = ("ss", "us", "is", "ics", "ous")
 # One spelling for the commonest multi-word names, so "the United States" and "the US" agree
 # and the name takes one term, not two generic ones.
-_ALIASES = (
-    (re.compile(r"\bEuropean Union\b|\bE\.U\.(?!\w)"), "EU"),
-    (re.compile(r"\bUnited States(?: of America)?\b|\bU\.S\.(?:A\.)?(?!\w)"), "US"),
-    (re.compile(r"\bUnited Kingdom\b|\bU\.K\.(?!\w)"), "UK"),
-    (re.compile(r"\bUnited Nations\b|\bU\.N\.(?!\w)"), "UN"),
+_ALIASES = (  # (literals one of which a match holds, pattern, alias)
+    (("European Union", "E.U."), re.compile(r"\bEuropean Union\b|\bE\.U\.(?!\w)"), "EU"),
+    (
+        ("United States", "U.S."),
+        re.compile(r"\bUnited States(?: of America)?\b|\bU\.S\.(?:A\.)?(?!\w)"),
+        "US",
+    ),
+    (("United Kingdom", "U.K."), re.compile(r"\bUnited Kingdom\b|\bU\.K\.(?!\w)"), "UK"),
+    (("United Nations", "U.N."), re.compile(r"\bUnited Nations\b|\bU\.N\.(?!\w)"), "UN"),
 )
 # 20, not fewer: the topic's own words (steel, tariff, EU, US…) fill the first dozen places
 # of every article on it, and the event's names come after them.
@@ -315,6 +320,8 @@ _MIN_WEIGHT = 3.0  # a word mentioned once or twice in passing is not salient
 
 
 def _fold(word: str) -> str:
+    if word.isascii():  # nothing to decompose; ASCII casefolds as it lower-cases
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -339,6 +346,23 @@ def _salient(raw: str, term: str) -> bool:
     return len(term) >= 3 and raw.casefold() not in _STOPWORDS and term not in _STOPWORDS
 
 
+@lru_cache(maxsize=1 << 16)
+def _word(raw: str) -> tuple[str, bool, bool]:
+    """What story terms need of one written word, worked out once per spelling (a news
+    vocabulary repeats): its term, whether it is salient, and whether it is capitalised
+    (a name's candidate)."""
+    term = _term(raw)
+    return term, _salient(raw, term), raw[0].isupper() and raw.casefold() not in _STOPWORDS
+
+
+def _aliased(text: str) -> str:
+    """The text with `_ALIASES` applied (a pattern whose literal is absent is not run)."""
+    for literals, pattern, alias in _ALIASES:
+        if any(literal in text for literal in literals):
+            text = pattern.sub(alias, text)
+    return text
+
+
 def story_terms(title: str, text: str, *, k: int = _K_TERMS) -> frozenset[str]:
     """An article's salient terms: names and frequent content words, title words counting extra.
 
@@ -347,40 +371,43 @@ def story_terms(title: str, text: str, *, k: int = _K_TERMS) -> frozenset[str]:
     next to another capitalised word), one more inside a multi-word name, and one per mention
     in the title. The top `k` scoring at least 3 are kept; ties go to the earlier mention.
     """
-    for pattern, alias in _ALIASES:
-        title, text = pattern.sub(alias, title), pattern.sub(alias, text)
+    title, text = _aliased(title), _aliased(text)
     tokens = list(_TOKEN.finditer(text))
-    capital = [m.group()[0].isupper() and m.group().casefold() not in _STOPWORDS for m in tokens]
+    words = [_word(m.group()) for m in tokens]
+    last = len(tokens) - 1
 
     def in_name_run(i: int, j: int) -> bool:  # tokens i and j are adjacent words of one name
         return (
-            0 <= i < j < len(tokens)
-            and capital[i]
-            and capital[j]
+            0 <= i < j <= last
+            and words[i][2]
+            and words[j][2]
             and text[tokens[i].end() : tokens[j].start()] == " "
         )
 
     weights: dict[str, float] = {}
     first: dict[str, int] = {}
     for match in _TOKEN.finditer(title):
-        term = _term(match.group())
-        if _salient(match.group(), term):
+        term, salient, _ = _word(match.group())
+        if salient:
             weights[term] = weights.get(term, 0.0) + _TITLE_WEIGHT
             first.setdefault(term, -1)
-    for i, match in enumerate(tokens):
-        raw = match.group()
-        term = _term(raw)
-        if not _salient(raw, term):
+    for i, (term, salient, capital) in enumerate(words):
+        if not salient:
             continue
         weight = 1.0
-        run = in_name_run(i - 1, i) or in_name_run(i, i + 1)
-        inside = not _SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()])
-        if capital[i] and (inside or run):
-            weight = _NAME_WEIGHT + (_NAME_RUN_BONUS if run else 0.0)
+        if capital:  # a name when next to another capitalised word, or inside a sentence
+            if in_name_run(i - 1, i) or in_name_run(i, i + 1):
+                weight = _NAME_WEIGHT + _NAME_RUN_BONUS
+            else:
+                start = tokens[i].start()
+                if not _SENTENCE_START.search(text[max(0, start - 4) : start]):
+                    weight = _NAME_WEIGHT
         weights[term] = weights.get(term, 0.0) + weight
         first.setdefault(term, i)
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], first[item[0]]))
-    return frozenset(term for term, weight in ranked[:k] if weight >= _MIN_WEIGHT)
+    # Heavier words rank first, so the top k of those weighing enough are the top k's.
+    heavy = [(term, weight) for term, weight in weights.items() if weight >= _MIN_WEIGHT]
+    ranked = sorted(heavy, key=lambda item: (-item[1], first[item[0]]))
+    return frozenset(term for term, _ in ranked[:k])
 
 
 def term_overlap(a: frozenset[str], b: frozenset[str]) -> float:

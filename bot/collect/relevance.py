@@ -45,16 +45,32 @@ class Relevance:
     reason: str  # e.g. "matches 'tariff', 'steel'", "excluded by 'football'"
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th"})
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+# Letters that Unicode does not decompose into a base letter and an accent, and every
+# apostrophe as '.
+_LETTERS = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th"}
+_APOSTROPHES = {"’": "'", "‘": "'", "ʼ": "'"}
+_SPELLING = str.maketrans(_LETTERS | _APOSTROPHES)
+
+
+class _Marks(dict[int, int | None]):
+    """A `str.translate` table that deletes combining marks (accents), filled in as
+    characters are met, so a text is stripped in one pass in C."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
 
 
 def fold(text: str) -> str:
     """Casefold, strip accents, and write every apostrophe as '."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.casefold().translate(_LETTERS).translate(_APOSTROPHES)
+    if text.isascii():  # nothing to decompose or respell; ASCII casefolds as it lower-cases
+        return text.lower()
+    bare = unicodedata.normalize("NFKD", text).translate(_MARKS)
+    return bare.casefold().translate(_SPELLING)
 
 
 _DOTTED = re.compile(r"(?<!\w)(?:\w\.){2,}")
@@ -138,11 +154,16 @@ def _listed(terms: tuple[str, ...] | list[str], limit: int = 5) -> str:
     return shown + (", …" if len(terms) > limit else "")
 
 
+_EVERYTHING = "no query terms: everything is relevant"
+
+
 def score(query: Query, title: str, text: str) -> Relevance:
     """How strongly an article matches a query, and whether it is on-topic (and why)."""
+    wanted = tuple(dict.fromkeys(t for t in query.must + query.may if _pattern(t) is not None))
+    if not wanted and not query.must_not:  # nothing to look for: the text need not be read
+        return Relevance(1.0, True, (), _EVERYTHING)
     folded_title, body = _prepare(title), _prepare(text)
     lead = _lead(body)
-    wanted = tuple(dict.fromkeys(t for t in query.must + query.may if _pattern(t) is not None))
     matched: list[str] = []
     raw = 0.0
     for term in wanted:
@@ -158,7 +179,7 @@ def score(query: Query, title: str, text: str) -> Relevance:
     if excluded:
         return Relevance(value, False, found, f"excluded by {_listed(excluded)}")
     if not wanted:
-        return Relevance(1.0, True, (), "no query terms: everything is relevant")
+        return Relevance(1.0, True, (), _EVERYTHING)
     missing = [t for t in query.must if t in wanted and t not in found]
     if missing:
         return Relevance(value, False, found, f"missing required {_listed(missing)}")

@@ -47,13 +47,20 @@ def chunk_passages(text: str, *, target_words: int = TARGET_WORDS) -> list[str]:
 
 
 # SQLite: new passages are tokenised by a per-connection scratch FTS5 table, whose vocabulary
-# (fts5vocab 'row': term, passages holding it) is what they add to the frequencies.
+# (fts5vocab 'row': term, passages holding it) is what they add to the frequencies. Only that
+# vocabulary is read, so the scratch keeps neither the texts (contentless: emptying it needs
+# no second tokenising), nor positions, nor sizes. (Created in the transaction, so a rollback
+# takes it away too: hence IF NOT EXISTS every time rather than once per connection.)
 _SQLITE_SCRATCH = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passage_scratch USING fts5("
-    f"title, text, tokenize='{SQLITE_TOKENIZER}')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passage_scratch_vocab "
-    "USING fts5vocab(temp, passage_scratch, 'row')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passage_terms_scratch USING fts5(title, text, "
+    f"content='', detail=none, columnsize=0, tokenize='{SQLITE_TOKENIZER}')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passage_terms_scratch_vocab "
+    "USING fts5vocab(temp, passage_terms_scratch, 'row')",
 )
+
+
+def _ids(statement: str) -> sa.TextClause:
+    return sa.text(statement).bindparams(sa.bindparam("ids", expanding=True))
 
 
 async def record_terms(conn: AsyncConnection, article_ids: Sequence[int], *, sign: int = 1) -> None:
@@ -63,30 +70,32 @@ async def record_terms(conn: AsyncConnection, article_ids: Sequence[int], *, sig
         return
     for statement in _SQLITE_SCRATCH:
         await conn.exec_driver_sql(statement)
-    await conn.exec_driver_sql("DELETE FROM temp.passage_scratch")
+    ids = {"ids": list(article_ids)}
+    await conn.exec_driver_sql(
+        "INSERT INTO temp.passage_terms_scratch (passage_terms_scratch) VALUES ('delete-all')"
+    )
     await conn.execute(
-        sa.text(
-            "INSERT INTO temp.passage_scratch (title, text) "
-            "SELECT title, text FROM passages WHERE article_id IN :ids"
-        ).bindparams(sa.bindparam("ids", expanding=True)),
-        {"ids": list(article_ids)},
+        _ids(
+            "INSERT INTO temp.passage_terms_scratch (rowid, title, text) "
+            "SELECT id, title, text FROM passages WHERE article_id IN :ids"
+        ),
+        ids,
     )
     # `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
     await conn.execute(
-        sa.text(
+        _ids(
             "INSERT INTO passage_terms (term, passages) SELECT term, :sign * n FROM ("
-            "SELECT term, doc AS n FROM temp.passage_scratch_vocab "
-            "UNION ALL SELECT '', count(*) FROM temp.passage_scratch) WHERE true "
+            "SELECT term, doc AS n FROM temp.passage_terms_scratch_vocab UNION ALL "
+            "SELECT '', count(*) FROM passages WHERE article_id IN :ids) WHERE true "
             "ON CONFLICT (term) DO UPDATE SET passages = passages + excluded.passages"
         ),
-        {"sign": sign},
+        {**ids, "sign": sign},
     )
     if sign < 0:  # a term no passage holds any more is not kept (a recount has no row for it)
         await conn.exec_driver_sql(
             "DELETE FROM passage_terms WHERE passages <= 0 AND term <> '' "
-            "AND term IN (SELECT term FROM temp.passage_scratch_vocab)"
+            "AND term IN (SELECT term FROM temp.passage_terms_scratch_vocab)"
         )
-    await conn.exec_driver_sql("DELETE FROM temp.passage_scratch")
 
 
 def recount_statements(dialect: str) -> list[str]:
