@@ -116,6 +116,8 @@ async def ranked_postgres(
         first = f"({' | '.join(lexemes[:h])}) & {match}"
         hits = await _ranked(conn, query, first, low, where, params)
         # A passage holding only the common terms scores below (K1 + 1) x their weights.
+        # (rare_first's choice makes every passage found here score above it: checked all
+        # the same, the ranking's exactness resting on it.)
         ceiling = (K1 + 1) * sum(query.weights[h:])
         if len(hits) >= limit and -hits[limit - 1].rank > ceiling * (1 + 1e-9):
             return hits

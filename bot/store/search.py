@@ -6,7 +6,8 @@ Search by words matches the passages holding at least k of the question's n term
 expression, so common words never make every passage a candidate), the newest passages first
 and all of them unless enough of those hold every term; it weighs terms by the document
 frequencies stored as passages are written (bot/store/passages.py), never counted per
-question, and ranks every match by its score: nothing is cut before it is ranked.
+question, and ranks every match by its score: nothing is cut before it is ranked (on
+PostgreSQL in bot/store/ranking.py, which keeps the candidates it reads few).
 
 The vectors of the newest passages of each topic (up to VECTORS_PER_TOPIC) are held in memory
 and topped up with the passages stored since the last search, so a search by meaning is one
