@@ -153,7 +153,9 @@ async def _ranked(
         )
         values.update(every=" & ".join(_lexeme(t) for t in query.terms), low=low)
     # Lexemes are unique in a tsvector: a term's occurrences are its weights' count, those
-    # in the title (A) counted TITLE_WEIGHT times.
+    # in the title (A) counted TITLE_WEIGHT times. The tsvector is cut down to the terms
+    # first (less every lexeme but them), so that only they are unnested: half the time of
+    # unnesting all of a passage's ~50 lexemes and filtering them.
     occurrences = (
         f"{TEXT_WEIGHT} * cardinality(weights) + {TITLE_WEIGHT - TEXT_WEIGHT} * "
         "cardinality(array_positions(weights, 'A'))"
@@ -163,8 +165,8 @@ async def _ranked(
         "FROM passages p JOIN articles a ON a.id = p.article_id "
         "CROSS JOIN LATERAL (SELECT sum((CAST(:weights AS float8[]))[array_position("
         "CAST(:terms AS text[]), u.lexeme)] * u.f * :k1 / (u.f + :k)) AS score FROM ("
-        f"SELECT lexeme, {occurrences} AS f FROM unnest(p.search) "
-        "WHERE lexeme = ANY(CAST(:terms AS text[]))) u) s "
+        f"SELECT lexeme, {occurrences} AS f FROM unnest(ts_delete(p.search, "
+        "tsvector_to_array(ts_delete(p.search, CAST(:terms AS text[])))))) u) s "
         f"WHERE p.search @@ CAST(:match AS tsquery) AND p.id > {bound} "
         f"AND {' AND '.join(where)} "
         "ORDER BY rank, p.id LIMIT :limit"

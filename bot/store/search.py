@@ -98,29 +98,30 @@ class PassageSearch:
     ) -> list[PassageHit]:
         """Passages closest in meaning to a unit vector, best first (`rank` is minus the
         cosine similarity), from relevant articles of the topic, optionally in a time range."""
-        index = await self._load_vectors(topic)
-        if not len(index.ids):
-            return []
-        scores = index.matrix @ vector.astype(np.float32)
-        if since is not None:
-            scores[index.at < since.timestamp()] = -2.0
-        if until is not None:
-            scores[index.at > until.timestamp()] = -2.0
-        k = min(limit, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        chosen = {int(index.ids[i]): float(scores[i]) for i in top if scores[i] > -2.0}
-        if not chosen:
-            return []
-        t = sa.table(
-            "passages",
-            sa.column("id"),
-            sa.column("article_id"),
-            sa.column("title"),
-            sa.column("text"),
-            sa.column("at"),
-        )
+        # One connection for the top-up and the passages' rows (a checkout is a round trip).
         async with self.db.engine.connect() as conn:
+            index = await self._load_vectors(topic, conn)
+            if not len(index.ids):
+                return []
+            scores = index.matrix @ vector.astype(np.float32)
+            if since is not None:
+                scores[index.at < since.timestamp()] = -2.0
+            if until is not None:
+                scores[index.at > until.timestamp()] = -2.0
+            k = min(limit, len(scores))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            chosen = {int(index.ids[i]): float(scores[i]) for i in top if scores[i] > -2.0}
+            if not chosen:
+                return []
+            t = sa.table(
+                "passages",
+                sa.column("id"),
+                sa.column("article_id"),
+                sa.column("title"),
+                sa.column("text"),
+                sa.column("at"),
+            )
             rows = (
                 await conn.execute(
                     sa.select(t.c.id, t.c.article_id, t.c.title, t.c.text, t.c.at).where(
@@ -135,8 +136,13 @@ class PassageSearch:
         self, topic: str | None, ids: Sequence[int]
     ) -> dict[int, NDArray[np.float32]]:
         """The stored vectors of passages held in memory for the topic (others are left out:
-        the caller computes them)."""
-        index = await self._load_vectors(topic)
+        the caller computes them). Those read by the last search by meaning, with no look at
+        the database: the answer engine asks right after one, and a passage stored since is
+        only one more vector for it to compute."""
+        index = self._vectors.get(topic)
+        if index is None:
+            async with self.db.engine.connect() as conn:
+                index = await self._load_vectors(topic, conn)
         if not len(index.ids) or not ids:
             return {}
         wanted = np.asarray(ids, dtype=np.int64)
@@ -145,7 +151,7 @@ class PassageSearch:
         found = index.ids[at] == wanted
         return {int(i): index.matrix[k] for i, k, ok in zip(wanted, at, found, strict=True) if ok}
 
-    async def _load_vectors(self, topic: str | None) -> _Vectors:
+    async def _load_vectors(self, topic: str | None, conn: AsyncConnection) -> _Vectors:
         """The topic's vectors, topped up with passages stored since the last call."""
         index = self._vectors.get(topic)
         if index is None:
@@ -155,8 +161,7 @@ class PassageSearch:
             self._vectors[topic] = index
         # Nothing stored since the last call (the usual case): one look at the primary key,
         # instead of a query the planner may answer by scanning all the topic's passages.
-        async with self.db.engine.connect() as conn:
-            newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
+        newest = (await conn.execute(sa.text("SELECT max(id) FROM passages"))).scalar()
         if newest is None or int(newest) <= index.checked:
             return index
         conditions = ["a.relevant = 1" if self.db.dialect == "sqlite" else "a.relevant"]
@@ -170,8 +175,7 @@ class PassageSearch:
             f"ON a.id = p.article_id WHERE {' AND '.join(conditions)} "
             "ORDER BY p.id DESC LIMIT :cap"
         )
-        async with self.db.engine.connect() as conn:
-            rows = list(reversed((await conn.execute(sa.text(sql), params)).all()))
+        rows = list(reversed((await conn.execute(sa.text(sql), params)).all()))
         if rows:
             ids = np.array([r[0] for r in rows], dtype=np.int64)
             at = np.array([utc(r[1]).timestamp() for r in rows], dtype=np.float64)
