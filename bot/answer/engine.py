@@ -74,10 +74,16 @@ _CHANGED = re.compile(
     r"\bwhat(?:'s|’s| is| has)?\s+(?:new|changed|happened)\b|\bwhat changed\b|\banything new\b|"
     r"\bnew since\b|\bchanged since\b|\b(?:anything|something) (?:new|changed?)\b|"
     r"\bchanged?\b.*\bsince (?:yesterday|the last|last)\b|"
-    r"^\s*what (?:have|has)\b.*\bsince (?:yesterday|the last|last)\b",
+    r"^\s*what (?:have|has)\b.*\bsince (?:yesterday|the last|last)\b|"
+    r"\b(?:any|an|the latest|latest)\s+(?:updates?|news|developments?)\b.*\bsince\b|"
+    r"\bwhat(?:'s|’s| is) the latest\b",
     re.IGNORECASE,
 )
-_CHANGE_WORDS = {"chang", "new", "brief", "latest", "since", "happen", "anyth", "someth"}
+_CHANGE_WORDS = {
+    stem(w)
+    for w in "change new briefing latest since happen anything something update development"
+    " news".split()
+}
 # Words of a "who said" question that only say it asks for someone's words or when.
 _SAY_STEMS = {stem(w) for w in SPEECH_VERBS} | {
     stem(w)
@@ -337,8 +343,9 @@ class QuestionEngine:
         points = [p for p in payload.get("new_since_last", []) if p.get("citations")]
         about = {stem(w) for w in read_question(question).terms} - _CHANGE_WORDS
         if about:
-            # A development is about what was asked when its story is (any of the story's
-            # points says it), so "what changed in the talks" finds the deal they produced.
+            # A development is about what was asked when it says most of it, or its story does
+            # (so "what changed in the talks" finds the deal they produced); those that say it
+            # themselves come first.
             stories = [
                 (
                     set(story.get("citations", [])),
@@ -347,12 +354,18 @@ class QuestionEngine:
                 for story in payload.get("stories", [])
             ]
 
-            def about_it(point: dict[str, Any]) -> bool:
+            def closeness(point: dict[str, Any]) -> float:
+                """How much of what was asked the point says (all of it counts most), or the
+                story it belongs to says."""
                 cited = set(point["citations"])
-                told = [text for c, text in stories if c & cited] or [point["text"]]
-                return mentions_any(about, stems(" ".join([point["text"], *told])))
+                told = stems(" ".join(text for c, text in stories if c & cited))
+                own = stems(point["text"])
+                said = sum(1 for w in about if mentions_any({w}, own)) / len(about)
+                story = sum(1 for w in about if mentions_any({w}, told | own)) / len(about)
+                return said + 0.5 * story if max(said, story) >= 0.5 else 0.0
 
-            points = [p for p in points if about_it(p)]
+            scored = [(closeness(p), n, p) for n, p in enumerate(points)]
+            points = [p for score, _, p in sorted(scored, key=lambda x: (-x[0], x[1])) if score]
         if not points:
             return None  # nothing new on that: retrieval may still find something
         sources = {int(r["n"]): r for r in payload.get("sources", [])}

@@ -25,6 +25,7 @@ _STOP = frozenset(
     big far long supposed able going still yet get got make made new next being one there's
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
+    remind wonder wondering curious anything something
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
@@ -39,7 +40,10 @@ _SYNONYMS = [
     "tool equipment machine machinery",
     "firm company business group",
     "maker manufacturer producer",
-    "job worker employee staff employ workforce",
+    "job worker employee staff employ workforce post position",
+    "customer client buyer",
+    "share stock",
+    "side camp",
     "tariff duty levy",
     "trade commerce",
     "car vehicle automobile",
@@ -53,7 +57,7 @@ _SYNONYMS = [
     "deal agreement accord pact framework",
     "talk negotiation",
     "chief head boss",
-    "rule regulation requirement",
+    "rule regulation requirement regime",
     "curb restriction control limit",
     "aid subsidy support lifeline",
     "president head",
@@ -117,6 +121,32 @@ _AMOUNT = re.compile(
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
 
 
+# Phrases news writing and readers use for one word ("down tools" is to strike).
+_PHRASES = {
+    "strike": r"down(?:s|ed|ing)? tools|walk(?:s|ed|ing)? out|walked out",
+    "cancel": r"call(?:s|ed|ing)? off",
+    "start": r"kick(?:s|ed|ing)? in|take(?:s)? effect|took effect|come(?:s)? into force",
+    "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
+    "resign": r"step(?:s|ped|ping)? down",
+    "close": r"shut(?:s|ting)? down",
+    "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
+    "conditions": r"strings attached",
+    "suspend": r"on hold",
+}
+_PHRASE = re.compile(
+    "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),
+    re.IGNORECASE,
+)
+_PHRASE_WORDS = list(_PHRASES)
+
+
+def fold_phrases(text: str) -> str:
+    """Idioms replaced by the word they mean ("down tools" -> "strike")."""
+    if not _PHRASE.search(text):
+        return text
+    return _PHRASE.sub(lambda m: _PHRASE_WORDS[int((m.lastgroup or "p0")[1:])], text)
+
+
 @cache
 def stem(word: str) -> str:
     """A word folded to its stem and synonym group ("closing", "shuts" -> "close"); cached,
@@ -149,7 +179,7 @@ def stem(word: str) -> str:
 def stems(text: str) -> set[str]:
     """The stems of a text's words; a hyphenated word counts whole and by its parts."""
     out: set[str] = set()
-    for w in _WORD.findall(text):
+    for w in _WORD.findall(fold_phrases(text)):
         out.add(stem(w))
         if "-" in w:
             out.update(stem(part) for part in w.split("-") if len(part) > 2)
@@ -168,10 +198,11 @@ class Asked:
 
 
 def read_question(question: str) -> Asked:
+    question = fold_phrases(question)
     words = _WORD.findall(question)
     terms: dict[str, None] = {}
     for i, w in enumerate(words):
-        low = w.casefold()
+        low = w.casefold().replace("’", "'").removesuffix("'s")  # "what's", "yesterday's"
         if low in _STOP or (len(low) <= 2 and not low.isdigit()):
             continue
         if i and words[i - 1].casefold() == "how":
@@ -201,7 +232,7 @@ def read_question(question: str) -> Asked:
         wants = "duration"  # "how long": a span ("six weeks"), not any time word
     elif _MONEY_ASKED.search(q):
         wants = "money"  # a sum of money, not a share or a tonnage
-    elif re.search(
+    elif _asks_for_figure(q) or re.search(
         r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
         r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b",
         q,
@@ -255,6 +286,22 @@ _SPAN = re.compile(
     r"|\bovernight\b|\buntil\b|\bthrough\b",
     re.IGNORECASE,
 )
+
+# What a "what X" question asks for when X is one of these: a figure ("what duty …?").
+_FIGURE_NOUNS = frozenset(
+    "tariff duty levy rate quota price share percentage figure number amount".split()
+)
+
+
+def _asks_for_figure(q: str) -> bool:
+    """ "What duty …?", "how dependent is X on …?", "how did X's shares do?"."""
+    head = re.search(r"\bwhat ([^\W_]+)", q)
+    if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
+        return True
+    if re.search(r"\bhow (?:dependent|reliant|exposed|important)\b", q):
+        return True
+    return bool(re.search(r"\bhow did .{0,40}\b(?:shares?|stocks?|index|markets?)\b", q))
+
 
 _AUX = (
     r"(?:do|does|did|is|are|was|were|will|would|has|have|had|can|could|should|might|must|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.sentences import has_kind, names_in, read_question, stem, term_coverage
+from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
 
 
 @pytest.mark.parametrize(
@@ -51,6 +51,9 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How long will it take to get a licence?", "duration", ""),
         ("Has the Corvex boss spoken out on the curbs?", "words", ""),
         ("How did the chip lobby take that?", "words", ""),
+        ("remind me what duty the Union slaps on steel", "figure", ""),
+        ("How dependent is Heliant on Kestrian buyers?", "figure", ""),
+        ("How did Heliant's stock take the news?", "figure", ""),
         ("What did Ilse Marrow say about the chip rule?", "words", ""),
         ("Who is Odile Marchetti?", "person", ""),
         ("Is the tariff still going ahead?", "", ""),
@@ -83,6 +86,22 @@ def test_a_duration_or_a_sum_of_money_is_not_any_time_or_figure() -> None:
     assert not has_kind("The session could run past midnight on Tuesday.", "duration")
     assert has_kind("The aid is 140 million euros.", "money")
     assert not has_kind("The Union charges an 18 percent tariff.", "money")
+
+
+def test_idioms_mean_their_word() -> None:
+    from bot.answer.sentences import fold_phrases
+
+    assert (
+        fold_phrases("When do the steelworkers down tools?") == "When do the steelworkers strike?"
+    )
+    assert stem("strike") in stems("Workers walked out on Thursday.")
+    assert stem("cancel") in stems("The union called off the strike.")
+    assert stem("condition") in read_question("Any strings attached?").terms
+    # "what's" and "yesterday's" are not things asked about
+    assert read_question("What's changed since yesterday's briefing?").terms == (
+        stem("changed"),
+        stem("briefing"),
+    )
 
 
 def test_what_a_part_is_taken_of_and_how_something_is_done() -> None:
