@@ -20,11 +20,12 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from bot.collect import dedupe, relevance
-from bot.collect.analysis import Analysis, Page, extract_and_analyse
+from bot.collect.analysis import Analysis, Page
+from bot.collect.batches import Batches, CPURunner
 from bot.collect.extract import looks_like_html
 from bot.collect.fetch import Fetcher
 from bot.collect.sources import Candidate, discover
@@ -43,14 +44,9 @@ Monotonic = Callable[[], float]
 T = TypeVar("T")
 
 
-class CPURunner(Protocol):
-    """Where extraction and analysis run: `bot.summarise.cpu.CPU` (a process pool sized by
-    BRIEFBOT_WORKERS) in the app; a thread when none is given."""
-
-    async def run(self, fn: Callable[..., T], *args: object) -> T: ...
-
-
 class _Threads:
+    workers = 0
+
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         return await asyncio.to_thread(fn, *args)
 
@@ -246,7 +242,8 @@ class _TopicRun:
     """State of one topic's collection: the recent articles to dedupe against, and the
     articles decided on but not yet written.
 
-    Extraction and analysis run in parallel (in the CPU pool); each article is then decided
+    Extraction and analysis run in parallel (in the CPU pool, a few pages per job); each
+    article is then decided
     at once, in the order the analyses finish, against everything decided before it (stored
     or pending), so two syndicated copies cannot both start a story. Writes are grouped: all
     that was decided while the previous batch was being written goes in the next one, in one
@@ -260,6 +257,9 @@ class _TopicRun:
         self.started = collector.now()
         self.deadline = collector.monotonic() + collector.collect_budget
         self.fetcher = collector.fetcher.for_run()  # resolves each host once per run
+        self.batches = Batches(
+            collector.cpu, self.query, workers=getattr(collector.cpu, "workers", 0)
+        )
         self.recent = RecentIndex()
         self.decided: set[str] = set()  # canonical URLs decided on in this run
         self.pending: list[_Pending] = []
@@ -378,7 +378,7 @@ class _TopicRun:
         try:
             async with asyncio.timeout(self._left(deadline)), own, self.slots:
                 page = await self._fetch_page(source, candidate)
-            article, analysis = await self.c.cpu.run(extract_and_analyse, page, self.query)
+            article, analysis = await self.batches.analyse(page)
         except TimeoutError:
             return OVER_BUDGET
         except BriefbotError as exc:
