@@ -19,6 +19,9 @@ Slack); they are tracked like the answers so that shutdown never leaves a task p
 `drain` waits for everything under way and queued within a grace period; `close` cancels what
 is left and waits for it.
 
+When the pool falls idle (nothing running, queued or being acked) it calls `settle`, by default
+`heap.settle`, which keeps the garbage collector's full collections short and between requests.
+
 Must not: know Slack, run a job twice, or let one job's failure stop a worker.
 """
 
@@ -34,6 +37,8 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from bot.slack import heap
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +60,18 @@ class AnswerPool:
     """At most `workers` jobs at a time, the rest queued in arrival order; used as an async
     context manager, or `close()`d by its owner."""
 
-    def __init__(self, workers: int = DEFAULT_WORKERS, *, patience: float = PATIENCE) -> None:
+    def __init__(
+        self,
+        workers: int = DEFAULT_WORKERS,
+        *,
+        patience: float = PATIENCE,
+        settle: Callable[[], object] = heap.settle,
+    ) -> None:
         if workers < 1:
             raise ValueError("an answering pool needs at least one worker")
         self.workers = workers
         self.patience = patience
+        self.settle = settle
         self._acks = 0
         self._no_acks = asyncio.Event()
         self._no_acks.set()
@@ -159,6 +171,11 @@ class AnswerPool:
             finally:
                 self.running -= 1
                 self._queue.task_done()
+            if not self.running and self._queue.empty() and self._no_acks.is_set():
+                try:
+                    self.settle()  # idle: the heap's upkeep lands between requests
+                except Exception:
+                    log.exception("settling the heap failed")
 
 
 async def _logged(job: Job, what: str) -> None:

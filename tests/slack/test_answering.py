@@ -19,6 +19,7 @@ import pytest
 
 from bot.observe import request_id
 from bot.runtime import running
+from bot.slack import heap
 from bot.slack.answering import AnswerPool, PoolClosed
 from bot.store import Store
 from testkit.openai_server import FakeOpenAI, reply_json
@@ -92,6 +93,81 @@ async def test_a_stream_of_acks_does_not_starve_the_answers() -> None:
         with pool.acking():  # never ends while the job waits
             pool.submit(job)
             await asyncio.wait_for(started.wait(), timeout=10)
+
+
+async def test_the_heap_is_settled_when_the_pool_falls_idle_not_between_queued_jobs() -> None:
+    calls: list[tuple[int, int]] = []
+    release = asyncio.Event()
+
+    async def job() -> None:
+        await release.wait()
+
+    pool = AnswerPool(1, settle=lambda: calls.append((pool.running, pool.waiting)))
+    async with pool:
+        for _ in range(3):
+            pool.submit(job)
+        await settle()
+        assert calls == []  # one running, two queued
+        release.set()
+        assert await pool.drain(timeout=10)
+    assert calls == [(0, 0)]  # once, with nothing running or waiting
+
+
+async def test_the_heap_is_not_settled_while_a_request_is_being_acked() -> None:
+    calls: list[str] = []
+    done = asyncio.Event()
+
+    async def job() -> None:
+        done.set()
+
+    async with AnswerPool(1, patience=0.01, settle=lambda: calls.append("settled")) as pool:
+        with pool.acking():  # the job starts after its patience, and ends, meanwhile
+            pool.submit(job)
+            await asyncio.wait_for(done.wait(), timeout=10)
+            await settle()
+        assert calls == []
+        pool.submit(job)  # the next job that ends with no ack under way settles it
+        assert await pool.drain(timeout=10)
+    assert calls == ["settled"]
+
+
+async def test_a_failing_settle_is_logged_and_the_pool_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ran: list[int] = []
+
+    def broken() -> None:
+        raise RuntimeError("no heap")
+
+    async def job() -> None:
+        ran.append(1)
+
+    async with AnswerPool(1, settle=broken) as pool:
+        with caplog.at_level(logging.ERROR, logger="bot.slack.answering"):
+            pool.submit(job)
+            await settle()
+            pool.submit(job)
+            assert await pool.drain(timeout=10)
+    assert ran == [1, 1]
+    assert "settling the heap failed" in caplog.text
+
+
+def test_the_pool_settles_the_real_heap_by_default() -> None:
+    assert AnswerPool().settle is heap.settle
+
+
+def test_settling_freezes_what_survived_once_enough_has_and_not_before() -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert not heap.settle(threshold=10**12)  # never that many objects
+    assert gc.get_freeze_count() == frozen
+    try:
+        assert heap.settle(threshold=0)
+        assert gc.get_freeze_count() > frozen
+        assert len(gc.get_objects(generation=2)) < 1000  # full collections no longer walk them
+    finally:
+        gc.unfreeze()
 
 
 async def test_a_failed_job_is_logged_and_the_next_one_runs(
