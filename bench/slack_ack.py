@@ -11,8 +11,9 @@ separate load-generator process (so it does not share the apps' event loop) open
 connections with a warm-up round of `/brief help` commands (acked inline, no answering work),
 then fires 200 signed `/brief ask …` commands, 50 in flight, and times each one's HTTP response
 (the ack Slack waits at most 3 s for). Printed per app: client-side p50/p99, and server-side
-p50/p99/mean from the app's own `briefbot_request_seconds` histogram (its buckets are coarse:
-quantiles are interpolated inside them as Prometheus does; the mean is exact). The real app's
+p50/p99/mean from the app's own `briefbot_request_seconds` histogram (buckets at most 10 ms
+wide up to 100 ms; quantiles are interpolated inside them as Prometheus does; the mean is
+exact), and the machine's load average around each run (other processes' CPU shows in p99). The real app's
 answers are all delivered before the next phase, so one app's work never lands on the other's
 acks. Before the runs the real app answers one question, so that what it loads on its first
 question is not counted as an ack's cost. The summary gives min and median over the runs.
@@ -26,6 +27,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -284,6 +287,7 @@ class Run:
     ours: Answered
     bare: Phase
     first: str
+    load: tuple[float, float]  # the machine's 1-minute load average before and after
 
 
 async def answered_phase(
@@ -383,6 +387,7 @@ async def main(runs: int, n: int, c: int, delay: float, workers: int | None) -> 
                 # language model for reading questions …) is not what an ack costs.
                 await answered_phase(http, app.url, slack, llm, "cold", 1, 1)
                 for r in range(runs):
+                    load_before = os.getloadavg()[0]
                     ours_first = r % 2 == 0
                     if ours_first:
                         ours = await answered_phase(http, app.url, slack, llm, f"r{r}-ours", n, c)
@@ -390,7 +395,9 @@ async def main(runs: int, n: int, c: int, delay: float, workers: int | None) -> 
                     else:
                         bare = await measure(http, bare_url, slack, f"r{r}-bare", n, c)
                         ours = await answered_phase(http, app.url, slack, llm, f"r{r}-ours", n, c)
-                    results.append(Run(ours, bare, "briefbot" if ours_first else "bare Bolt"))
+                    first = "briefbot" if ours_first else "bare Bolt"
+                    load = (load_before, os.getloadavg()[0])
+                    results.append(Run(ours, bare, first, load))
         finally:
             await runner.cleanup()
 
@@ -403,7 +410,10 @@ async def main(runs: int, n: int, c: int, delay: float, workers: int | None) -> 
     for i, run in enumerate(results, 1):
         mine, anchor = figures(run.ours.phase), figures(run.bare)
         ratios.append(ratio(mine, anchor))
-        print(f"\nrun {i} ({run.first} first)")
+        print(
+            f"\nrun {i} ({run.first} first; load average {run.load[0]:.1f} -> {run.load[1]:.1f} "
+            f"on {os.cpu_count()} CPUs)"
+        )
         print(
             table(
                 [
@@ -449,6 +459,8 @@ if __name__ == "__main__":
     parser.add_argument("--response-base", help=argparse.SUPPRESS)
     parser.add_argument("--tag", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for noisy in ("httpx", "httpx2"):  # a line per request otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.fire:
         found = asyncio.run(
             fire_here(args.fire, args.response_base, args.tag, args.commands, args.concurrency)

@@ -39,6 +39,8 @@ SILENT = ("trafilatura", "htmldate", "charset_normalizer")
 QUIET = (
     "httpx",
     "httpcore",
+    "httpx2",  # the openai client's copy of httpx: a line per model call at INFO
+    "httpcore2",
     "aiosqlite",
     "apscheduler",
     "slack_bolt",
@@ -196,7 +198,8 @@ class Metrics:
             "Time to answer an HTTP request, by route and status.",
             ["route", "status"],
             registry=self.registry,
-            # fine below 0.1 s, where an ack lives (Slack waits 3 s), so p99 means something
+            # fine below 0.15 s, where an ack lives (Slack waits 3 s), so p99 means something:
+            # at most 10 ms wide up to 0.1 s (a quantile is interpolated inside its bucket)
             buckets=(
                 0.005,
                 0.01,
@@ -205,8 +208,12 @@ class Metrics:
                 0.03,
                 0.04,
                 0.05,
-                0.075,
+                0.06,
+                0.07,
+                0.08,
+                0.09,
                 0.1,
+                0.125,
                 0.15,
                 0.2,
                 0.25,
