@@ -34,6 +34,7 @@ from bot.answer.followup import resolve
 from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.sentences import (
+    fold_phrases,
     manner_asked,
     part_asked,
     read_question,
@@ -112,8 +113,8 @@ class Answer:
 def content_terms(text: str) -> list[str]:
     """The words of a question that retrieval should match (stopwords dropped)."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(text):
-        low = word.casefold()
+    for word in _WORD.findall(fold_phrases(text)):  # "down tools": "strike"
+        low = word.casefold().replace("’", "'").removesuffix("'s")
         if low not in _STOP and (len(low) > 2 or low.isdigit()):
             seen.setdefault(low, None)
     return list(seen)

@@ -25,7 +25,7 @@ _STOP = frozenset(
     big far long supposed able going still yet get got make made new next being one there's
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
-    remind wonder wondering curious anything something
+    remind wonder wondering curious anything something news take took taken
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
@@ -396,7 +396,7 @@ def things_asked(question: str) -> tuple[str, ...]:
         "yesterday",
         "week",
     }
-    doc = load_pipeline()(question)
+    doc = load_pipeline()(fold_phrases(question))
     return tuple(
         dict.fromkeys(
             stem(t.text)

@@ -97,6 +97,11 @@ def test_idioms_mean_their_word() -> None:
     assert stem("strike") in stems("Workers walked out on Thursday.")
     assert stem("cancel") in stems("The union called off the strike.")
     assert stem("condition") in read_question("Any strings attached?").terms
+    from bot.answer.engine import content_terms
+    from bot.answer.sentences import things_asked
+
+    assert "strike" in content_terms("When do the steelworkers down tools?")  # what is searched
+    assert stem("tool") not in things_asked("When do the steelworkers down tools?")
     # "what's" and "yesterday's" are not things asked about
     assert read_question("What's changed since yesterday's briefing?").terms == (
         stem("changed"),
