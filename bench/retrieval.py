@@ -18,7 +18,9 @@ Questions are generated from a known target passage: 3-5 of its rarer content wo
 one of them swapped for another word of the same sentence, as a paraphrase would; sometimes with
 a name the passage mentions). recall@k is the share of questions whose target passage's article
 is among the first k hits `QuestionEngine._retrieve` returns. Latency is of `_retrieve` alone,
-with the vectors already in memory (the first, cold, question is shown apart).
+with the vectors already in memory (the first, cold, question is shown apart). Each line ends
+with the machine's 1-minute load average around the measuring (the higher of before and
+after): on a shared 2-core machine the latencies follow it.
 
     python bench/retrieval.py [--sizes 10000 100000] [--questions 200]
                               [--only sqlite|postgresql] [--corpus worst|zipf|both] [--ask]
@@ -434,12 +436,14 @@ class Figures:
     at5: float
     at10: float
     whole: list[float]
+    load: float = 0.0  # the machine's 1-minute load average, the higher of before and after
 
 
 async def measure(url: str, asked: list[tuple[str, int]], ask: bool) -> Figures:
     store = Store.from_url(url)
     engine = QuestionEngine(store.articles, store.search, store.chat, now=lambda: datetime.now(UTC))
     timings, whole, found5, found10 = [], [], 0, 0
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     await engine._retrieve(TOPIC, ["warm"], scope_of("warm", datetime.now(UTC)), "warm")
     cold = time.perf_counter() - start
@@ -456,7 +460,8 @@ async def measure(url: str, asked: list[tuple[str, int]], ask: bool) -> Figures:
             await engine.ask(q, topic=TOPIC)
             whole.append(time.perf_counter() - start)
     await store.close()
-    return Figures(cold, timings, found5 / len(asked), found10 / len(asked), whole)
+    load = max(load, os.getloadavg()[0])
+    return Figures(cold, timings, found5 / len(asked), found10 / len(asked), whole, load)
 
 
 def report(backend: str, corpus: Corpus, n: int, built: tuple[float, float], f: Figures) -> None:
@@ -468,6 +473,7 @@ def report(backend: str, corpus: Corpus, n: int, built: tuple[float, float], f: 
         f"retrieval p50 {pct(f.retrieval, 50) * ms:6.1f} ms p95 {pct(f.retrieval, 95) * ms:6.1f} "
         f"ms (cold {f.cold * ms:6.0f} ms) | recall@5 {f.at5:5.1%} @10 {f.at10:5.1%}"
     )
+    line += f" | load {f.load:4.1f}"
     if f.whole:
         line += f" | ask p50 {pct(f.whole, 50) * ms:6.1f} ms p95 {pct(f.whole, 95) * ms:6.1f} ms"
     print(line, flush=True)
