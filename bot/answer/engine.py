@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.changed import asks_what_changed, developments
 from bot.answer.evidence import (
     Evidence,
     evidence,
-    mentions_any,
     paragraph_around,
     same_sentence,
 )
@@ -71,20 +71,6 @@ _STOP = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
-_CHANGED = re.compile(
-    r"\bwhat(?:'s|’s| is| has)?\s+(?:new|changed|happened)\b|\bwhat changed\b|\banything new\b|"
-    r"\bnew since\b|\bchanged since\b|\b(?:anything|something) (?:new|changed?)\b|"
-    r"\bchanged?\b.*\bsince (?:yesterday|the last|last)\b|"
-    r"^\s*what (?:have|has)\b.*\bsince (?:yesterday|the last|last)\b|"
-    r"\b(?:any|an|the latest|latest)\s+(?:updates?|news|developments?)\b.*\bsince\b|"
-    r"\bwhat(?:'s|’s| is) the latest\b",
-    re.IGNORECASE,
-)
-_CHANGE_WORDS = {
-    stem(w)
-    for w in "change new briefing latest since happen anything something update development"
-    " news".split()
-}
 # Words of a "who said" question that only say it asks for someone's words or when.
 _SAY_STEMS = {stem(w) for w in SPEECH_VERBS} | {
     stem(w)
@@ -219,7 +205,7 @@ class QuestionEngine:
             context = [t for t in _history_terms(history) if t not in own]
             follows = follows or next((t.text for t in reversed(history) if t.role == "user"), None)
         scope = scope_of(asked, self.now(), zone)
-        changed = await self._what_changed(asked, topic) if _CHANGED.search(asked) else None
+        changed = await self._what_changed(asked, topic) if asks_what_changed(asked) else None
         if changed is not None:
             return await self._done(
                 replace(changed, question=question), conversation, zone, follows
@@ -231,7 +217,9 @@ class QuestionEngine:
         # the first time) off the event loop, so acks never wait for it.
         await asyncio.to_thread(read_with_parse, asked)
         query = " ".join([asked, *context])
-        vector = embed([query])[0]  # once: retrieval and the evidence both use it
+        # Once: retrieval and the evidence both use it. In a thread: another answer's evidence
+        # may hold the model, and the event loop (acks) must not wait for it.
+        vector = (await asyncio.to_thread(embed, [query]))[0]
         hits = await self._retrieve(topic, own + context, scope, query, vector)
         # CPU work (thousands of sentences stemmed and embedded): in a thread, so that acks
         # and other requests keep their turn on the event loop.
@@ -340,65 +328,11 @@ class QuestionEngine:
         stored = await self.briefings.last_briefing(topic)
         if stored is None:
             return None
-        payload = stored.payload
-        points = [p for p in payload.get("new_since_last", []) if p.get("citations")]
-        about = {stem(w) for w in read_question(question).terms} - _CHANGE_WORDS
-        if about:
-            # A development is about what was asked when it says most of it, or its story does
-            # (so "what changed in the talks" finds the deal they produced); those that say it
-            # themselves come first.
-            stories = [
-                (
-                    set(story.get("citations", [])),
-                    " ".join(x["text"] for x in (story["headline"], *story.get("points", []))),
-                )
-                for story in payload.get("stories", [])
-            ]
-
-            def closeness(point: dict[str, Any]) -> float:
-                """How much of what was asked the point says (all of it counts most), or the
-                story it belongs to says."""
-                cited = set(point["citations"])
-                told = stems(" ".join(text for c, text in stories if c & cited))
-                own = stems(point["text"])
-                said = sum(1 for w in about if mentions_any({w}, own)) / len(about)
-                story = sum(1 for w in about if mentions_any({w}, told | own)) / len(about)
-                return said + 0.5 * story if max(said, story) >= 0.5 else 0.0
-
-            scored = [(closeness(p), n, p) for n, p in enumerate(points)]
-            points = [p for score, _, p in sorted(scored, key=lambda x: (-x[0], x[1])) if score]
-        if not points:
+        found = developments(question, stored.payload)
+        if found is None:
             return None  # nothing new on that: retrieval may still find something
-        sources = {int(r["n"]): r for r in payload.get("sources", [])}
-        renumber: dict[int, SourceRef] = {}
-        parts = []
-        for point in points[:5]:
-            cited = []
-            for n in point["citations"]:
-                r = sources.get(int(n))
-                if r is None:
-                    continue
-                if n not in renumber:
-                    published = r.get("published_at")
-                    renumber[n] = SourceRef(
-                        len(renumber) + 1,
-                        int(r.get("article_id", 0)),
-                        r["title"],
-                        r["url"],
-                        r.get("site"),
-                        datetime.fromisoformat(published) if published else None,
-                    )
-                cited.append(renumber[n].n)
-            if cited:
-                parts.append(point["text"] + " " + "".join(f"[{c}]" for c in cited))
-        if not parts:
-            return None
-        return Answer(
-            question=question,
-            text=" ".join(parts),
-            answered=True,
-            sources=tuple(sorted(renumber.values(), key=lambda r: r.n)),
-        )
+        text, sources = found
+        return Answer(question=question, text=text, answered=True, sources=sources)
 
     async def _retrieve(
         self,
@@ -412,7 +346,7 @@ class QuestionEngine:
         rank, each hit carrying its similarity to the question (`vector`: the query's, when
         the caller has it already)."""
         query = query or " ".join(terms)
-        vector = embed([query])[0] if vector is None else vector
+        vector = (await asyncio.to_thread(embed, [query]))[0] if vector is None else vector
         by_words = await self.search.search_passages(
             topic, terms, since=scope.since, until=scope.until, limit=40
         )
@@ -431,7 +365,7 @@ class QuestionEngine:
         stored = await self.search.vectors_of(topic, [h.id for h in ordered])
         missing = [h for h in ordered if h.id not in stored]
         if missing:
-            fresh = embed([f"{h.title}. {h.text}" for h in missing])
+            fresh = await asyncio.to_thread(embed, [f"{h.title}. {h.text}" for h in missing])
             stored.update((h.id, v) for h, v in zip(missing, fresh, strict=True))
         similarity = [float(stored[h.id] @ vector) for h in ordered]
         ranked = [
@@ -460,7 +394,7 @@ class QuestionEngine:
 
     async def _offline(self, question: str, hits: Sequence[PassageHit]) -> Answer:
         """The extractive answer from the same passages (when the model fails)."""
-        found = evidence(question, [], hits, embed([question])[0])
+        found = await asyncio.to_thread(lambda: evidence(question, [], hits, embed([question])[0]))
         if not found:
             return await self._refusal(question, hits)
         return await self._extractive(question, found)

@@ -414,18 +414,17 @@ def manner_asked(question: str) -> tuple[str, ...]:
     """For a question of manner ("How will the aid be paid?"), the stems of the verbs it asks
     about: an answer must say that action, not only name the things around it. Empty for
     other questions ("how many", "how did X react" asks for words)."""
-    if (
-        not re.match(
-            r"\s*how (?:will|would|did|does|do|is|are|was|were|can|could|should|has|have)\b",
-            question,
-            re.IGNORECASE,
-        )
-        or read_question(question).wants
-    ):
+    wants = read_question(question).wants
+    manner = re.match(
+        r"\s*how (?:will|would|did|does|do|is|are|was|were|can|could|should|has|have)\b",
+        question,
+        re.IGNORECASE,
+    )
+    if not (manner and not wants) and wants != "time":
         return ()
     from bot.summarise.attribution.model import load_pipeline
 
-    doc = load_pipeline()(question)
+    doc = load_pipeline()(fold_phrases(question))
     return tuple(
         dict.fromkeys(
             stem(t.text)
@@ -454,7 +453,11 @@ def part_asked(question: str) -> str:
 
 
 # Verbs too light to say how something is done ("how did the market take it?").
-_LIGHT_VERBS = frozenset(stem(w) for w in "take do go get make have be come feel look".split())
+_LIGHT_VERBS = frozenset(
+    stem(w)
+    for w in """take do go get make have be come feel look start begin open happen expect plan
+    schedule suppose due""".split()
+)
 
 
 def counts(sentence: str, focus: str) -> bool:

@@ -118,6 +118,9 @@ def test_what_a_part_is_taken_of_and_how_something_is_done() -> None:
     assert manner_asked("How will the 140 million euros be paid to Kaldor?") == (stem("paid"),)
     assert manner_asked("How did the market take the news?") == ()  # too light a verb
     assert manner_asked("How many jobs will go?") == ()
+    # "when are they signing?" needs the signing; "when does it kick in?" any date
+    assert manner_asked("When are they signing it?") == (stem("signing"),)
+    assert manner_asked("And when is it supposed to kick in?") == ()
 
 
 def test_names_and_kinds() -> None:

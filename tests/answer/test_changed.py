@@ -1,0 +1,87 @@
+"""'What changed?' from a stored briefing's new developments (bot/answer/changed.py): which
+questions ask it, and which developments answer it, in what order. The briefing payload here
+is written for this test; every name is fictional."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.answer.changed import asks_what_changed, developments
+
+
+def _source(n: int, article: int) -> dict[str, Any]:
+    return {
+        "n": n,
+        "article_id": article,
+        "title": f"Article {article}",
+        "url": f"https://news.test/{article}",
+        "site": "News",
+        "published_at": "2026-11-26T08:00:00+00:00",
+    }
+
+
+PAYLOAD: dict[str, Any] = {
+    "stories": [
+        {  # the port story cites the article on the ferry pledge too
+            "headline": {"text": "Varn will license cranes from January."},
+            "points": [{"text": "Brekka shares fell 9 percent."}],
+            "citations": [1, 2, 3],
+        },
+        {
+            "headline": {"text": "The Holm shipyard will stay open for six more months."},
+            "points": [{"text": "The welders called off their strike."}],
+            "citations": [4],
+        },
+    ],
+    "new_since_last": [
+        {"text": "Varn will license cranes from January, the port said.", "citations": [1]},
+        {"text": "Talks went on; no word on the Holm shipyard yet.", "citations": [2]},
+        {"text": "Norland will review its ferry pledge, the minister said.", "citations": [3]},
+        {"text": "The Holm shipyard will stay open for six more months.", "citations": [4]},
+    ],
+    "sources": [_source(1, 11), _source(2, 12), _source(3, 13), _source(4, 14)],
+}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What changed since yesterday?",
+        "What's new on the shipyard?",
+        "Any update on the Holm shipyard since yesterday?",
+        "Anything new on the ferry pledge since the last briefing?",
+        "What have the ministers decided since yesterday?",
+    ],
+)
+def test_questions_that_ask_what_changed(question: str) -> None:
+    assert asks_what_changed(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["How many cranes need a licence?", "Has the strike been called off?"]
+)
+def test_questions_that_do_not(question: str) -> None:
+    assert not asks_what_changed(question)
+
+
+def test_the_development_that_says_what_was_asked_comes_first() -> None:
+    found = developments("Any update on the Holm shipyard since yesterday?", PAYLOAD)
+    assert found is not None
+    text, sources = found
+    assert text.startswith("The Holm shipyard will stay open for six more months. [1]")
+    assert sources[0].url == "https://news.test/14"
+    assert [s.n for s in sources] == list(range(1, len(sources) + 1))
+
+
+def test_a_development_of_another_story_does_not_answer_for_it() -> None:
+    found = developments("Anything new on the ferry pledge since the last briefing?", PAYLOAD)
+    assert found is not None
+    assert found[0].startswith("Norland will review its ferry pledge")
+
+
+def test_nothing_new_on_what_was_asked() -> None:
+    assert developments("What changed on fishing quotas since yesterday?", PAYLOAD) is None
+    everything = developments("What changed since yesterday?", PAYLOAD)
+    assert everything is not None and everything[0].startswith("Varn will license cranes")
