@@ -48,7 +48,7 @@ COVERED = 0.6
 PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
-IN_SENTENCE = 0.3  # what a sentence naming every name of the question gains
+IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
 
 
 def evidence(
