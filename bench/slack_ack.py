@@ -13,10 +13,11 @@ then fires 200 signed `/brief ask …` commands, 50 in flight, and times each on
 (the ack Slack waits at most 3 s for). Printed per app: client-side p50/p99, and server-side
 p50/p99/mean from the app's own `briefbot_request_seconds` histogram (buckets at most 10 ms
 wide up to 100 ms; quantiles are interpolated inside them as Prometheus does; the mean is
-exact), and the machine's load average around each run (other processes' CPU shows in p99). The real app's
-answers are all delivered before the next phase, so one app's work never lands on the other's
-acks. Before the runs the real app answers one question, so that what it loads on its first
-question is not counted as an ack's cost. The summary gives min and median over the runs.
+exact), and the machine's load average around each run (other processes' CPU shows in p99).
+The real app's answers are all delivered before the next phase, so one app's work never
+lands on the other's acks. Before the runs the real app answers one question, so that what
+it loads on its first question is not counted as an ack's cost. The summary gives min and
+median over the runs.
 
     python bench/slack_ack.py [--runs 3] [--commands 200] [--concurrency 50] [--llm-delay 2]
                               [--workers N]   # BRIEFBOT_ANSWER_WORKERS for the real app

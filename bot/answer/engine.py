@@ -347,11 +347,12 @@ class QuestionEngine:
         the caller has it already)."""
         query = query or " ".join(terms)
         vector = (await asyncio.to_thread(embed, [query]))[0] if vector is None else vector
-        by_words = await self.search.search_passages(
-            topic, terms, since=scope.since, until=scope.until, limit=40
-        )
-        by_meaning = await self.search.similar(
-            topic, vector, since=scope.since, until=scope.until, limit=40
+        # Both at once: each waits on its own database round trips.
+        by_words, by_meaning = await asyncio.gather(
+            self.search.search_passages(
+                topic, terms, since=scope.since, until=scope.until, limit=40
+            ),
+            self.search.similar(topic, vector, since=scope.since, until=scope.until, limit=40),
         )
         fused: dict[int, float] = {}
         hits: dict[int, PassageHit] = {}
