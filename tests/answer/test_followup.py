@@ -42,3 +42,15 @@ def test_it_and_that_keep_the_subject_of_the_last_exchange() -> None:
     )
     assert read.question == "What strings are attached to it?"
     assert "Tarrow aid" in read.context and "140 million" in read.context
+
+
+def test_a_question_drawn_from_the_last_answer_keeps_its_subject() -> None:
+    read = resolve(
+        "So is the walkout off?",
+        ["Any update on the Tarrow steelworks since yesterday?"],
+        ["Kaldor will postpone the closure of the Tarrow steelworks. [1]"],
+    )
+    assert read.follows == "Any update on the Tarrow steelworks since yesterday?"
+    assert "Tarrow steelworks" in read.context and "postpone" in read.context
+    # a question that starts afresh is not a follow-up
+    assert resolve("Is the walkout off?", ["Who runs Kaldor?"], ["Lunde [1]"]).follows is None
