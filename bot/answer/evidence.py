@@ -109,7 +109,9 @@ def evidence(
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         # Enough: most of the question's words; or some, and most of its meaning; or some,
         # with every name it asks about and the kind of thing it wants in the same sentence.
-        typed = bool(asked.wants) and in_sentence == 1.0
+        typed = bool(asked.wants) and (
+            in_sentence == 1.0 or (not asked.names and asked.wants in ("duration", "money"))
+        )
         if not (
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):
