@@ -12,7 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -89,9 +89,20 @@ def read_vote(body: dict[str, Any], now: datetime) -> Vote | None:
             ref=ref,
             value="up" if value == "up" else "down",
             user_hash=hashlib.sha256(f"slack:{team}:{user}".encode()).hexdigest(),
-            at=now,
+            at=_clicked_at(action, now),
         )
     return None
+
+
+def _clicked_at(action: dict[str, Any], now: datetime) -> datetime:
+    """When the person clicked (Slack's `action_ts`), so that a changed mind stored out of
+    order (clicks are stored after the ack, concurrently) still ends on the last click; now
+    when it is missing or implausible (more than a day off)."""
+    try:
+        clicked = datetime.fromtimestamp(float(action.get("action_ts") or ""), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return now
+    return clicked if abs((clicked - now).total_seconds()) <= 86_400 else now
 
 
 def register(app: AsyncApp, votes: Feedback, *, now: Callable[[], datetime]) -> None:

@@ -53,7 +53,10 @@ class Feedback:
         )
         async with self.db.engine.begin() as conn:
             updated = await conn.execute(
-                t.update().where(*where).values(value=vote.value, ref=vote.ref[:300], at=vote.at)
+                # only by a later click: clicks may be stored in another order than made
+                t.update()
+                .where(*where, t.c.at <= vote.at)
+                .values(value=vote.value, ref=vote.ref[:300], at=vote.at)
             )
             if not updated.rowcount:
                 await conn.execute(

@@ -97,6 +97,8 @@ async def test_slash_command_over_the_socket(
             }
         )
         await eventually(lambda: bool(fake_slack.calls_to("response_url")))
+        # the ack travels over the socket: it may arrive after the response did
+        await eventually(lambda: bool(socket.acks))
         assert socket.acks[0]["envelope_id"] == "env-1"
         assert "feeds.test" in json.dumps(fake_slack.calls_to("response_url")[0].params)
         async with httpx.AsyncClient() as http:

@@ -298,7 +298,12 @@ def test_stream_chunks_are_sentences_with_linked_citations() -> None:
 
 
 def click(
-    channel: str, ts: str, block_id: str, value: str, user: str = "U0ALICE"
+    channel: str,
+    ts: str,
+    block_id: str,
+    value: str,
+    user: str = "U0ALICE",
+    action_ts: str = "1795506000.1",
 ) -> dict[str, Any]:
     return {
         "type": "block_actions",
@@ -313,7 +318,7 @@ def click(
                 "action_id": "briefbot_feedback",
                 "block_id": block_id,
                 "value": value,
-                "action_ts": "1795506000.1",
+                "action_ts": action_ts,
             }
         ],
     }
@@ -329,12 +334,14 @@ async def test_feedback_on_a_briefing_is_stored_and_counted(
     assert block["type"] == "context_actions"
     assert block["elements"][0]["type"] == "feedback_buttons"
     ts = str(delivered.message_ref)
-    for user, value in (("U0ALICE", "down"), ("U0ALICE", "up"), ("U0BOB", "down")):
-        response = await slack.interaction(click("C0STEEL", ts, block["block_id"], value, user))
+    clicks = (("U0ALICE", "down"), ("U0ALICE", "up"), ("U0BOB", "down"))
+    for n, (user, value) in enumerate(clicks, 1):
+        made = click("C0STEEL", ts, block["block_id"], value, user, f"1795506000.{n}")
+        response = await slack.interaction(made)
         assert response.status_code == 200
     counts = await corpus.feedback.counts()
-    for _ in range(100):  # the clicks are stored after Slack's ack
-        if sum(c.up + c.down for c in counts) == 2:
+    for _ in range(100):  # the clicks are stored after Slack's ack, in any order
+        if [(c.kind, c.up, c.down) for c in counts] == [("briefing", 1, 1)]:
             break
         await asyncio.sleep(0.05)
         counts = await corpus.feedback.counts()
