@@ -27,6 +27,7 @@ from bot.answer.changed import asks_what_changed, developments
 from bot.answer.evidence import (
     Evidence,
     evidence,
+    lead_in,
     paragraph_around,
     same_sentence,
 )
@@ -314,7 +315,12 @@ class QuestionEngine:
                 if source.article_id not in refs:
                     refs[source.article_id] = replace(source, n=len(refs) + 1)
                 cited.append(refs[source.article_id].n)
-            parts.append(f"{quote.speaker}: “{quote.text}” " + "".join(f"[{n}]" for n in cited))
+            said = f"{quote.speaker}: “{quote.text}”"
+            article = articles.get(quote.sources[0].article_id)
+            lead = lead_in(article.text, quote.text, quote.speaker) if article else ""
+            if lead:  # "Carvell said the framework was a package. “If one part …”"
+                said = f"{lead} “{quote.text}”"
+            parts.append(f"{said} " + "".join(f"[{n}]" for n in cited))
         return Answer(
             question=question, text=" ".join(parts), answered=True, sources=tuple(refs.values())
         )

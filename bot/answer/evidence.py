@@ -11,6 +11,7 @@ question about something no retrieved passage mentions is not answered.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -151,6 +152,33 @@ def paragraph_around(text: str, quote: str) -> str:
     start = before.rfind("\n") + 1 if before else start
     end = text.find("\n", at)
     return text[start : end if end >= 0 else len(text)]
+
+
+def lead_in(text: str, quote: str, speaker: str) -> str:
+    """The sentence right before a quote in its paragraph when it is the speaker's own
+    reported words ("Carvell said the framework was a package. “If one part …”"), which
+    often says what the quote is about; empty otherwise."""
+    at = text.find(quote[: min(len(quote), 60)])
+    if at < 0 or not speaker.split():
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at].rstrip().rstrip('“"').rstrip()
+    if not before or not before.endswith((".", ":")):
+        return ""
+    sentences = split_sentences(before)
+    last = " ".join(sentences[-1].text.split()) if sentences else ""
+    surname = speaker.split()[-1]
+    if (
+        not last
+        or _QUOTE_MARK.search(last)
+        or not re.search(rf"\b{re.escape(surname)}\b", last)
+        or not re.search(r"\b(?:said|says|told|warned|added|argued|insisted)\b", last)
+    ):
+        return ""
+    return last
+
+
+_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 def mentions_any(wanted: set[str], found: set[str]) -> bool:

@@ -148,3 +148,17 @@ def test_words_that_only_say_what_kind_of_answer_is_wanted_are_not_terms() -> No
     assert set(asked.terms) == {stem("quota"), stem("Kestria"), stem("seeking")}
     asked = read_question("At what time does the strike start?")
     assert set(asked.terms) == {stem("strike"), stem("start")}
+
+
+def test_a_quote_is_introduced_by_its_speakers_reported_words() -> None:
+    from bot.answer.evidence import lead_in
+
+    text = (
+        "Talks resumed.\n\nThe port's chief negotiator, Ada Wren, said the plan was one piece. "
+        "“If one part moves, every part moves,” she said.\n\nLars Vik spoke next. “No,” he said."
+    )
+    assert lead_in(text, "If one part moves, every part moves", "Ada Wren") == (
+        "The port's chief negotiator, Ada Wren, said the plan was one piece."
+    )
+    assert lead_in(text, "No", "Lars Vik") == ""  # no words of his reported before it
+    assert lead_in(text, "If one part moves", "Lars Vik") == ""  # her words, not his
