@@ -158,8 +158,9 @@ _ASKS = [
     ),
     re.compile(r"\bsaid\s+by\s+(?P<who>.+?)" + _UNTIL, re.IGNORECASE),
     re.compile(
-        r"^(?:what\s+(?:were|are|was|is)\s+)?(?P<who>.+?)['’]s\s+"
-        r"(?:comments?|remarks?|statements?|quotes?|words|reaction|response)\b",
+        r"^(?:what(?:\s+(?:were|are|was|is)|['’]s)\s+)?(?P<who>.+?)['’]s\s+"
+        r"(?:comments?|remarks?|statements?|quotes?|words|reaction|response|line|stance|"
+        r"message|verdict)\b",
         re.IGNORECASE,
     ),
 ]
