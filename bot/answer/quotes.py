@@ -133,7 +133,8 @@ _VERBS = (
     r"announce|announced|write|wrote|written|tweet|tweeted|quote|quoted|declare|declared|"
     r"describe|described|insist|insisted|admit|admitted|explain|explained|deny|denied|"
     r"acknowledge|acknowledged|concede|conceded|urge|urged|criticise|"
-    r"criticised|criticize|criticized|welcome|welcomed|defend|defended|dismiss|dismissed"
+    r"criticised|criticize|criticized|welcome|welcomed|defend|defended|dismiss|dismissed|"
+    r"justify|justifies|justified|explain|explained"
 )
 SPEECH_VERBS = tuple(_VERBS.split("|"))  # the verbs of a "what did X say" question
 _ADVERBS = r"(?:(?:actually|just|ever|already|publicly|recently|really|also|now|yet|exactly)\s+)*"

@@ -25,7 +25,7 @@ _STOP = frozenset(
     big far long supposed able going still yet get got make made new next being one there's
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
-    remind wonder wondering curious anything something news take took taken
+    remind wonder wondering curious anything something news take took taken less fewer
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
@@ -245,7 +245,8 @@ def read_question(question: str) -> Asked:
     elif re.search(
         r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|"
         r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
-        r"response|stance|line)\b|\bhow did .{3,60} take\b",
+        r"response|stance|line|justify|justified|explain|explained|defend|defended)\b|"
+        r"\bhow did .{3,60} take\b",
         q,
     ):
         wants = "words"

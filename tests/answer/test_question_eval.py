@@ -16,7 +16,7 @@ BARS = {
     "development set": (QUESTIONS, 39, 16),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 24, 11),  # 33 answerable, 12 not
     "fresh set": (FRESH, 36, 11),  # 44 answerable, 14 not
-    "blind set": (BLIND, 32, 14),  # 45 answerable, 15 not
+    "blind set": (BLIND, 33, 14),  # 45 answerable, 15 not
 }
 
 

@@ -236,6 +236,7 @@ async def test_markdown_keeps_hostile_quotes_inert(finder: QuoteFinder) -> None:
         ("What were Sandu's remarks?", "Sandu"),
         ("What was Marrow's line in her interview?", "Marrow"),
         ("What's Ostrova's reaction?", "Ostrova"),
+        ("How did the trade minister justify the offer?", "the trade minister"),
         ("Has the Corvex boss spoken out on the curbs yet?", "the Corvex boss"),
         ("When do the talks resume?", None),
         ("What did the Commission decide?", None),
