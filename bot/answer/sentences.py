@@ -13,6 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _STOP = frozenset(
@@ -386,10 +390,18 @@ def _named(name: str, words: set[str]) -> bool:
 
 
 @cache
+def _parsed(question: str) -> Doc:
+    """The question (idioms folded) as the English pipeline quote attribution uses parses it:
+    once per question, for its nouns, its verbs and what it takes a part of."""
+    from bot.summarise.attribution.model import load_pipeline
+
+    return load_pipeline()(fold_phrases(question))
+
+
+@cache
 def things_asked(question: str) -> tuple[str, ...]:
     """The stems of the common nouns a question asks about ("aluminium", "instalment"),
     tagged by the English pipeline that quote attribution uses; generic ones left out."""
-    from bot.summarise.attribution.model import load_pipeline
 
     generic = {stem(w) for w in _GENERIC_FOCUS | _KIND_WORDS | _SEASONS} | {
         "year",
@@ -397,11 +409,10 @@ def things_asked(question: str) -> tuple[str, ...]:
         "yesterday",
         "week",
     }
-    doc = load_pipeline()(fold_phrases(question))
     return tuple(
         dict.fromkeys(
             stem(t.text)
-            for t in doc
+            for t in _parsed(question)
             if t.tag_ in ("NN", "NNS")
             and t.text.casefold() not in _STOP
             and stem(t.text) not in generic
@@ -423,13 +434,10 @@ def manner_asked(question: str) -> tuple[str, ...]:
     )
     if not (manner and not wants) and wants != "time":
         return ()
-    from bot.summarise.attribution.model import load_pipeline
-
-    doc = load_pipeline()(fold_phrases(question))
     return tuple(
         dict.fromkeys(
             stem(t.text)
-            for t in doc
+            for t in _parsed(question)
             if t.tag_.startswith("VB")
             and t.dep_ not in ("aux", "auxpass")
             and t.text.casefold() not in _STOP
@@ -444,9 +452,7 @@ def part_asked(question: str) -> str:
     2.4 million tonne quota will go to Kaldor?" -> quota), from the parse; empty otherwise."""
     if not re.search(r"\bhow (?:much|many) of\b", question, re.IGNORECASE):
         return ""
-    from bot.summarise.attribution.model import load_pipeline
-
-    for t in load_pipeline()(question):
+    for t in _parsed(question):
         of = t.head
         if t.dep_ == "pobj" and of.text.casefold() == "of" and of.head.lower_ in ("much", "many"):
             return stem(t.text)
