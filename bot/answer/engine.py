@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.answer.changed import asks_what_changed, developments
+from bot.answer.changed import asks_what_changed, developments, opening_article
 from bot.answer.evidence import (
     Evidence,
     evidence,
@@ -334,7 +334,9 @@ class QuestionEngine:
         stored = await self.briefings.last_briefing(topic)
         if stored is None:
             return None
-        found = developments(question, stored.payload)
+        opening = opening_article(question, stored.payload)
+        article = (await self.articles.articles_by_id([opening])).get(opening) if opening else None
+        found = developments(question, stored.payload, article.text if article else "")
         if found is None:
             return None  # nothing new on that: retrieval may still find something
         text, sources = found

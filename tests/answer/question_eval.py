@@ -33,6 +33,9 @@ FRESH = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "quest
 # A fourth, written blind like the third (this session: 16/45 right, 13/15 refused before any
 # change made with it in view).
 BLIND = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind.json")
+# A fifth, written blind like the third and fourth in a later session (29/45 right, 10/15
+# refused when first measured, before any change made with it in view).
+BLIND2 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind2.json")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.answer.changed import asks_what_changed, developments
+from bot.answer.changed import asks_what_changed, detail_after, developments, opening_article
 
 
 def _source(n: int, article: int) -> dict[str, Any]:
@@ -85,3 +85,68 @@ def test_nothing_new_on_what_was_asked() -> None:
     assert developments("What changed on fishing quotas since yesterday?", PAYLOAD) is None
     everything = developments("What changed since yesterday?", PAYLOAD)
     assert everything is not None and everything[0].startswith("Varn will license cranes")
+
+
+def test_the_lead_of_a_story_follows_its_first_point() -> None:
+    """What's new "in the port talks" is the deal they made, even when a market report says
+    "port talks" in so many words: the deal (its story's lead) is told right after it."""
+    payload: dict[str, Any] = {
+        "stories": [
+            {
+                "headline": {"text": "Varn and Norland agreed a port deal on Tuesday…"},
+                "points": [
+                    {"text": "Varn and Norland agreed a port deal on Tuesday, with 40 berths."},
+                    {"text": "The deal was signed after 12 hours of port talks."},
+                ],
+                "citations": [1, 2],
+            },
+            {
+                "headline": {"text": "Shares rose as port talks made progress."},
+                "points": [{"text": "Shares rose as port talks made progress."}],
+                "citations": [3],
+            },
+            {
+                "headline": {"text": "Ferry port talks resume on Friday, officials said."},
+                "points": [{"text": "Ferry port talks resume on Friday, officials said."}],
+                "citations": [4],
+            },
+        ],
+        "new_since_last": [
+            {
+                "text": "Varn and Norland agreed a port deal on Tuesday, with 40 berths.",
+                "citations": [1],
+            },
+            {"text": "Shares rose as port talks made progress.", "citations": [3]},
+            {"text": "The deal was signed after 12 hours of port talks.", "citations": [2, 1]},
+            {"text": "Ferry port talks resume on Friday, officials said.", "citations": [4]},
+        ],
+        "sources": [_source(1, 11), _source(2, 12), _source(3, 13), _source(4, 14)],
+    }
+    found = developments("What's new in the port talks since yesterday?", payload)
+    assert found is not None
+    text = found[0]
+    assert text.index("Shares rose") < text.index("12 hours") < text.index("40 berths")
+    assert text.index("40 berths") < text.index("resume on Friday")
+
+
+ARTICLE = (
+    "VARN (Wire) – Varn will license cranes from January, the port said.\n\n"
+    "The rule covers cranes that lift more than 40 tonnes, and their spare parts.\n\n"
+    "“We were not asked,” said a harbour pilot."
+)
+
+
+def test_the_sentence_after_the_first_development_in_its_article_follows_it() -> None:
+    assert opening_article("What's new on cranes?", PAYLOAD) == 11
+    found = developments("What's new on cranes?", PAYLOAD, ARTICLE)
+    assert found is not None
+    assert found[0].startswith(
+        "Varn will license cranes from January, the port said. [1] "
+        "The rule covers cranes that lift more than 40 tonnes, and their spare parts. [1]"
+    )
+
+
+def test_a_quotation_is_not_a_detail() -> None:
+    assert detail_after(ARTICLE, "Varn will license cranes from January, the port said.") != ""
+    assert detail_after(ARTICLE, "The rule covers cranes that lift more than 40 tonnes.") == ""
+    assert detail_after(ARTICLE, "Something the article does not say at all.") == ""
