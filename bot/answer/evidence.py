@@ -93,8 +93,8 @@ def evidence(
             continue  # a figure of something else
         if actions and not actions <= stems(text):
             continue  # "how will it be paid?" needs the paying, not only the sum
-        if speaker and not speaker <= stems(text):
-            continue  # someone else's words
+        if speaker and not speaker <= stems(unquoted(text)):
+            continue  # someone else's words, or words that only name them
         words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
         own = term_coverage(asked, words) if asked.terms else 0.0
         if asked.others:  # names are easy to meet: the rest of the question must be there too
@@ -141,17 +141,28 @@ def speaker_words(person: str) -> set[str]:
 
 
 def paragraph_around(text: str, quote: str) -> str:
-    """The paragraph of an article that holds a quote, with the one before it, which often
-    says what the quote is about ("… in a televised address." / "“The deal is done.”");
-    empty when the quote is not found."""
+    """The paragraph of an article that holds a quote, with the one before it when the quote
+    opens its paragraph, as that one then says what the quote is about ("… in a televised
+    address." / "“The deal is done.”"); empty when the quote is not found. A paragraph that
+    introduces its speaker itself ("The mayor, Ana Holm, said …") is about its own news."""
     at = text.find(quote[: min(len(quote), 60)])
     if at < 0:
         return ""
     start = text.rfind("\n", 0, at) + 1
-    before = text[:start].rstrip("\n")
-    start = before.rfind("\n") + 1 if before else start
+    if not text[start:at].strip(" “\"'‘"):
+        before = text[:start].rstrip("\n")
+        start = before.rfind("\n") + 1 if before else start
     end = text.find("\n", at)
     return text[start : end if end >= 0 else len(text)]
+
+
+def unquoted(sentence: str) -> str:
+    """A sentence without the words it quotes: "“The President wants a deal,” she said." is
+    "she said."; a quotation left open or closed from the sentence before counts too."""
+    out = re.sub(r"“[^”]*(?:”|$)", " ", sentence)
+    out = re.sub(r"^[^“]*”", " ", out) if "”" in out else out
+    out = re.sub(r'"[^"]*(?:"|$)', " ", out)
+    return " ".join(out.split())
 
 
 def lead_in(text: str, quote: str, speaker: str) -> str:

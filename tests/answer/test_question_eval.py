@@ -17,7 +17,7 @@ BARS = {
     "held-out set": (HELD_OUT, 25, 11),  # 33 answerable, 12 not
     "fresh set": (FRESH, 37, 11),  # 44 answerable, 14 not
     "blind set": (BLIND, 35, 14),  # 45 answerable, 15 not
-    "second blind set": (BLIND2, 29, 10),  # 45 answerable, 15 not
+    "second blind set": (BLIND2, 29, 12),  # 45 answerable, 15 not
 }
 
 

@@ -162,3 +162,28 @@ def test_a_quote_is_introduced_by_its_speakers_reported_words() -> None:
     )
     assert lead_in(text, "No", "Lars Vik") == ""  # no words of his reported before it
     assert lead_in(text, "If one part moves", "Lars Vik") == ""  # her words, not his
+
+
+def test_what_a_quote_is_about_comes_from_the_paragraph_before_only_when_it_opens_its_own() -> None:
+    from bot.answer.evidence import paragraph_around
+
+    text = (
+        "The minister said aid was possible.\n\n"
+        "The mayor, Ana Holm, said the town had no fallback. “There is no plan B,” she said."
+        "\n\nThe president spoke in a televised address.\n\n“The deal is done,” he said."
+    )
+    own = paragraph_around(text, "There is no plan B")
+    assert own.startswith("The mayor") and "minister" not in own
+    assert paragraph_around(text, "The deal is done").startswith("The president spoke")
+    assert paragraph_around(text, "not in the article") == ""
+
+
+def test_words_that_only_name_someone_inside_a_quotation_are_not_theirs() -> None:
+    from bot.answer.evidence import unquoted
+
+    assert unquoted("“The President wants a deal.") == ""  # left open: the quote goes on
+    assert unquoted("He wants no other deal,” she said.") == "she said."  # closed here
+    assert unquoted("“We will not,” said Ada Wren. “Never.”") == "said Ada Wren."
+    assert unquoted("Holm said the President wanted a deal.") == (
+        "Holm said the President wanted a deal."
+    )
