@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
+    counted,
     counts,
     has_kind,
     manner_asked,
@@ -70,7 +71,7 @@ def evidence(
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     nouns = set(things_asked(question))
     actions = set(manner_asked(question))
-    focus = part_asked(question) or asked.focus
+    focus = part_asked(question) or counted(question) or asked.focus
     missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS:
         return []  # it asks about something no retrieved passage mentions

@@ -25,7 +25,8 @@ _STOP = frozenset(
     their our your what which who whom whose when where why how will would could should can
     may might must about into over after before since than then there here so if not no any
     all some more most say said says tell told latest newest recent recently today yesterday
-    week last past days day now currently exactly please also just happen happened much many
+    week last past days day now currently exactly please also just happen happened happens
+    happening much many
     big far long supposed able going still yet get got make made new next being one there's
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
@@ -81,7 +82,8 @@ _SYNONYMS = [
 ]
 # Words after "what" that only say what kind of answer is wanted.
 _KIND_WORDS = frozenset(
-    "time date day hour month year rate share percentage proportion number amount figure".split()
+    "time date day hour month year rate share percentage proportion portion fraction number amount"
+    " figure".split()
 )
 # Times of year: when something happened, not a thing the answer must name.
 _SEASONS = frozenset("spring summer autumn winter".split())
@@ -238,7 +240,8 @@ def read_question(question: str) -> Asked:
         wants = "money"  # a sum of money, not a share or a tonnage
     elif _asks_for_figure(q) or re.search(
         r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
-        r"percentage|figure|number|amount|tariff|rate|quota)\b|\bby how\b",
+        r"percentage|proportion|portion|fraction|figure|number|amount|tariff|rate|quota)\b|"
+        r"\bby how\b",
         q,
     ):
         wants = "figure"
@@ -246,6 +249,8 @@ def read_question(question: str) -> Asked:
         wants = "time"
     elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q):
         wants = "place"
+    elif re.match(r"\s*who\b", q):
+        wants = "person"  # "who announced the framework?" asks who, not for their words
     elif re.search(
         r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|"
         r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
@@ -259,7 +264,7 @@ def read_question(question: str) -> Asked:
     generic = {stem(w) for w in _GENERIC_FOCUS}
     others = tuple(t for t in terms if t not in named and t not in generic)
     if wants == "figure" and re.search(
-        r"\bhow much\b|\bwhat (?:price|share|percentage|amount)\b", q
+        r"\bhow much\b|\bwhat (?:price|share|percentage|proportion|portion|fraction|amount)\b", q
     ):
         wants = "amount"  # money, a share or a measure, not a count
     elif not wants and re.search(rf"\bwhat (?:{_MEASURED})\b", q):
@@ -327,7 +332,8 @@ def _focus(q: str) -> str:
     if m.group(0).startswith("what "):
         # "what share of Heliant's sales" counts the sales; "what price per tonne" the price
         of = re.search(
-            rf"\bwhat (?:share|percentage|proportion|number|amount|rate) of(?:\s+(?:the|a|an))?"
+            rf"\bwhat (?:share|percentage|proportion|portion|fraction|number|amount|rate) of"
+            rf"(?:\s+(?:the|a|an))?"
             rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{1,2}})",
             q,
         )
@@ -447,6 +453,28 @@ def manner_asked(question: str) -> tuple[str, ...]:
 
 
 @cache
+def counted(question: str) -> str:
+    """The stem of the noun "how much/many" counts ("How much Kestrian steel gets in?" ->
+    steel), from the parse; empty when it counts no noun ("how much did it cost?")."""
+    if not re.search(r"\bhow (?:much|many)\b", question, re.IGNORECASE):
+        return ""
+    doc = _parsed(question)
+    for t in doc:
+        if t.lower_ not in ("much", "many"):
+            continue
+        # The noun that ends the run of adjectives and nouns right after it (the tags are
+        # steadier than the attachment: "how much Norland timber" is parsed either way).
+        noun = ""
+        for w in doc[t.i + 1 :]:
+            if not (w.tag_.startswith(("JJ", "NN")) or w.tag_ == "HYPH"):
+                break
+            if w.tag_ in ("NN", "NNS") and w.lower_ not in _GENERIC_FOCUS:
+                noun = stem(w.text)
+        return noun
+    return ""
+
+
+@cache
 def part_asked(question: str) -> str:
     """The stem of what "how much of X" / "how many of X" takes a part of ("how much of the
     2.4 million tonne quota will go to Kaldor?" -> quota), from the parse; empty otherwise."""
@@ -474,15 +502,25 @@ def counts(sentence: str, focus: str) -> bool:
     for i, w in enumerate(words):
         if focus not in stems(w):
             continue
-        before, after = words[max(0, i - 4) : i], words[i + 1 : i + 6]
+        # "2.4 million tonnes of Kestrian steel": before "of", the number may stand further off
+        reach = 6 if "of" in (w.casefold() for w in words[max(0, i - 2) : i]) else 4
+        before, after = words[max(0, i - reach) : i], words[i + 1 : i + 6]
+        near = (*before, *after)
         if any(
-            (_NUMBER.fullmatch(x) or _NUMBER.match(x)) and not _DURATION.fullmatch(x)
-            for x in (*before, *after)
+            (_NUMBER.fullmatch(x) or _NUMBER.match(x))
+            and not _DURATION.fullmatch(x)
+            and not (n + 1 < len(near) and _MONTH.fullmatch(near[n + 1]))  # "1 January"
+            for n, x in enumerate(near)
         ):
             return True
     return False
 
 
+_MONTH = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)",
+    re.IGNORECASE,
+)
 # "a 48-hour strike": how long, not how many of the thing next to it.
 _DURATION = re.compile(
     r"[\w.]+-(?:minute|hour|day|week|month|year)s?(?:-old|-long)?", re.IGNORECASE

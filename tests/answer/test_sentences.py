@@ -187,3 +187,31 @@ def test_words_that_only_name_someone_inside_a_quotation_are_not_theirs() -> Non
     assert unquoted("Holm said the President wanted a deal.") == (
         "Holm said the President wanted a deal."
     )
+
+
+def test_what_how_much_counts_comes_from_the_parse() -> None:
+    from bot.answer.sentences import counted
+
+    assert counted("How much Norland timber gets into the port duty-free?") == stem("timber")
+    assert counted("How many jobs are at risk at the yard?") == stem("jobs")
+    assert counted("How much did the new crane cost?") == ""
+    assert counted("Who runs the port?") == ""
+
+
+def test_a_figure_counts_the_thing_it_stands_next_to() -> None:
+    from bot.answer.sentences import counts
+
+    assert counts("It lets 2.4 million tonnes of Norland timber in each year.", stem("timber"))
+    assert counts("The port employs 2,300 dockers.", stem("dockers"))
+    # a date is not a count, nor is a number too far from the thing
+    assert not counts("From 1 January, exporters will need a licence.", stem("licence"))
+    assert not counts("In 2019 the port said crews would need a new licence.", stem("licence"))
+
+
+def test_who_asks_for_a_person_and_portion_for_a_figure() -> None:
+    assert read_question("Who announced the port deal?").wants == "person"
+    assert read_question("Who said the yard would close?").wants == "person"
+    assert read_question("What did Ada Wren say about the yard?").wants == "words"
+    portion = read_question("What portion of Brekka's sales is affected by the rule?")
+    assert portion.wants == "amount" and stem("portion") not in portion.terms
+    assert stem("happens") not in read_question("What happens to the levy now?").terms
