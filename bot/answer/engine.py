@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.answer.changed import asks_what_changed, developments, opening_article
+from bot.answer.descriptors import descriptor_in, firm_described, named, search_words
 from bot.answer.evidence import (
     Evidence,
     evidence,
@@ -200,6 +201,7 @@ class QuestionEngine:
             [t.text for t in history if t.role == "assistant"],
         )
         asked, follows = read.question, read.follows  # `asked`: the question as resolved
+        asked = await self._firm_named(asked, topic)
         own = content_terms(asked)
         context = [t for t in content_terms(read.context)[:8] if t not in own]
         if history and not context and not read_question(asked).terms:
@@ -246,6 +248,16 @@ class QuestionEngine:
         else:
             answer = replace(await self._extractive(asked, found), question=question)
         return await self._done(answer, conversation, zone, follows)
+
+    async def _firm_named(self, question: str, topic: str | None) -> str:
+        """The question with a firm asked about by what it is ("the steelmaker's boss")
+        named as the coverage introduces it, when one firm fits."""
+        d = descriptor_in(question)
+        if d is None:
+            return question
+        hits = await self.search.search_passages(topic, search_words(d), limit=40, at_least=1)
+        firm = firm_described(d, (h.text for h in hits))
+        return named(question, d, firm) if firm else question
 
     async def _done(
         self, answer: Answer, conversation: str | None, zone: str, follows: str | None

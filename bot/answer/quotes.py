@@ -147,7 +147,8 @@ _ASKS = [
     re.compile(
         r"^(?:(?:so|and|but|ok|okay)[, ]+)?(?:what|how|when|why|where|whom?)?\s*"
         r"(?:else\s+|exactly\s+)?"
-        r"(?:did|does|do|has|have|had|is|was|were|will|would|could|can)\s+(?P<who>.+?)\s+"
+        r"(?:(?:did|does|do|has|have|had|is|was|were|will|would|could|can)\s+|['’]s\s+)"
+        r"(?P<who>.+?)\s+"
         + _ADVERBS
         + rf"(?:{_VERBS})\b",
         re.IGNORECASE,
