@@ -67,7 +67,10 @@ _SYNONYMS = [
     "aid subsidy support lifeline",
     "president head",
     "say declare announce claim tell",
-    "offer propose",
+    "offer propose proposal",
+    "decide decision",
+    "withdraw withdrawal",
+    "apply application",
     "threaten warn",
     "ask request demand want seek push",
     "start begin open",
@@ -138,6 +141,8 @@ _PHRASES = {
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
     "conditions": r"strings attached",
     "suspend": r"on hold",
+    "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
+    "run out": r"run(?:s|ning)? short|ran short",
 }
 _PHRASE = re.compile(
     "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),
@@ -328,6 +333,10 @@ def _focus(q: str) -> str:
         q,
     )
     if m is None:
+        # "what quota …?", "how big a quota …?": the figure is of that thing
+        head = re.search(r"\b(?:what|how (?:big|large|high|steep|generous) an?)\s+([^\W_]+)", q)
+        if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
+            return stem(head.group(1))
         return ""
     if m.group(0).startswith("what "):
         # "what share of Heliant's sales" counts the sales; "what price per tonne" the price
@@ -337,7 +346,13 @@ def _focus(q: str) -> str:
             rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{1,2}})",
             q,
         )
-        return stem((of.group(1) if of else m.group(0)).split()[-1 if of else 1])
+        if of is None:
+            return stem(m.group(0).split()[1])
+        # the last word that is not a verb: "of Heliant's sales", "of sales goes to …"
+        words = of.group(1).split()
+        verbs = {t.lower_ for t in _parsed(q) if t.tag_.startswith("VB")}
+        nouns = [w for w in words if w not in verbs]
+        return stem(nouns[-1] if nouns else words[-1])
     words = [w for w in m.group(1).split() if w not in _GENERIC_FOCUS]
     return stem(words[-1]) if words and m.group(1).split()[-1] == words[-1] else ""
 
@@ -503,12 +518,13 @@ def counts(sentence: str, focus: str) -> bool:
         if focus not in stems(w):
             continue
         # "2.4 million tonnes of Kestrian steel": before "of", the number may stand further off
-        reach = 6 if "of" in (w.casefold() for w in words[max(0, i - 2) : i]) else 4
+        reach = 6 if "of" in (w.casefold() for w in words[max(0, i - 3) : i]) else 4
         before, after = words[max(0, i - reach) : i], words[i + 1 : i + 6]
         near = (*before, *after)
         if any(
             (_NUMBER.fullmatch(x) or _NUMBER.match(x))
             and not _DURATION.fullmatch(x)
+            and not _YEAR.fullmatch(x)  # "its forecast for 2027" is no figure of it
             and not (n + 1 < len(near) and _MONTH.fullmatch(near[n + 1]))  # "1 January"
             for n, x in enumerate(near)
         ):
@@ -516,6 +532,7 @@ def counts(sentence: str, focus: str) -> bool:
     return False
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)",

@@ -51,7 +51,7 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How long will it take to get a licence?", "duration", ""),
         ("Has the Corvex boss spoken out on the curbs?", "words", ""),
         ("How did the chip lobby take that?", "words", ""),
-        ("remind me what duty the Union slaps on steel", "figure", ""),
+        ("remind me what duty the Union slaps on steel", "figure", stem("duty")),
         ("How dependent is Heliant on Kestrian buyers?", "figure", ""),
         ("How did Heliant's stock take the news?", "figure", ""),
         ("What did Ilse Marrow say about the chip rule?", "words", ""),
@@ -215,3 +215,23 @@ def test_who_asks_for_a_person_and_portion_for_a_figure() -> None:
     portion = read_question("What portion of Brekka's sales is affected by the rule?")
     assert portion.wants == "amount" and stem("portion") not in portion.terms
     assert stem("happens") not in read_question("What happens to the levy now?").terms
+
+
+def test_a_year_is_not_a_figure_of_what_stands_next_to_it() -> None:
+    from bot.answer.sentences import counts
+
+    assert not counts("Brekka withdrew its revenue forecast for 2027.", stem("revenue"))
+    assert counts("About 40 percent of Brekka Lifts' sales need a licence.", stem("sales"))
+
+
+def test_what_a_figure_question_is_of() -> None:
+    assert read_question("What quota do Norland timber buyers want?").focus == stem("quota")
+    assert read_question("How big a quota does the port want?").focus == stem("quota")
+    assert read_question("What share of sales goes to Varn?").focus == stem("sales")
+    assert read_question("What share of Brekka's sales is hit?").focus == stem("sales")
+
+
+def test_other_words_for_the_same_action_meet() -> None:
+    assert stem("decision") == stem("decided")
+    assert stems("Is Varn pulling out of the pact?") >= {stem("withdraw")}
+    assert stems("When could the yard run short of steel?") >= stems("run out")
