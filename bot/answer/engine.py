@@ -31,6 +31,7 @@ from bot.answer.evidence import (
     lead_in,
     paragraph_around,
     same_sentence,
+    whole_quotes,
 )
 from bot.answer.followup import resolve
 from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
@@ -465,7 +466,7 @@ class QuestionEngine:
         parts = []
         for text, group in picked:
             refs = dict.fromkeys(numbered.ref_of_hit[e.hit.id] for e in group)
-            parts.append(f"{text} " + "".join(f"[{r}]" for r in refs))
+            parts.append(f"{whole_quotes(text)} " + "".join(f"[{r}]" for r in refs))
         return Answer(
             question=question,
             text=" ".join(parts),

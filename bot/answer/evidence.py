@@ -22,6 +22,7 @@ from bot.answer.sentences import (
     counts,
     has_kind,
     manner_asked,
+    market_asked,
     names_in,
     part_asked,
     read_question,
@@ -51,6 +52,7 @@ PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
+_MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
 
 
 def evidence(
@@ -72,6 +74,7 @@ def evidence(
     nouns = set(things_asked(question))
     actions = set(manner_asked(question))
     focus = part_asked(question) or counted(question) or asked.focus
+    market = bool(asked.names) and market_asked(question)
     missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS:
         return []  # it asks about something no retrieved passage mentions
@@ -98,8 +101,16 @@ def evidence(
             continue  # someone else's words, or words that only name them
         words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
         own = term_coverage(asked, words) if asked.terms else 0.0
+        named = stems(text) & {stem(n) for n in asked.names}
+        in_sentence = len(named) / len(asked.names) if asked.names else 0.0
+        if market and in_sentence < 1.0:
+            continue  # "how did Corvex's shares do?": the move must be Corvex's
         if asked.others:  # names are easy to meet: the rest of the question must be there too
-            own = min(own, sum(1 for t in asked.others if t in words) / len(asked.others))
+            # (for a firm's shares, its name and a figure tell the move however it is worded)
+            met = sum(1 for t in asked.others if t in words or (market and t in _MARKET_WORDS))
+            own = min(own, met / len(asked.others))
+            if market and met == len(asked.others):
+                own = 1.0
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
         cover = own if asked.terms else extra
         if context_stems and asked.terms and nouns <= stems(f"{hit.title} {hit.text}"):
@@ -107,8 +118,6 @@ def evidence(
             # counts too, when every thing it names is in the passage.
             both = set(asked.terms) | context_stems
             cover = max(cover, len(both & words) / len(both))
-        named = stems(text) & {stem(n) for n in asked.names}
-        in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         # Enough: most of the question's words; or some, and most of its meaning; or some,
         # with every name it asks about and the kind of thing it wants in the same sentence.
         typed = bool(asked.wants) and (
@@ -202,3 +211,15 @@ def same_sentence(a: str, b: str) -> bool:
     """The same sentence told by syndicated copies (most of the words shared)."""
     x, y = stems(a), stems(b)
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= 0.8
+
+
+def whole_quotes(sentence: str) -> str:
+    """A sentence cut from a longer quotation, with its quotation marks made whole: "We could
+    run out in May,” he said." reads “We could run out in May,” he said."; an opening mark
+    the quotation closes in a later sentence is closed at the end."""
+    first_close, first_open = sentence.find("”"), sentence.find("“")
+    if first_close >= 0 and (first_open < 0 or first_close < first_open):
+        sentence = "“" + sentence
+    if sentence.count("“") > sentence.count("”"):
+        sentence = sentence.rstrip() + "”"
+    return sentence

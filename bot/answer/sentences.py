@@ -318,6 +318,20 @@ def _asks_for_figure(q: str) -> bool:
     return bool(re.search(r"\bhow did .{0,40}\b(?:shares?|stocks?|index|markets?)\b", q))
 
 
+_MARKET = re.compile(
+    r"\b(?:how did|how have|how has|how are|how were|what happened to)\b.{0,40}\b(?:shares?|"
+    r"stocks?)\b|\b(?:shares?|stocks?)\b.{0,30}\b(?:do|did|react|take|move|fare|perform)",
+    re.IGNORECASE,
+)
+
+
+def market_asked(question: str) -> bool:
+    """Whether a question asks how a named firm's shares moved ("How did Corvex's stock take
+    the news?"): the answer must name the firm, in whatever words it gives the move
+    ("Corvex … closed 7.5 percent lower")."""
+    return _MARKET.search(question) is not None
+
+
 _AUX = (
     r"(?:do|does|did|is|are|was|were|will|would|has|have|had|can|could|should|might|must|"
     r"of|per|in|on|at|for|to|from|a|an|the)"

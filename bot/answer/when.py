@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RECENT = re.compile(
-    r"\b(latest|newest|most recent|recently|now|currently|so far|update|still|yet|any more)\b"
+    r"\b(latest|newest|most recent|recently|now|currently|so far|update|still|yet|any more|"
+    r"the news)\b"
 )
 
 

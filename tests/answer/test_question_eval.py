@@ -16,7 +16,7 @@ BARS = {
     "development set": (QUESTIONS, 42, 16),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 25, 11),  # 33 answerable, 12 not
     "fresh set": (FRESH, 39, 11),  # 44 answerable, 14 not
-    "blind set": (BLIND, 38, 14),  # 45 answerable, 15 not
+    "blind set": (BLIND, 39, 14),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 36, 12),  # 45 answerable, 15 not
 }
 

@@ -235,3 +235,24 @@ def test_other_words_for_the_same_action_meet() -> None:
     assert stem("decision") == stem("decided")
     assert stems("Is Varn pulling out of the pact?") >= {stem("withdraw")}
     assert stems("When could the yard run short of steel?") >= stems("run out")
+
+
+def test_a_sentence_cut_from_a_longer_quotation_keeps_its_quotation_marks_whole() -> None:
+    from bot.answer.evidence import whole_quotes
+
+    assert whole_quotes("We could run short in May,” he said.") == (
+        "“We could run short in May,” he said."
+    )
+    assert whole_quotes("“We will not run short in January.") == (
+        "“We will not run short in January.”"
+    )
+    assert whole_quotes("“Fine,” he said.") == "“Fine,” he said."
+    assert whole_quotes("No quotation here.") == "No quotation here."
+
+
+def test_a_market_question_about_a_firm_wants_the_firm_named() -> None:
+    from bot.answer.sentences import market_asked
+
+    assert market_asked("How did Brekka's stock take the news?")
+    assert market_asked("How did Brekka shares do?")
+    assert not market_asked("How many jobs will Brekka cut?")
