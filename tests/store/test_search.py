@@ -9,12 +9,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.store import Store
 from bot.store.articles import BatchItem, NewArticle
 from bot.store.passages import record_terms, recount_statements
 from bot.store.search import PassageSearch
+from tests.databases import PG_DSN, postgres_schema
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 VOCABULARY = [f"w{i}x" for i in range(60)]
@@ -275,12 +277,76 @@ async def test_migration_counts_the_terms_of_passages_already_stored(tmp_path: P
                     article_id=n, topic="steel", seq=0, title="Old article", text=text, at=T0
                 )
             )
-    assert await old.db.migrate() == [12, 13]
+    assert await old.db.migrate() == list(range(12, migrations.latest_version() + 1))
     counted = await frequencies(old)
     assert counted == await recounted(old)
     assert counted["whitcomb"] == 2 and counted[""] == 2  # porter's spelling, two passages
     assert [h.article_id for h in await old.search.search_passages("steel", ["kovalenko"])] == [1]
     await old.close()
+
+
+@pytest.mark.skipif(not PG_DSN, reason="BRIEFBOT_TEST_POSTGRES_DSN is not set")
+async def test_migration_keeps_the_tsvectors_of_passages_already_stored_in_line() -> None:
+    """PostgreSQL: a passage stored before migration 14 had its tsvector out of line (in the
+    TOAST table, read again for every candidate); the migration rewrites it into the row."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.store import Database, migrations, schema
+
+    rng = random.Random(2)
+    words = ["".join(rng.choices("bdfgklmnprstvz", k=3)) + w for w in ("ala", "ovo") * 200]
+    text = " ".join(words) + "."  # ~2.9 kB, its tsvector ~3.5 kB: over the 2 kB a row keeps
+    async with postgres_schema() as (url, name):
+        engine = create_async_engine(url, connect_args={"server_settings": {"search_path": name}})
+        old = Store.over(Database(engine))
+        async with old.db.engine.begin() as conn:  # a database from before migration 14
+            await conn.run_sync(migrations.applied_versions)
+            for version, label, apply in migrations.MIGRATIONS[:13]:
+                await conn.run_sync(apply)
+                await conn.execute(
+                    schema.schema_migrations.insert().values(
+                        version=version, name=label, applied_at=T0
+                    )
+                )
+        await old.articles.add_article(article(1, text, title="Old article"))
+        async with old.db.engine.begin() as conn:  # no vector: it would go out of line now
+            await conn.execute(sa.text("UPDATE passages SET embedding = NULL"))
+        assert await out_of_line(old) > 0
+        assert await old.db.migrate() == list(range(14, migrations.latest_version() + 1))
+        assert await out_of_line(old) == 0
+        async with old.db.engine.connect() as conn:
+            storage = dict(
+                (
+                    await conn.execute(
+                        sa.text(
+                            "SELECT attname, CAST(attstorage AS text) FROM pg_attribute "
+                            "WHERE attrelid = CAST('passages' AS regclass) "
+                            "AND attname IN ('search', 'text', 'embedding')"
+                        )
+                    )
+                ).all()
+            )
+        assert storage == {"search": "m", "text": "m", "embedding": "e"}
+        hits = await old.search.search_passages("steel", [words[0], words[5], words[9]])
+        assert [h.article_id for h in hits] == [1]
+        await old.close()
+
+
+async def out_of_line(store: Store) -> int:
+    """Values of the passages table held out of line (in its TOAST table)."""
+    async with store.db.engine.connect() as conn:
+        toast = (
+            await conn.execute(
+                sa.text(
+                    "SELECT CAST(reltoastrelid AS regclass) FROM pg_class "
+                    "WHERE oid = CAST('passages' AS regclass)"
+                )
+            )
+        ).scalar_one()
+        return int(
+            (await conn.execute(sa.text(f"SELECT count(DISTINCT chunk_id) FROM {toast}"))).scalar()
+            or 0
+        )
 
 
 async def test_search_by_meaning_sees_passages_stored_after_its_first_search(store: Store) -> None:
