@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Summary
 from bot.store import schema
@@ -271,20 +272,17 @@ class Articles:
                 for creator, member in groups.values():
                     at = items[member].article.fetched_at
                     last_seen[creator] = max(last_seen.get(creator, at), at)
-                created = await conn.execute(
-                    s.insert().returning(s.c.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            "topic": items[c].article.topic,
-                            "title": items[c].article.title,
-                            "terms": " ".join(sorted(items[c].article.terms)),
-                            "first_seen_at": items[c].article.fetched_at,
-                            "last_seen_at": last_seen[c],
-                        }
-                        for c in creators
-                    ],
-                )
-                story_ids = dict(zip(creators, (int(r[0]) for r in created), strict=True))
+                rows = [
+                    {
+                        "topic": items[c].article.topic,
+                        "title": items[c].article.title,
+                        "terms": " ".join(sorted(items[c].article.terms)),
+                        "first_seen_at": items[c].article.fetched_at,
+                        "last_seen_at": last_seen[c],
+                    }
+                    for c in creators
+                ]
+                story_ids = dict(zip(creators, await _insert_ids(conn, s, rows), strict=True))
             results: list[Added | None] = []
             fixes: list[dict[str, Any]] = []
             seen: dict[int, datetime] = {}
@@ -490,6 +488,26 @@ def _story_groups(
         if r is not None and ids[i] is not None:
             groups[i] = (creator.setdefault(r, i), i)
     return groups
+
+
+async def _insert_ids(
+    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert rows into a table keyed by an integer id; their ids, in the rows' order.
+
+    SQLite gives each inserted row the largest rowid + 1, in the order inserted, and the
+    transaction holds the write lock, so the ids in ascending order are the rows' order: the
+    rows go in a few multi-row statements. (Asking SQLAlchemy for the rows' order instead
+    made it insert them one statement per row on SQLite.) Elsewhere SQLAlchemy keeps the
+    order itself.
+    """
+    if conn.dialect.name == "sqlite":
+        created = await conn.execute(table.insert().returning(table.c.id), rows)
+        return sorted(int(r[0]) for r in created)
+    created = await conn.execute(
+        table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(r[0]) for r in created]
 
 
 def _passages(article: NewArticle) -> list[tuple[str, bytes]]:

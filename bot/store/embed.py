@@ -10,6 +10,7 @@ disabled. A missing package is a one-line ConfigError naming the fix.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -33,6 +34,11 @@ class EmbeddingModelError(ConfigError):
 
 @cache
 def _model() -> Any:
+    # The tokenizer's own thread pool costs more CPU than it saves on a few passages at a time
+    # (a collecting worker: ~0.3-0.8 ms more per article) and competes with the other workers
+    # for the cores; embedding runs on every core through the worker processes instead. An
+    # operator's own setting is kept.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         import wordllama
         from wordllama import WordLlama

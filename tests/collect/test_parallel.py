@@ -136,6 +136,28 @@ async def test_a_batch_stores_what_one_by_one_stores(backend: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+async def test_many_stories_started_in_one_batch_each_get_their_own_row(
+    backend: str, tmp_path: Path
+) -> None:
+    # Stories are inserted a few statements per batch; each article must get the story row
+    # made from it (title, terms, times), however many start together.
+    async with open_store(backend, tmp_path) as store:
+        await store.articles.add_article(new(0), new_story=True)  # ids do not start at 1
+        added = await store.articles.add_articles(
+            [BatchItem(new(n), new_story=True) for n in range(1, 61)]
+        )
+        s = schema.stories
+        async with store.db.engine.connect() as conn:
+            titles = dict((await conn.execute(sa.select(s.c.id, s.c.title))).all())
+        assert [titles[a.story_id] for a in added if a is not None] == [
+            f"Title {n}" for n in range(1, 61)
+        ]
+        assert [a.story_id for a in added if a is not None] == sorted(
+            a.story_id for a in added if a is not None and a.story_id is not None
+        )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 async def test_a_story_whose_first_article_was_stored_before_starts_with_the_next(
     backend: str, tmp_path: Path
 ) -> None:
