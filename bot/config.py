@@ -162,6 +162,10 @@ class Settings(BaseSettings):
     # Slack requests answered at a time (each waits on the store and the model); more wait
     # their turn, in order, after their ack. Bounded so a burst cannot delay the next ack.
     answer_workers: int = Field(default=16, ge=1, le=256)
+    # Chat requests (Slack and Teams) answered in a child process with its own event loop and
+    # store connections, so their CPU never sits between a request and its ack. Off: answered
+    # in this process (one process fewer; acks then wait behind answers under a burst).
+    answer_process: bool = True
 
     @property
     def llm_configured(self) -> bool:

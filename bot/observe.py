@@ -188,8 +188,9 @@ class _Families(Collector):
 
 
 class Metrics:
-    """Request latencies measured here; everything else read from the database at scrape time
-    (so the figures are the same, and not double-counted, whichever replica is scraped)."""
+    """Request latencies measured here (each response also says its own in a `Server-Timing`
+    header); everything else read from the database at scrape time (so the figures are the
+    same, and not double-counted, whichever replica is scraped)."""
 
     def __init__(self, store_figures: StoreFigures) -> None:
         self.registry = CollectorRegistry()
@@ -241,6 +242,7 @@ class Metrics:
             token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
             started = time.perf_counter()
             status = 500
+            response: web.StreamResponse | None = None
             try:
                 response = await handler(request)
                 status = response.status
@@ -249,11 +251,14 @@ class Metrics:
                 status = exc.status
                 raise
             finally:
+                took = time.perf_counter() - started
                 route = request.match_info.route.resource
                 name = route.canonical if route is not None else "unmatched"
-                self.request_seconds.labels(name, str(status)).observe(
-                    time.perf_counter() - started
-                )
+                self.request_seconds.labels(name, str(status)).observe(took)
+                if response is not None and not response.prepared:
+                    # The very time observed, exact, for whoever wants more than a bucket
+                    # (bench/slack_ack.py's server-side percentiles; a browser's devtools).
+                    response.headers["Server-Timing"] = f"app;dur={took * 1000:.3f}"
                 request_id.reset(token)
 
         return measure

@@ -8,13 +8,20 @@ with their own clock, a sleep that does not wait, or a stand-in's client, instea
 - `open_services`: the store, fetcher, LLM and the content services (collect, summarise,
   brief, answer, on-demand summaries) for the CLI;
 - `open_app`: those plus the chat apps, delivery platforms, scheduled jobs and metrics for
-  `briefbot run` (the lifecycle lives in `runtime.py`).
+  `briefbot run` (the lifecycle lives in `runtime.py`);
+- `answering_child`: the entry of the child process that answers chat requests
+  (`bot.slack.offload`), which opens its own services from the same settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
+import os
+import signal
+import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -40,12 +47,14 @@ from bot.errors import StoreError
 from bot.llm import LLM
 from bot.llm.openai_compat import OpenAICompatibleLLM
 from bot.llm.usage import UsageLog
-from bot.observe import Metrics, instance_id, store_metrics
+from bot.observe import Metrics, instance_id, setup_logging, store_metrics
 from bot.schedule import Jobs
+from bot.slack import heap
 from bot.slack.answering import AnswerPool
 from bot.slack.app import build_app, build_web_client
 from bot.slack.channels import ChannelResolver, resolve_config
 from bot.slack.delivery import SlackDelivery
+from bot.slack.offload import AnsweringProcess, Claims, OffloadedChat, read_frame, serve
 from bot.store import Store
 from bot.store.migrations import latest_version
 from bot.store.quotes import Quotes
@@ -274,8 +283,7 @@ async def open_app(
     async with (
         open_services(settings, now=now, llm_retries=llm_retries) as services,
         httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as webhook_http,
-        # Closed before the store and clients it answers with (runtime drains it first).
-        AnswerPool(settings.answer_workers) as answers,
+        contextlib.AsyncExitStack() as stack,
     ):
         store = services.store
         client = build_web_client(settings, instance=instance) if slack_mode else None
@@ -284,15 +292,22 @@ async def open_app(
             # Slack names briefbot.toml's channels by id from here on (an unknown name stops
             # the start with one line).
             config = await resolve_config(config, channels)
-        chat = ChatService(
+        parts = (
             store.articles,
             store.deliveries,
             config,
             services.briefings,
             services.questions,
             services.user_ondemand,
-            now=now,
         )
+        chat = ChatService(*parts, now=now)
+        claim: Claims = store.chat.claim_event
+        if answers_in_child(settings, now):
+            child = AnsweringProcess(ANSWERING_CHILD, (settings, config, llm_retries))
+            chat = OffloadedChat(await stack.enter_async_context(child), *parts, now=now)
+            claim = child.claim
+        # Closed before the child and the store it answers with (runtime drains it first).
+        answers = await stack.enter_async_context(AnswerPool(settings.answer_workers))
         platforms: dict[str, ChatPlatform] = {}
         bolt = None
         if client is not None:
@@ -303,6 +318,7 @@ async def open_app(
                 client,
                 answers,
                 now=now,
+                claim=claim,
                 channels=channels,
                 votes=store.feedback if settings.feedback else None,
             )
@@ -333,6 +349,9 @@ async def open_app(
         async def figures() -> list[Metric]:
             return store_metrics(await store.ops.figures())
 
+        # What start-up loaded lives as long as the process: collected and frozen once now,
+        # so the first full collection never walks it in the middle of a burst of requests.
+        heap.settle(threshold=0)
         try:
             yield App(
                 services,
@@ -348,3 +367,58 @@ async def open_app(
         finally:
             if client is not None and client.session is not None:
                 await client.session.close()
+
+
+# ---------------------------------------------------------------------- the answering child
+
+# The child's command; `AnsweringProcess` adds the socket's file descriptor.
+ANSWERING_CHILD = (
+    sys.executable,
+    "-c",
+    "import sys; from bot.wiring import answering_child; answering_child(int(sys.argv[1]))",
+)
+
+
+# How much lower the child's CPU priority is than the parent's (Linux's nice, 0-19).
+ANSWERING_NICENESS = 10
+
+
+def answers_in_child(settings: Settings, now: Callable[[], datetime]) -> bool:
+    """Whether chat requests are answered in a child process: when the settings ask for it,
+    on the real clock (a child cannot share a test's clock) and a database both processes
+    can open (not SQLite in memory)."""
+    url = settings.resolved_database_url()
+    in_memory = ":memory:" in url or "mode=memory" in url
+    return settings.answer_process and now is utc_now and not in_memory
+
+
+def answering_child(fd: int) -> None:
+    """The answering process (`bot.slack.offload`): its own services from the parent's
+    settings and resolved config, answering over the socket `fd` until the parent closes it.
+    Stop signals are the parent's to act on: it drains, then closes the socket."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Below the parent's priority: when both want a CPU, the ack goes first (answers wait
+    # seconds on the model anyway; acks have Slack's 3 s).
+    os.nice(ANSWERING_NICENESS)
+    asyncio.run(_answer_in_child(socket.socket(fileno=fd)))
+
+
+async def _answer_in_child(sock: socket.socket) -> None:
+    reader, writer = await asyncio.open_connection(sock=sock)
+    settings, config, llm_retries = await read_frame(reader)
+    setup_logging(settings)
+    # No CPU pool (nothing is collected here) and no migration (the parent did it).
+    mine = settings.model_copy(update={"workers": 0, "migrate": False})
+    async with open_services(mine, llm_retries=llm_retries) as services:
+        store = services.store
+        chat = ChatService(
+            store.articles,
+            store.deliveries,
+            config,
+            services.briefings,
+            services.questions,
+            services.user_ondemand,
+            now=utc_now,
+        )
+        await serve(chat, store.chat.claim_event, reader, writer, workers=settings.answer_workers)

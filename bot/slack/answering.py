@@ -2,10 +2,11 @@
 fixed number of worker tasks.
 
 A listener acknowledges at once (the ack, a "working…" note, a status), then hands the rest
-here. At most `workers` answers run at a time and the rest wait in arrival order: each answer
-costs the event loop tens of milliseconds of CPU (reading the question, retrieval, checking
-the evidence, the model's client, the store writes), and fifty of them running at once would
-sit between Slack's next request and its ack. A full pool
+here. At most `workers` answers run at a time and the rest wait in arrival order: an answer
+costs tens of milliseconds of CPU (reading the question, retrieval, checking the evidence,
+the model's client, the store writes), and fifty of them running at once would sit between
+Slack's next request and its ack. `briefbot run` does that CPU work in a child process
+(`offload.py`), so a job here mostly waits for it, then renders and posts. A full pool
 queues (the user already sees "working…"); nothing is dropped or refused.
 
 Acks come first: while a request is being acknowledged (`acking`, around the HTTP handler of

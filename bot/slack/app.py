@@ -64,11 +64,14 @@ def build_app(
     pool: AnswerPool,
     *,
     now: Callable[[], datetime],
+    claim: Callable[[str, datetime], Awaitable[bool]] | None = None,
     channels: ChannelResolver | None = None,
     votes: Feedback | None = None,
 ) -> AsyncApp:
-    """The Bolt app with every listener registered, answering in `pool` (channel renames kept
-    in `channels`, thumbs up/down stored in `votes`)."""
+    """The Bolt app with every listener registered, answering in `pool` (requests claimed by
+    `claim`, by default in `conversations`; channel renames kept in `channels`, thumbs up/down
+    stored in `votes`)."""
+    claim_event = claim or conversations.claim_event
     over_socket = settings.slack_socket_mode
     app = AsyncApp(
         client=client,
@@ -87,7 +90,7 @@ def build_app(
             at = now()
             # Written while the request is acked; listeners wait for it before they show
             # anything (`claims.first_time`).
-            start_claim(context, key, lambda: conversations.claim_event(key, at), pool)
+            start_claim(context, key, lambda: claim_event(key, at), pool)
         await next()
 
     app.middleware(once_per_event)
