@@ -148,9 +148,7 @@ _ASKS = [
         r"^(?:(?:so|and|but|ok|okay)[, ]+)?(?:what|how|when|why|where|whom?)?\s*"
         r"(?:else\s+|exactly\s+)?"
         r"(?:(?:did|does|do|has|have|had|is|was|were|will|would|could|can)\s+|['’]s\s+)"
-        r"(?P<who>.+?)\s+"
-        + _ADVERBS
-        + rf"(?:{_VERBS})\b",
+        r"(?P<who>.+?)\s+" + _ADVERBS + rf"(?:{_VERBS})\b",
         re.IGNORECASE,
     ),
     re.compile(
