@@ -292,14 +292,7 @@ async def open_app(
             # Slack names briefbot.toml's channels by id from here on (an unknown name stops
             # the start with one line).
             config = await resolve_config(config, channels)
-        parts = (
-            store.articles,
-            store.deliveries,
-            config,
-            services.briefings,
-            services.questions,
-            services.user_ondemand,
-        )
+        parts = _chat_parts(services, config)
         chat = ChatService(*parts, now=now)
         claim: Claims = store.chat.claim_event
         if answers_in_child(settings, now):
@@ -383,6 +376,18 @@ ANSWERING_CHILD = (
 ANSWERING_NICENESS = 10
 
 
+def _chat_parts(services: Services, config: BriefbotConfig) -> tuple[Any, ...]:
+    """What a `ChatService` is built from, in this process or the answering child."""
+    return (
+        services.store.articles,
+        services.store.deliveries,
+        config,
+        services.briefings,
+        services.questions,
+        services.user_ondemand,
+    )
+
+
 def answers_in_child(settings: Settings, now: Callable[[], datetime]) -> bool:
     """Whether chat requests are answered in a child process: when the settings ask for it,
     on the real clock (a child cannot share a test's clock) and a database both processes
@@ -412,13 +417,5 @@ async def _answer_in_child(sock: socket.socket) -> None:
     mine = settings.model_copy(update={"workers": 0, "migrate": False})
     async with open_services(mine, llm_retries=llm_retries) as services:
         store = services.store
-        chat = ChatService(
-            store.articles,
-            store.deliveries,
-            config,
-            services.briefings,
-            services.questions,
-            services.user_ondemand,
-            now=utc_now,
-        )
+        chat = ChatService(*_chat_parts(services, config), now=utc_now)
         await serve(chat, store.chat.claim_event, reader, writer, workers=settings.answer_workers)

@@ -49,7 +49,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from bot.chat import ChatRequest, ChatService, ErrorReply, Reply, user_message
+from bot.chat import ChatRequest, ChatService, Reply
 from bot.errors import BriefbotError
 from bot.observe import request_id
 
@@ -278,15 +278,9 @@ class OffloadedChat(ChatService):
         super().__init__(*args, **kwargs)
         self.process = process
 
-    async def handle(self, request: ChatRequest) -> Reply:
-        try:
-            return await self.process.handle(request)
-        except Exception as exc:  # a user sees a short reason, never a traceback
-            if isinstance(exc, BriefbotError):
-                log.info("%s request failed: %s", request.platform, exc)
-            else:
-                log.exception("%s request failed", request.platform)
-            return ErrorReply(user_message(exc))
+    async def _do(self, request: ChatRequest) -> Reply:
+        # `ChatService.handle` turns a failure here into the user's one-line message.
+        return await self.process.handle(request)
 
 
 # ---------------------------------------------------------------------- the child's side
