@@ -368,3 +368,40 @@ async def test_search_by_meaning_sees_passages_stored_after_its_first_search(sto
     assert [h.id for h in await search.similar("steel", embed(["aluminium"])[0], limit=1)] == [
         hits[0].id
     ]
+
+
+async def test_vectors_of_passages_the_search_by_meaning_does_not_hold_are_read(
+    store: Store,
+) -> None:
+    """The engine asks for the vectors of every passage it ranks: those the search by meaning
+    does not hold in memory (stored since it last read them, another topic's) are read from
+    the database as stored; a passage stored without one is left out, for the engine to
+    compute."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from bot.store.embed import embed, from_blobs
+
+    await store.articles.add_article(article(1, "The harbour cranes were repaired on Monday."))
+    search = store.search
+    assert await search.similar("steel", embed(["harbour cranes"])[0], limit=5)
+    await store.articles.add_article(article(2, "Smelters cut their output of aluminium."))
+    await store.articles.add_article(replace(article(3, "Ferries ran late."), topic="ports"))
+    await store.articles.add_article(article(4, "Mills laid off workers."))
+    async with store.db.engine.begin() as conn:
+        await conn.execute(sa.text("UPDATE passages SET embedding = NULL WHERE article_id = 4"))
+        rows = (
+            await conn.execute(
+                sa.text("SELECT id, article_id, title, text, embedding FROM passages ORDER BY id")
+            )
+        ).all()
+    assert [r[1] for r in rows] == [1, 2, 3, 4]
+    vectors = await search.vectors_of("steel", [r[0] for r in rows])
+    assert sorted(vectors) == [r[0] for r in rows[:3]]
+    for r in rows[:3]:
+        assert np.array_equal(vectors[r[0]], from_blobs([r[4]])[0])
+        # as stored: the passage's own vector, to float16's precision
+        fresh = embed([f"{r[2]}. {r[3]}"])[0]
+        assert float(vectors[r[0]] @ fresh) > 0.999
+    assert await search.vectors_of("steel", []) == {}
