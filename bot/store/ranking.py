@@ -100,14 +100,16 @@ async def ranked_postgres(
     where: list[str],
     params: dict[str, Any],
     crowded: int,
-) -> list[PassageHit]:
+) -> tuple[list[PassageHit], dict[int, bytes]]:
     """The passages whose tsvector matches k of the n terms, ranked by BM25 with the stored
     frequencies: each term's occurrences (in the title twice, weight A, as on SQLite) read
     from the tsvector, saturating as BM25's do; only those newer than `low` when `limit` of
     them hold every term. Without BM25's length term: passages are cut to about the same
     length, and the mean would be one more total to keep. (ts_rank, used before, counts a
     word's first occurrence most and never saturates; with the fused ranking, that lost
-    targets it placed third or fourth.)"""
+    targets it placed third or fourth.) Returned with the stored vectors of the passages
+    found, by id: the answer engine wants them next, and read with the rows they cost no
+    round trip of their own."""
     lexemes = [_lexeme(t) for t in query.terms]
     # Commonest term first in the expression: the text index evaluates it for each passage
     # holding a rarer term, and a common term's branch is then decided soonest (the rarest
@@ -117,13 +119,13 @@ async def ranked_postgres(
     h = rare_first(query, crowded)
     if h:
         first = f"({' | '.join(lexemes[:h])}) & {match}"
-        hits = await _ranked(conn, query, first, low, where, params)
+        hits, vectors = await _ranked(conn, query, first, low, where, params)
         # A passage holding only the common terms scores below (K1 + 1) x their weights.
         # (rare_first's choice makes every passage found here score above it: checked all
         # the same, the ranking's exactness resting on it.)
         ceiling = (K1 + 1) * sum(query.weights[h:])
         if len(hits) >= limit and -hits[limit - 1].rank > ceiling * (1 + 1e-9):
-            return hits
+            return hits, vectors
     return await _ranked(conn, query, match, low, where, params)
 
 
@@ -134,7 +136,7 @@ async def _ranked(
     low: int,
     where: list[str],
     params: dict[str, Any],
-) -> list[PassageHit]:
+) -> tuple[list[PassageHit], dict[int, bytes]]:
     values: dict[str, Any] = {
         **params,
         "match": match,
@@ -179,7 +181,7 @@ async def _ranked(
     own = [w for w in where if not w.startswith("a.")]
     article = [w for w in where if w.startswith("a.")] or ["true"]
     sql = (
-        "SELECT p.id, p.article_id, p.title, p.text, p.at, s.rank FROM ("
+        "SELECT p.id, p.article_id, p.title, p.text, p.at, s.rank, p.embedding FROM ("
         f"SELECT c.id, -sum((CAST(:weights AS float8[]))[array_position({terms}, "
         "(c.u).lexeme)] * c.f * :k1 / (c.f + :k)) AS rank FROM ("
         f"SELECT x.id, x.u, {occurrences} AS f FROM ("
@@ -191,4 +193,5 @@ async def _ranked(
         f"WHERE {' AND '.join(article)} ORDER BY s.rank, s.id LIMIT :limit"
     )
     rows = (await conn.execute(sa.text(sql), values)).all()
-    return [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
+    hits = [PassageHit(r[0], r[1], r[2], r[3], utc(r[4]), float(r[5])) for r in rows]
+    return hits, {int(r[0]): bytes(r[6]) for r in rows if r[6] is not None}

@@ -66,6 +66,8 @@ CROWDED = 2000
 SPELLINGS = 200_000
 # Passages per topic whose vectors are kept in memory for search by meaning (~1 kB each).
 VECTORS_PER_TOPIC = 60_000
+# Vectors kept of the passages searches by words returned (cleared when there are more).
+FOUND_VECTORS = 4000
 
 
 @dataclass
@@ -88,6 +90,9 @@ class PassageSearch:
         self.crowded = crowded
         self._vectors: dict[str | None, _Vectors] = {}
         self._spelled: dict[str, tuple[str, ...]] = {}
+        # Vectors read with the passages a search by words returned (PostgreSQL), for
+        # vectors_of; a passage's vector never changes.
+        self._found: dict[int, NDArray[np.float32]] = {}
 
     async def similar(
         self,
@@ -141,6 +146,7 @@ class PassageSearch:
         embedding their passages again (~0.3 ms of CPU each; up to 40 at 100k articles)."""
         index = self._vectors.get(topic)
         found = _held(index, ids) if index is not None else {}
+        found.update((i, self._found[i]) for i in ids if i not in found and i in self._found)
         if index is not None and len(found) == len(set(ids)):
             return found
         async with self.db.engine.connect() as conn:
@@ -159,10 +165,14 @@ class PassageSearch:
                     {"ids": missing},
                 )
             ).all()
-        rows = [r for r in rows if len(r[1]) == 2 * DIM]  # a damaged one is computed again
-        matrix = from_blobs([r[1] for r in rows])
-        found.update((int(r[0]), matrix[k]) for k, r in enumerate(rows))
+        found.update(_vectors({int(r[0]): bytes(r[1]) for r in rows}))
         return found
+
+    def _keep(self, blobs: dict[int, bytes]) -> None:
+        """Keep the vectors a search by words read with its passages, for vectors_of."""
+        if len(self._found) > FOUND_VECTORS:
+            self._found.clear()
+        self._found.update(_vectors(blobs))
 
     async def _load_vectors(self, topic: str | None, conn: AsyncConnection) -> _Vectors:
         """The topic's vectors, topped up with passages stored since the last call."""
@@ -248,7 +258,11 @@ class PassageSearch:
             )
             low = stats.newest - self.recent
             if self.db.dialect == "postgresql":  # the first pass decided in its statement
-                return await ranked_postgres(conn, query, low, conditions, params, self.crowded)
+                ranked, vectors = await ranked_postgres(
+                    conn, query, low, conditions, params, self.crowded
+                )
+                self._keep(vectors)
+                return ranked
             hits: list[PassageHit] = []
             for bound in [low, 0] if low > 0 else [0]:
                 hits, whole = await self._ranked_sqlite(
@@ -441,6 +455,12 @@ def _closest(
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
     return {int(ids[i]): float(scores[i]) for i in top if scores[i] > -2.0}
+
+
+def _vectors(blobs: dict[int, bytes]) -> dict[int, NDArray[np.float32]]:
+    """Stored vectors by passage id (a damaged one is left out, to be computed again)."""
+    valid = {i: b for i, b in blobs.items() if len(b) == 2 * DIM}
+    return dict(zip(valid, from_blobs(list(valid.values())), strict=True))
 
 
 def _held(index: _Vectors, ids: Sequence[int]) -> dict[int, NDArray[np.float32]]:

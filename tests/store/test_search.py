@@ -405,3 +405,34 @@ async def test_vectors_of_passages_the_search_by_meaning_does_not_hold_are_read(
         fresh = embed([f"{r[2]}. {r[3]}"])[0]
         assert float(vectors[r[0]] @ fresh) > 0.999
     assert await search.vectors_of("steel", []) == {}
+
+
+async def test_vectors_of_passages_found_by_words_come_with_them_on_postgresql(
+    store: Store,
+) -> None:
+    """PostgreSQL reads the stored vectors of the passages a search by words returns with
+    their rows: the engine's vectors_of right after needs no statement of its own for them."""
+    import numpy as np
+
+    from bot.store.embed import embed, from_blobs
+
+    await store.articles.add_article(article(1, "The harbour cranes were repaired on Monday."))
+    search = store.search
+    assert await search.similar("steel", embed(["harbour cranes"])[0], limit=5)
+    # stored after the last search by meaning: not among the vectors it holds
+    await store.articles.add_article(article(2, "Smelters cut their output of aluminium."))
+    hits = await search.search_passages("steel", ["smelters", "aluminium"], limit=5)
+    assert [h.article_id for h in hits] == [2]
+    statements: list[str] = []
+
+    @sa.event.listens_for(store.db.engine.sync_engine, "before_cursor_execute")
+    def _seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    vectors = await search.vectors_of("steel", [h.id for h in hits])
+    async with store.db.engine.connect() as conn:
+        blob = await conn.execute(sa.text("SELECT embedding FROM passages WHERE article_id = 2"))
+        stored = from_blobs([blob.scalar_one()])[0]
+    assert np.array_equal(vectors[hits[0].id], stored)
+    if store.db.dialect == "postgresql":
+        assert statements == ["SELECT embedding FROM passages WHERE article_id = 2"]
