@@ -88,6 +88,7 @@ def evidence(
     if not rows:
         return []
     meaning = embed([text for text, _ in rows]) @ vector
+    title_stems = {hit.id: stems(hit.title) for hit in hits}
     newest = max(hit.at for _, hit in rows)
     found: list[Evidence] = []
     for (text, hit), similarity in zip(rows, meaning, strict=True):
@@ -100,14 +101,20 @@ def evidence(
         if speaker and not speaker <= stems(unquoted(text)):
             continue  # someone else's words, or words that only name them
         words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
-        own = term_coverage(asked, words) if asked.terms else 0.0
+        # A sentence speaks of its article's subject: one word of the question the sentence
+        # lacks may come from the headline ("The company blamed …" under "… to close Tarrow").
+        # Only a thing, not what is done to it, and not the thing a time is asked of ("when
+        # does the strike begin?" needs the strike's start, not another start).
+        headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
+        about = words | set(headline[:1] if asked.wants != "time" else ())
+        own = term_coverage(asked, about) if asked.terms else 0.0
         named = stems(text) & {stem(n) for n in asked.names}
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         if market and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's
         if asked.others:  # names are easy to meet: the rest of the question must be there too
             # (for a firm's shares, its name and a figure tell the move however it is worded)
-            met = sum(1 for t in asked.others if t in words or (market and t in _MARKET_WORDS))
+            met = sum(1 for t in asked.others if t in about or (market and t in _MARKET_WORDS))
             own = min(own, met / len(asked.others))
             if market and met == len(asked.others):
                 own = 1.0

@@ -31,7 +31,7 @@ _STOP = frozenset(
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
     remind wonder wondering curious anything something news take took taken less fewer
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words news writing uses for the same thing (each group folds to its first word).
 _SYNONYMS = [
@@ -81,7 +81,7 @@ _SYNONYMS = [
     "price cost",
     "licence license permit",
     "sale revenue",
-    "people resident inhabitant population",
+    "people resident inhabitant population crowd",
 ]
 # Words after "what" that only say what kind of answer is wanted.
 _KIND_WORDS = frozenset(
@@ -143,6 +143,12 @@ _PHRASES = {
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
     "run out": r"run(?:s|ning)? short|ran short",
+    # "mines about 41,000 tonnes": the verb, not the pits
+    "produce": r"turn(?:s|ed|ing)? out(?! to\b)|mine[sd]?(?= (?:about|around|some|nearly|"
+    r"almost|over|more than|less than|up to|roughly|each|every|per|a year|annually)\b| \d|\?)",
+    # "how far apart are the two sides on X": the parties' figures for X.
+    "how big": r"how far apart",
+    "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)",
 }
 _PHRASE = re.compile(
     "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),
@@ -351,6 +357,15 @@ def _focus(q: str) -> str:
         head = re.search(r"\b(?:what|how (?:big|large|high|steep|generous) an?)\s+([^\W_]+)", q)
         if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
             return stem(head.group(1))
+        # "how big is trade between …", "how large is the first instalment": that thing
+        size = re.search(
+            r"\bhow (?:big|large) (?:is|are|was|were|will be) (?:the |a |an )?"
+            r"((?:[^\W\d_][\w'’-]* ){0,2}?[^\W\d_][\w'’-]*)"
+            r"(?=\s+(?:between|of|for|at|in|on|that|the|from|which|to|with)\b|\s*[?.!]|\s*$)",
+            q,
+        )
+        if size is not None and size.group(1).split()[-1] not in _STOP:
+            return stem(size.group(1).split()[-1])
         return ""
     if m.group(0).startswith("what "):
         # "what share of Heliant's sales" counts the sales; "what price per tonne" the price
@@ -467,7 +482,14 @@ def manner_asked(question: str) -> tuple[str, ...]:
         question,
         re.IGNORECASE,
     )
-    if not (manner and not wants) and wants != "time":
+    # "how many jobs will Corvex cut?" counts what is cut, not the jobs it has
+    how_many = wants in ("figure", "amount") and re.match(
+        r"\s*how (?:many|much) [\w'’-]+(?: [\w'’-]+){0,4}? (?:will|would|did|does|do|has|have|had|"
+        r"could|can|is|are|was|were)\b",
+        question,
+        re.IGNORECASE,
+    )
+    if not (manner and not wants) and wants != "time" and not how_many:
         return ()
     return tuple(
         dict.fromkeys(
@@ -475,10 +497,15 @@ def manner_asked(question: str) -> tuple[str, ...]:
             for t in _parsed(question)
             if t.tag_.startswith("VB")
             and t.dep_ not in ("aux", "auxpass")
+            and (not how_many or (t.dep_ == "ROOT" and stem(t.text) not in _COUNT_VERBS))
             and t.text.casefold() not in _STOP
             and stem(t.text) not in _LIGHT_VERBS
         )
     )
+
+
+# Verbs that only say a count applies ("how many jobs could the curbs cost?").
+_COUNT_VERBS = frozenset(stem(w) for w in "cost mean affect involve total reach number".split())
 
 
 @cache

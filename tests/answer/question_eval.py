@@ -36,6 +36,9 @@ BLIND = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "quest
 # A fifth, written blind like the third and fourth in a later session (29/45 right, 10/15
 # refused when first measured, before any change made with it in view).
 BLIND2 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind2.json")
+# A sixth, written blind like the others in a later session (26/45 right, 13/15 refused when
+# first measured, before any change made with it in view).
+BLIND3 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind3.json")
 
 
 @dataclass

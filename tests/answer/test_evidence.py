@@ -1,0 +1,89 @@
+"""Which sentences answer a question, judged over hand-made passages: pure (the words are
+this file's own)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.answer.evidence import evidence
+from bot.answer.sentences import manner_asked, read_question, stem, stems
+from bot.store.embed import embed
+from bot.store.ranking import PassageHit
+
+AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def _hit(n: int, title: str, text: str) -> PassageHit:
+    return PassageHit(id=n, article_id=n, title=title, text=text, at=AT, rank=-1.0)
+
+
+def _answers(question: str, *hits: PassageHit) -> list[str]:
+    return [e.text for e in evidence(question, [], hits, embed([question])[0])]
+
+
+def test_a_sentence_speaks_of_its_headlines_subject() -> None:
+    hit = _hit(
+        1,
+        "Brandvik Paper to close its Lunde mill",
+        "Brandvik Paper said 300 workers at Lunde would be offered transfers.\n"
+        "The company blamed a 40 percent rise in pulp prices since the spring.",
+    )
+    found = _answers("What is Brandvik blaming for the Lunde closure?", hit)
+    assert any("pulp prices" in f for f in found)
+
+
+def test_the_headline_does_not_say_when_another_thing_starts() -> None:
+    hit = _hit(
+        1,
+        "Dockers plan strike at Lunde port",
+        "The port's expansion is set to begin in April, the council said.",
+    )
+    assert _answers("When does the strike at Lunde begin?", hit) == []
+
+
+def test_a_count_needs_what_is_done_to_the_thing_counted() -> None:
+    hit = _hit(
+        1,
+        "Ostmark weighs export licence rule",
+        "Ostmark, which employs 6,400 people in Varna, declined to comment on the licence rule.",
+    )
+    assert manner_asked("How many jobs will Ostmark cut because of the licence rule?") == (
+        stem("cut"),
+    )
+    assert _answers("How many jobs will Ostmark cut because of the licence rule?", hit) == []
+    # a verb that only says a count applies asks for nothing more
+    assert manner_asked("How many jobs could the curbs cost Varna?") == ()
+
+
+def test_how_far_apart_the_two_sides_are_asks_for_their_figures() -> None:
+    asked = read_question("How far apart are the two sides on a fishing quota?")
+    assert asked.wants == "figure"
+    assert set(asked.terms) == {stem("fishing"), stem("quota")}
+    hit = _hit(
+        1,
+        "Fishing talks stall in Varna",
+        "Norland has proposed a quota of 40,000 tonnes a year, while Ostria has offered "
+        "25,000 tonnes.",
+    )
+    found = _answers("How far apart are the two sides on a fishing quota?", hit)
+    assert found and "25,000" in found[0]
+
+
+def test_how_big_is_a_thing_asks_for_that_things_figure() -> None:
+    assert read_question("How big is trade between Norland and Ostria?").focus == stem("trade")
+    assert read_question("How big is the first instalment?").focus == stem("instalment")
+    assert stem("between") not in read_question("How big is trade between them?").terms
+    hit = _hit(
+        1,
+        "Norland and Ostria open talks",
+        "Negotiators from Norland and Ostria opened a round of trade talks on Monday, a week "
+        "before a threatened 25 percent tariff.",
+    )
+    assert _answers("How big is trade between Norland and Ostria?", hit) == []
+
+
+def test_mining_a_tonnage_is_producing_it_but_a_mine_is_not() -> None:
+    assert stem("produce") in stems("Norland mines about 30,000 tonnes of copper a year.")
+    assert stem("produce") not in stems("Norland operates six copper mines.")
+    assert stem("produce") in stems("How much copper did the smelter turn out last year?")
+    assert stem("produce") not in stems("The talks turned out to be short.")
