@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from bot.store import Store
 from bot.store.articles import BatchItem, NewArticle
+from bot.store.db import utc
 from bot.store.passages import record_terms, recount_statements
 from bot.store.search import PassageSearch
 from tests.databases import PG_DSN, postgres_schema
@@ -436,3 +437,29 @@ async def test_vectors_of_passages_found_by_words_come_with_them_on_postgresql(
     assert np.array_equal(vectors[hits[0].id], stored)
     if store.db.dialect == "postgresql":
         assert statements == ["SELECT embedding FROM passages WHERE article_id = 2"]
+
+
+async def test_search_by_meaning_equals_the_exhaustive_cosine_ranking(store: Store) -> None:
+    """Every stored vector of the topic's relevant passages scored against the question's,
+    best first, within the time range asked for: what search by meaning returns."""
+    import numpy as np
+
+    from bot.store.embed import embed, from_blobs
+
+    await store.articles.add_articles([BatchItem(a, new_story=True) for a in corpus(40)])
+    async with store.db.engine.connect() as conn:
+        rows = (await conn.execute(sa.text("SELECT id, at, embedding FROM passages"))).all()
+    ids = [r[0] for r in rows]
+    at = [utc(r[1]) for r in rows]
+    matrix = from_blobs([r[2] for r in rows])
+    rng = random.Random(3)
+    for _ in range(6):
+        vector = embed([" ".join(rng.sample(VOCABULARY, 3))])[0]
+        scores = matrix @ vector
+        since = T0 + timedelta(minutes=rng.randint(0, 20))
+        for low in (None, since):
+            got = await store.search.similar("steel", vector, since=low, limit=10)
+            kept = [i for i in range(len(ids)) if low is None or at[i] >= low]
+            best = sorted(kept, key=lambda i: -scores[i])[:10]
+            assert [h.id for h in got] == [ids[i] for i in best]
+            assert np.allclose([-h.rank for h in got], [scores[i] for i in best], atol=1e-5)
