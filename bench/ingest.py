@@ -11,7 +11,8 @@ them, so stories, copies and relevance are decided as on real news. Then
      batches), summarise every new article offline, and compose the briefing.
 It prints articles per second (min/median of the runs), the ratio to the bare loop, and CPU
 milliseconds per article (this process plus its worker processes; the pool is warmed first,
-as in the running app), in total and outside extraction.
+as in the running app), in total and outside extraction, with the part each side used, and
+the machine's load average before and after (other work on the cores inflates CPU time too).
 
     python bench/ingest.py [--articles 300] [--syndicated 0.1] [--workers 1 2 4] [--runs 3]
 """
@@ -135,6 +136,7 @@ class Run:
     seconds: float  # collect + summarise + brief
     collect_seconds: float
     collect_cpu: float  # this process and its worker processes
+    collect_workers_cpu: float  # the worker processes' part of it
     cpu_seconds: float
     stored: int
     stories: int
@@ -183,11 +185,13 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: 
         collector = Collector(
             c.articles, c.fetcher, now=c.now, max_items_per_source=c.max_items, cpu=cpu
         )
-        cpu_start = time.process_time() + _children_cpu()
+        own_start, workers_start = time.process_time(), _children_cpu()
+        cpu_start = own_start + workers_start
         start = time.perf_counter()
         outcomes = await collector.collect(topic)
         collected = time.perf_counter()
-        collect_cpu = time.process_time() + _children_cpu() - cpu_start
+        workers_cpu = _children_cpu() - workers_start
+        collect_cpu = time.process_time() - own_start + workers_cpu
         briefing = await services.briefings.brief(topic)
         elapsed = time.perf_counter() - start
         cpu_seconds = time.process_time() + _children_cpu() - cpu_start
@@ -197,7 +201,7 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: 
     if failed:
         print("source errors:", [o.error for o in failed], file=sys.stderr)
     assert briefing.stories, "the benchmark briefing should not be empty"
-    return Run(elapsed, collected - start, collect_cpu, cpu_seconds, stored, stories)
+    return Run(elapsed, collected - start, collect_cpu, workers_cpu, cpu_seconds, stored, stories)
 
 
 def main() -> None:
@@ -237,6 +241,7 @@ def main() -> None:
     assert child.stdout is not None and child.stdin is not None
     base = child.stdout.readline().strip()
     runs: dict[int, list[Run]] = {}
+    load_before = os.getloadavg()
     try:
         start = time.perf_counter()
         for content in pages:
@@ -256,9 +261,14 @@ def main() -> None:
         child.stdin.close()
         child.wait(timeout=10)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_after = os.getloadavg()
     bare_rate = len(pages) / bare
     print(f"articles served:            {len(pages)} ({args.syndicated:.0%} syndicated copies)")
-    print(f"CPUs:                       {os.cpu_count()}")
+    print(
+        f"CPUs:                       {os.cpu_count()} (load average 1/5/15 min: before"
+        f" {'/'.join(f'{x:.2f}' for x in load_before)},"
+        f" after {'/'.join(f'{x:.2f}' for x in load_after)})"
+    )
     print(f"bare trafilatura.extract:   {bare_rate:8.1f} articles/s ({bare:.2f} s)")
     print(f"briefbot extraction (meta): {extraction_cpu * 1000:8.2f} ms CPU per article")
     print(f"min / median of {args.runs} runs; CPU = this process + its worker processes")
@@ -267,6 +277,10 @@ def main() -> None:
         collect = sorted(r.stored / r.collect_seconds for r in done)
         collect_ms = sorted(1000 * r.collect_cpu / r.stored for r in done)
         outside = [ms - extraction_cpu * 1000 for ms in collect_ms]
+        workers_ms = statistics.median(1000 * r.collect_workers_cpu / r.stored for r in done)
+        own_ms = statistics.median(
+            1000 * (r.collect_cpu - r.collect_workers_cpu) / r.stored for r in done
+        )
         whole = sorted(r.stored / r.seconds for r in done)
         whole_ms = sorted(1000 * r.cpu_seconds / r.stored for r in done)
         print(f"  {workers} worker(s): {n} stored in {done[0].stories} stories")
@@ -276,6 +290,8 @@ def main() -> None:
             f" {statistics.median(collect) / bare_rate:.2f}); CPU {collect_ms[0]:5.1f} /"
             f" {statistics.median(collect_ms):5.1f} ms/article, outside extraction"
             f" {outside[0]:5.1f} / {statistics.median(outside):5.1f}"
+            f" (median CPU in the worker processes {workers_ms:5.1f},"
+            f" in this process {own_ms:5.1f})"
         )
         print(
             f"    + summarise, brief: {whole[0]:6.1f} / {statistics.median(whole):6.1f}"
