@@ -3,12 +3,14 @@
 Serves N generated article pages plus RSS feeds listing them from a local HTTP server on
 127.0.0.1 (a separate process). The articles come from a Zipf language with many stories of
 their own keywords and people (`bench.retrieval.ZipfLanguage`), some syndicated copies among
-them, so stories, copies and relevance are decided as on real news. Then
+them, so stories, copies and relevance are decided as on real news. Then, for each worker
+count and run, on a fresh SQLite store with the pool warmed:
   1. runs `trafilatura.extract` over the same N pages held in memory (the floor: extraction
-     alone, no network, no storage), and briefbot's own extraction (with metadata) likewise;
-  2. for each worker count, runs briefbot's pipeline on a fresh SQLite store: collect (fetch
-     over HTTP with the SSRF guard, extract + analyse in the CPU pool, decide, store in
-     batches), summarise every new article offline, and compose the briefing.
+     alone, no network, no storage), and briefbot's own extraction (with metadata) likewise,
+     right before the run, so that both see the same load on the machine;
+  2. runs briefbot's pipeline: collect (fetch over HTTP with the SSRF guard, extract +
+     analyse in the CPU pool, decide, store in batches), summarise every new article
+     offline, and compose the briefing.
 It prints articles per second (min/median of the runs), the ratio to the bare loop, and CPU
 milliseconds per article (this process plus its worker processes; the pool is warmed first,
 as in the running app), in total and outside extraction, with the part each side used, and
@@ -132,7 +134,27 @@ def serve(files: dict[str, tuple[str, bytes]]) -> LocalServer:
 
 
 @dataclass
+class Baseline:
+    """Measured right before a run, so that both see the same load on the machine."""
+
+    bare_rate: float  # articles/s of a bare `trafilatura.extract` loop
+    extraction_cpu: float  # CPU seconds per article of briefbot's extraction (with metadata)
+
+
+def baseline(pages: list[bytes]) -> Baseline:
+    start = time.perf_counter()
+    for content in pages:
+        trafilatura.extract(content)
+    bare = time.perf_counter() - start
+    cpu_start = time.process_time()
+    for i, content in enumerate(pages):
+        extract_html(content, f"https://bench.example/a/{i}")
+    return Baseline(len(pages) / bare, (time.process_time() - cpu_start) / len(pages))
+
+
+@dataclass
 class Run:
+    base: Baseline
     seconds: float  # collect + summarise + brief
     collect_seconds: float
     collect_cpu: float  # this process and its worker processes
@@ -155,7 +177,7 @@ def _children_cpu() -> float:
     return total
 
 
-async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: bytes) -> Run:
+async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, pages: list[bytes]) -> Run:
     sources = "\n".join(
         f'[[topics.sources]]\nkind = "feed"\nurl = "{base}/feed/{k}.xml"\n' for k in range(feeds)
     )
@@ -171,7 +193,7 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: 
     async with open_services(settings) as services:
         # Warm the pool as the running app's is: every worker has loaded what it needs.
         cpu = services.collector.cpu
-        page = Page("https://warm.example/a", sample, html=True)
+        page = Page("https://warm.example/a", pages[0], html=True)
         await asyncio.gather(
             *(cpu.run(extract_and_analyse, page, Query()) for _ in range(2 * max(workers, 1))),
             *(
@@ -179,6 +201,7 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: 
                 for _ in range(2 * max(workers, 1))
             ),
         )
+        measured = baseline(pages)
         # Collection alone (the app's collector summarises right after, in `after_collect`;
         # here the briefing does it, so the two are timed apart).
         c = services.collector
@@ -201,7 +224,9 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, sample: 
     if failed:
         print("source errors:", [o.error for o in failed], file=sys.stderr)
     assert briefing.stories, "the benchmark briefing should not be empty"
-    return Run(elapsed, collected - start, collect_cpu, workers_cpu, cpu_seconds, stored, stories)
+    return Run(
+        measured, elapsed, collected - start, collect_cpu, workers_cpu, cpu_seconds, stored, stories
+    )
 
 
 def main() -> None:
@@ -243,51 +268,57 @@ def main() -> None:
     runs: dict[int, list[Run]] = {}
     load_before = os.getloadavg()
     try:
-        start = time.perf_counter()
-        for content in pages:
-            trafilatura.extract(content)
-        bare = time.perf_counter() - start
-        cpu_start = time.process_time()
-        for i, content in enumerate(pages):
-            extract_html(content, f"https://bench.example/a/{i}")
-        extraction_cpu = (time.process_time() - cpu_start) / len(pages)
         for workers in args.workers:
             for _ in range(args.runs):
                 with tempfile.TemporaryDirectory() as tmp:
                     feeds = (args.articles + 49) // 50
-                    run = asyncio.run(pipeline(base, feeds, Path(tmp), workers, pages[0]))
+                    run = asyncio.run(pipeline(base, feeds, Path(tmp), workers, pages))
                 runs.setdefault(workers, []).append(run)
     finally:
         child.stdin.close()
         child.wait(timeout=10)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load_after = os.getloadavg()
-    bare_rate = len(pages) / bare
+    bases = [r.base for done in runs.values() for r in done]
+    bare_rates = sorted(b.bare_rate for b in bases)
+    extraction_ms = sorted(1000 * b.extraction_cpu for b in bases)
     print(f"articles served:            {len(pages)} ({args.syndicated:.0%} syndicated copies)")
     print(
         f"CPUs:                       {os.cpu_count()} (load average 1/5/15 min: before"
         f" {'/'.join(f'{x:.2f}' for x in load_before)},"
         f" after {'/'.join(f'{x:.2f}' for x in load_after)})"
     )
-    print(f"bare trafilatura.extract:   {bare_rate:8.1f} articles/s ({bare:.2f} s)")
-    print(f"briefbot extraction (meta): {extraction_cpu * 1000:8.2f} ms CPU per article")
-    print(f"min / median of {args.runs} runs; CPU = this process + its worker processes")
+    print(
+        f"bare trafilatura.extract:   {bare_rates[0]:6.1f} / {statistics.median(bare_rates):6.1f}"
+        " articles/s (min / median, measured before each run)"
+    )
+    print(
+        f"briefbot extraction (meta): {extraction_ms[0]:6.2f} /"
+        f" {statistics.median(extraction_ms):6.2f}"
+        " ms CPU per article (min / median, measured before each run)"
+    )
+    print(
+        f"min / median of {args.runs} runs; ratios and CPU outside extraction against the"
+        " figures measured right before the same run; CPU = this process + its worker processes"
+    )
     for workers, done in runs.items():
         n = done[0].stored
         collect = sorted(r.stored / r.collect_seconds for r in done)
         collect_ms = sorted(1000 * r.collect_cpu / r.stored for r in done)
-        outside = [ms - extraction_cpu * 1000 for ms in collect_ms]
+        ratio = sorted(r.stored / r.collect_seconds / r.base.bare_rate for r in done)
+        outside = sorted(1000 * (r.collect_cpu / r.stored - r.base.extraction_cpu) for r in done)
         workers_ms = statistics.median(1000 * r.collect_workers_cpu / r.stored for r in done)
         own_ms = statistics.median(
             1000 * (r.collect_cpu - r.collect_workers_cpu) / r.stored for r in done
         )
         whole = sorted(r.stored / r.seconds for r in done)
         whole_ms = sorted(1000 * r.cpu_seconds / r.stored for r in done)
+        whole_ratio = sorted(r.stored / r.seconds / r.base.bare_rate for r in done)
         print(f"  {workers} worker(s): {n} stored in {done[0].stories} stories")
         print(
             f"    collect:            {collect[0]:6.1f} / {statistics.median(collect):6.1f}"
-            f" articles/s (ratio {collect[0] / bare_rate:.2f} /"
-            f" {statistics.median(collect) / bare_rate:.2f}); CPU {collect_ms[0]:5.1f} /"
+            f" articles/s (ratio {ratio[0]:.2f} /"
+            f" {statistics.median(ratio):.2f}); CPU {collect_ms[0]:5.1f} /"
             f" {statistics.median(collect_ms):5.1f} ms/article, outside extraction"
             f" {outside[0]:5.1f} / {statistics.median(outside):5.1f}"
             f" (median CPU in the worker processes {workers_ms:5.1f},"
@@ -295,8 +326,8 @@ def main() -> None:
         )
         print(
             f"    + summarise, brief: {whole[0]:6.1f} / {statistics.median(whole):6.1f}"
-            f" articles/s (ratio {whole[0] / bare_rate:.2f} /"
-            f" {statistics.median(whole) / bare_rate:.2f}); CPU {whole_ms[0]:5.1f} /"
+            f" articles/s (ratio {whole_ratio[0]:.2f} /"
+            f" {statistics.median(whole_ratio):.2f}); CPU {whole_ms[0]:5.1f} /"
             f" {statistics.median(whole_ms):5.1f} ms/article"
         )
     print(f"peak RSS (this process):    {peak_mb:8.1f} MB")
