@@ -36,8 +36,8 @@ from bot.answer.evidence import (
 from bot.answer.followup import resolve
 from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
+from bot.answer.seats import acting_seats
 from bot.answer.sentences import (
-    fold_phrases,
     manner_asked,
     part_asked,
     read_question,
@@ -46,6 +46,7 @@ from bot.answer.sentences import (
     things_asked,
 )
 from bot.answer.when import Scope, scope_of
+from bot.answer.wording import fold_phrases
 from bot.errors import LLMError
 from bot.llm import LLM, Completion
 from bot.llm.prompts import Prompt, load_prompt, untrusted
@@ -224,7 +225,9 @@ class QuestionEngine:
         # Once: retrieval and the evidence both use it. In a thread: another answer's evidence
         # may hold the model, and the event loop (acks) must not wait for it.
         vector = (await asyncio.to_thread(embed, [query]))[0]
-        hits = await self._retrieve(topic, own + context, scope, query, vector)
+        # "What did Beijing say?": passages that say "China" are searched for too
+        seats = [a for alts in acting_seats(asked).values() for a in alts[:2] if a not in own]
+        hits = await self._retrieve(topic, own + context + seats, scope, query, vector)
         # CPU work (thousands of sentences stemmed and embedded): in a thread, so that acks
         # and other requests keep their turn on the event loop.
         found = await asyncio.to_thread(evidence, asked, context, hits, vector, recent=scope.recent)

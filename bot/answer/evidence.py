@@ -24,6 +24,7 @@ from bot.answer.sentences import (
     manner_asked,
     market_asked,
     names_in,
+    names_met,
     part_asked,
     read_question,
     stem,
@@ -89,6 +90,7 @@ def evidence(
         return []
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
+    passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
     newest = max(hit.at for _, hit in rows)
     found: list[Evidence] = []
     for (text, hit), similarity in zip(rows, meaning, strict=True):
@@ -100,7 +102,7 @@ def evidence(
             continue  # "how will it be paid?" needs the paying, not only the sum
         if speaker and not speaker <= stems(unquoted(text)):
             continue  # someone else's words, or words that only name them
-        words = stems(text) | ({stem(n) for n in asked.names} & stems(hit.title + " " + hit.text))
+        words = stems(text) | passage_names[hit.id]
         # A sentence speaks of its article's subject: one word of the question the sentence
         # lacks may come from the headline ("The company blamed …" under "… to close Tarrow").
         # Only a thing, not what is done to it, and not the thing a time is asked of ("when
@@ -108,7 +110,7 @@ def evidence(
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants != "time" else ())
         own = term_coverage(asked, about) if asked.terms else 0.0
-        named = stems(text) & {stem(n) for n in asked.names}
+        named = names_met(asked, text)
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         if market and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot.answer.seats import SEATS
+from bot.answer.wording import FOLD as _FOLD
+from bot.answer.wording import fold_phrases
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -33,56 +37,6 @@ _STOP = frozenset(
     remind wonder wondering curious anything something news take took taken less fewer
     between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
-# Words news writing uses for the same thing (each group folds to its first word).
-_SYNONYMS = [
-    "close shut shutdown closure",
-    "strike walkout stoppage",
-    "rise climb jump gain increase up surge rally higher",
-    "fall drop slump slide lose decline tumble plunge down sink lower shrink",
-    "cut reduce slash trim lowering reduction",
-    "big large huge major",
-    "biggest largest",
-    "tool equipment machine machinery",
-    "firm company business group",
-    "maker manufacturer producer",
-    "job worker employee staff employ workforce post position",
-    "customer client buyer",
-    "share stock",
-    "side camp",
-    "tariff duty levy",
-    "trade commerce",
-    "car vehicle automobile",
-    "quota allowance allocation",
-    "produce output manufacture",
-    "export shipment",
-    "condition conditional string catch",
-    "fund pot kitty",
-    "charge impose",
-    "ahead off cancel scrap suspend",
-    "deal agreement accord pact framework",
-    "talk negotiation",
-    "chief head boss",
-    "rule regulation requirement regime",
-    "curb restriction control limit",
-    "aid subsidy support lifeline",
-    "president head",
-    "say declare announce claim tell",
-    "offer propose proposal",
-    "decide decision",
-    "withdraw withdrawal",
-    "apply application",
-    "threaten warn",
-    "ask request demand want seek push",
-    "start begin open",
-    "end finish",
-    "sign signing",
-    "promise pledge guarantee commit",
-    "delay postpone defer",
-    "price cost",
-    "licence license permit",
-    "sale revenue",
-    "people resident inhabitant population crowd",
-]
 # Words after "what" that only say what kind of answer is wanted.
 _KIND_WORDS = frozenset(
     "time date day hour month year rate share percentage proportion portion fraction number amount"
@@ -102,12 +56,6 @@ _IRREGULAR = {
     "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
     "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
 }  # fmt: skip
-_FOLD: dict[str, str] = {}
-for _group in _SYNONYMS:
-    _words = _group.split()
-    for _w in _words:
-        _FOLD.setdefault(_w, _words[0])
-
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|half|quarter|dozen)\b",
@@ -128,40 +76,6 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
-
-
-# Phrases news writing and readers use for one word ("down tools" is to strike).
-_PHRASES = {
-    "strike": r"down(?:s|ed|ing)? tools|walk(?:s|ed|ing)? out|walked out",
-    "cancel": r"call(?:s|ed|ing)? off",
-    "start": r"kick(?:s|ed|ing)? in|take(?:s)? effect|took effect|come(?:s)? into force",
-    "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
-    "resign": r"step(?:s|ped|ping)? down",
-    "close": r"shut(?:s|ting)? down",
-    "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
-    "conditions": r"strings attached",
-    "suspend": r"on hold",
-    "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
-    "run out": r"run(?:s|ning)? short|ran short",
-    # "mines about 41,000 tonnes": the verb, not the pits
-    "produce": r"turn(?:s|ed|ing)? out(?! to\b)|mine[sd]?(?= (?:about|around|some|nearly|"
-    r"almost|over|more than|less than|up to|roughly|each|every|per|a year|annually)\b| \d|\?)",
-    # "how far apart are the two sides on X": the parties' figures for X.
-    "how big": r"how far apart",
-    "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)",
-}
-_PHRASE = re.compile(
-    "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),
-    re.IGNORECASE,
-)
-_PHRASE_WORDS = list(_PHRASES)
-
-
-def fold_phrases(text: str) -> str:
-    """Idioms replaced by the word they mean ("down tools" -> "strike")."""
-    if not _PHRASE.search(text):
-        return text
-    return _PHRASE.sub(lambda m: _PHRASE_WORDS[int((m.lastgroup or "p0")[1:])], text)
 
 
 @cache
@@ -419,12 +333,23 @@ def term_coverage(asked: Asked, text_stems: Iterable[str]) -> float:
 
 def names_in(asked: Asked, text: str) -> bool:
     """Every name of the question is in the text (a name's words, case-folded)."""
+    return len(names_met(asked, text)) == len(asked.names)
+
+
+def names_met(asked: Asked, text: str) -> set[str]:
+    """The stems of the question's names that the text names: by the name, its adjective
+    ("Kestrian"), or for a seat of government what it stands for ("Beijing": "China")."""
     words: set[str] = set()
     for w in _WORD.findall(text):
         low = w.casefold().removesuffix("'s").removesuffix("’s")
         words.add(low)
         words.update(low.split("-"))  # "Castellmar-based"
-    return all(_named(n.removesuffix("'s").removesuffix("’s"), words) for n in asked.names)
+    met = set()
+    for name in asked.names:
+        n = name.removesuffix("'s").removesuffix("’s")
+        if _named(n, words) or any(_named(alt, words) for alt in SEATS.get(n, ())):
+            met.add(stem(name))
+    return met
 
 
 def same_name(a: str, b: str) -> bool:
@@ -432,7 +357,11 @@ def same_name(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
+    if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
+        return True
+    # "china" and "chinese", "canada" and "canadian": a shared stem, short endings
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(short))
+    return common >= 4 and len(long) - common <= 3 and len(short) - common <= 1
 
 
 def _named(name: str, words: set[str]) -> bool:

@@ -87,3 +87,22 @@ def test_mining_a_tonnage_is_producing_it_but_a_mine_is_not() -> None:
     assert stem("produce") not in stems("Norland operates six copper mines.")
     assert stem("produce") in stems("How much copper did the smelter turn out last year?")
     assert stem("produce") not in stems("The talks turned out to be short.")
+
+
+def test_a_seat_of_government_stands_for_its_country() -> None:
+    from bot.answer.seats import acting_seats
+
+    assert "beijing" in acting_seats("What did Beijing say about the soybean levy?")
+    assert acting_seats("What was agreed at the talks in Beijing?") == {}
+    hit = _hit(
+        1,
+        "China answers soybean levy",
+        "China's commerce ministry said on Monday it would answer the soybean levy with a "
+        "15 percent duty on imported pork.",
+    )
+    found = _answers("What duty did Beijing put on pork?", hit)
+    assert found and "15 percent" in found[0]
+    # the country's adjective names it as well ("Chinese")
+    assert read_question("What did Beijing say?").names == ("beijing",)
+    other = _hit(2, "Canada weighs levy", "Canadian officials proposed a 15 percent duty on pork.")
+    assert _answers("What duty did Beijing put on pork?", other) == []

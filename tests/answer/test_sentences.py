@@ -89,7 +89,7 @@ def test_a_duration_or_a_sum_of_money_is_not_any_time_or_figure() -> None:
 
 
 def test_idioms_mean_their_word() -> None:
-    from bot.answer.sentences import fold_phrases
+    from bot.answer.wording import fold_phrases
 
     assert (
         fold_phrases("When do the steelworkers down tools?") == "When do the steelworkers strike?"

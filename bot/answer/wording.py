@@ -1,0 +1,98 @@
+"""The words and phrases news writing and its readers use for the same thing ("walkout" is a
+strike, "down tools" is to strike): data and one folding function, pure.
+
+Each synonym group folds to its first word; `FOLD` maps every word of a group to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words news writing uses for the same thing (each group folds to its first word).
+_SYNONYMS = [
+    "close shut shutdown closure",
+    "strike walkout stoppage",
+    "rise climb jump gain increase up surge rally higher",
+    "fall drop slump slide lose decline tumble plunge down sink lower shrink",
+    "cut reduce slash trim lowering reduction",
+    "big large huge major",
+    "biggest largest",
+    "tool equipment machine machinery",
+    "firm company business group",
+    "maker manufacturer producer",
+    "job worker employee staff employ workforce post position",
+    "customer client buyer",
+    "share stock",
+    "side camp",
+    "tariff duty levy",
+    "trade commerce",
+    "car vehicle automobile",
+    "quota allowance allocation",
+    "produce output manufacture",
+    "export shipment",
+    "condition conditional string catch",
+    "fund pot kitty",
+    "charge impose",
+    "ahead off cancel scrap suspend",
+    "deal agreement accord pact framework",
+    "talk negotiation",
+    "chief head boss",
+    "rule regulation requirement regime",
+    "curb restriction control limit",
+    "aid subsidy support lifeline",
+    "president head",
+    "say declare announce claim tell",
+    "offer propose proposal",
+    "decide decision",
+    "withdraw withdrawal",
+    "apply application",
+    "threaten warn",
+    "ask request demand want seek push",
+    "start begin open",
+    "end finish",
+    "sign signing",
+    "promise pledge guarantee commit",
+    "delay postpone defer",
+    "price cost",
+    "licence license permit",
+    "sale revenue",
+    "people resident inhabitant population crowd",
+]
+FOLD: dict[str, str] = {}
+for _group in _SYNONYMS:
+    _words = _group.split()
+    for _w in _words:
+        FOLD.setdefault(_w, _words[0])
+
+# Phrases news writing and readers use for one word ("down tools" is to strike).
+_PHRASES = {
+    "strike": r"down(?:s|ed|ing)? tools|walk(?:s|ed|ing)? out|walked out",
+    "cancel": r"call(?:s|ed|ing)? off",
+    "start": r"kick(?:s|ed|ing)? in|take(?:s)? effect|took effect|come(?:s)? into force",
+    "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
+    "resign": r"step(?:s|ped|ping)? down",
+    "close": r"shut(?:s|ting)? down",
+    "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
+    "conditions": r"strings attached",
+    "suspend": r"on hold",
+    "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
+    "run out": r"run(?:s|ning)? short|ran short",
+    # "mines about 41,000 tonnes": the verb, not the pits
+    "produce": r"turn(?:s|ed|ing)? out(?! to\b)|mine[sd]?(?= (?:about|around|some|nearly|"
+    r"almost|over|more than|less than|up to|roughly|each|every|per|a year|annually)\b| \d|\?)",
+    # "how far apart are the two sides on X": the parties' figures for X.
+    "how big": r"how far apart",
+    "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)",
+}
+_PHRASE = re.compile(
+    "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),
+    re.IGNORECASE,
+)
+_PHRASE_WORDS = list(_PHRASES)
+
+
+def fold_phrases(text: str) -> str:
+    """Idioms replaced by the word they mean ("down tools" -> "strike")."""
+    if not _PHRASE.search(text):
+        return text
+    return _PHRASE.sub(lambda m: _PHRASE_WORDS[int((m.lastgroup or "p0")[1:])], text)
