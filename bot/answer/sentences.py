@@ -418,7 +418,7 @@ def manner_asked(question: str) -> tuple[str, ...]:
         question,
         re.IGNORECASE,
     )
-    if not (manner and not wants) and wants != "time" and not how_many:
+    if not (manner and not wants) and wants not in ("time", "person") and not how_many:
         return ()
     return tuple(
         dict.fromkeys(
@@ -428,6 +428,8 @@ def manner_asked(question: str) -> tuple[str, ...]:
             and t.dep_ not in ("aux", "auxpass")
             and (not how_many or (t.dep_ == "ROOT" and stem(t.text) not in _COUNT_VERBS))
             and t.text.casefold() not in _STOP
+            and t.text[:1].isalpha()  # "who's …?"
+            and t.lemma_ not in ("be", "have", "do")
             and stem(t.text) not in _LIGHT_VERBS
         )
     )

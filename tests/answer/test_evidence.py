@@ -106,3 +106,21 @@ def test_a_seat_of_government_stands_for_its_country() -> None:
     assert read_question("What did Beijing say?").names == ("beijing",)
     other = _hit(2, "Canada weighs levy", "Canadian officials proposed a 15 percent duty on pork.")
     assert _answers("What duty did Beijing put on pork?", other) == []
+
+
+def test_who_leads_a_team_is_its_chief_not_anyone_in_it() -> None:
+    assert manner_asked("Who heads Norland's team at the talks?") == (stem("chief"),)
+    assert manner_asked("Who's Ostmark's biggest customer?") == ()
+    members = _hit(
+        1,
+        "Fishing talks open in Varna",
+        "Negotiators from Norland and Ostria sat down in Varna on Monday for the talks.",
+    )
+    assert _answers("Who heads Norland's team at the talks?", members) == []
+    chief = _hit(
+        2,
+        "Fishing talks open in Varna",
+        "Norland's chief negotiator, Petra Holm, said the talks would run for three days.",
+    )
+    found = _answers("Who leads Norland's delegation at the talks?", members, chief)
+    assert found and "Petra Holm" in found[0]

@@ -17,7 +17,7 @@ BARS = {
     "held-out set": (HELD_OUT, 27, 11),  # 33 answerable, 12 not
     "fresh set": (FRESH, 39, 11),  # 44 answerable, 14 not
     "blind set": (BLIND, 39, 14),  # 45 answerable, 15 not
-    "second blind set": (BLIND2, 39, 13),  # 45 answerable, 15 not
+    "second blind set": (BLIND2, 40, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 26, 13),  # 45 answerable, 15 not
 }
 
