@@ -127,6 +127,10 @@ def evidence(
             # counts too, when every thing it names is in the passage.
             both = set(asked.terms) | context_stems
             cover = max(cover, len(both & words) / len(both))
+            if nouns and not any(t in about for t in nouns):
+                continue  # "what conditions come with it?" needs the conditions said
+            if nouns and nouns <= about and context_stems & words and not asked.wants:
+                cover = max(cover, COVERED)  # its own thing, on the subject it follows
         # Enough: most of the question's words; or some, and most of its meaning; or some,
         # with every name it asks about and the kind of thing it wants in the same sentence.
         typed = bool(asked.wants) and (

@@ -12,9 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answer.sentences import stem, stems
+
 _PRONOUN = re.compile(
     r"\b(he|she|they|him|her|them|his|their|hers|theirs|that|it|its|this|those|these|one|"
     r"after that|the other side)\b",
+    re.IGNORECASE,
+)
+# "the money", "the plant": something already spoken of (a question naming no one new)
+_DEFINITE = re.compile(r"\b(?:the|that|this)\s+([a-z][\w'’-]*)")
+# "What's new …?", "Any update …?": an overview, that the next question picks a thing from
+_OVERVIEW = re.compile(
+    r"\b(?:what(?:'s|’s| is| has)? (?:new|changed)|any (?:update|news)|the latest)\b",
     re.IGNORECASE,
 )
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
@@ -78,6 +87,16 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
             return FollowUp(_PERSON_PRONOUN.sub(people[0], plain, count=1), previous, previous)
     if _PRONOUN.search(question) or _SO.match(question):
         # "What strings are attached to it?", "So is the walkout off?": on what came before.
+        return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
+    heads = [stem(h) for h in _DEFINITE.findall(question)]
+    spoken = stems(f"{previous} {last_answer}")
+    if (
+        heads
+        and not _names(question[1:])
+        and (_OVERVIEW.search(previous) or any(h in spoken for h in heads))
+    ):
+        # "What conditions come with the money?" after "What's new at Tarrow?", "So until
+        # when does the plant stay open?" after an answer about the plant: on that subject.
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
     return FollowUp(question, None)
 

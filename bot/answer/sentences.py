@@ -35,7 +35,7 @@ _STOP = frozenset(
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
     remind wonder wondering curious anything something news take took taken less fewer
-    between monday tuesday wednesday thursday friday saturday sunday""".split()
+    come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.
 _KIND_WORDS = frozenset(

@@ -124,3 +124,22 @@ def test_who_leads_a_team_is_its_chief_not_anyone_in_it() -> None:
     )
     found = _answers("Who leads Norland's delegation at the talks?", members, chief)
     assert found and "Petra Holm" in found[0]
+
+
+def test_a_follow_up_needs_its_own_thing_on_the_subject_it_follows() -> None:
+    offer = _hit(
+        1,
+        "Lunde mill offered aid",
+        "The government offered Brandvik 40 million euros in aid to keep the Lunde mill open.",
+    )
+    terms = ["lunde", "mill", "government", "offered", "brandvik"]
+    question = "What conditions come with the money?"
+    vector = embed([question])[0]
+    assert evidence(question, terms, [offer], vector) == []  # no condition said
+    condition = _hit(
+        2,
+        "Lunde mill offered aid",
+        "The aid would be conditional on no job cuts at Lunde for three years.",
+    )
+    found = evidence(question, terms, [offer, condition], vector)
+    assert found and "no job cuts" in found[0].text

@@ -54,3 +54,13 @@ def test_a_question_drawn_from_the_last_answer_keeps_its_subject() -> None:
     assert "Tarrow steelworks" in read.context and "postpone" in read.context
     # a question that starts afresh is not a follow-up
     assert resolve("Is the walkout off?", ["Who runs Kaldor?"], ["Lunde [1]"]).follows is None
+
+
+def test_the_thing_already_spoken_of_keeps_the_subject_of_the_last_exchange() -> None:
+    asked = ["What has changed for the Lunde mill since yesterday?"]
+    answered = ["The government offered Brandvik 40 million euros to keep Lunde open. [1]"]
+    read = resolve("What conditions come with the money?", asked, answered)
+    assert read.follows == asked[0]
+    assert "Brandvik 40 million euros" in read.context
+    # a question naming someone new stands on its own
+    assert resolve("What did the Norland minister say?", asked, answered).follows is None
