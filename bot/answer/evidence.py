@@ -19,6 +19,7 @@ from typing import Any
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
     counted,
+    counted_not_sized,
     counts,
     has_kind,
     manner_asked,
@@ -27,8 +28,10 @@ from bot.answer.sentences import (
     names_met,
     part_asked,
     read_question,
+    size_asked,
     stem,
     stems,
+    subjects_asked,
     term_coverage,
     things_asked,
 )
@@ -77,8 +80,10 @@ def evidence(
     focus = part_asked(question) or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
     missing = [n for n in nouns if not mentions_any({n}, covered)]
-    if len(missing) > MISSING_NOUNS:
+    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)):
         return []  # it asks about something no retrieved passage mentions
+    sized = size_asked(question)
+    part = part_asked(question)
     rows: list[tuple[str, PassageHit]] = []
     for hit in hits:
         if not names_in(asked, f"{hit.title} {hit.text}"):
@@ -98,6 +103,8 @@ def evidence(
             continue
         if focus and not counts(text, focus):
             continue  # a figure of something else
+        if sized and counted_not_sized(text, focus):
+            continue  # "three instalments" is no size of one
         if actions and not actions <= stems(text):
             continue  # "how will it be paid?" needs the paying, not only the sum
         if speaker and not speaker <= stems(unquoted(text)):
@@ -112,7 +119,7 @@ def evidence(
         own = term_coverage(asked, about) if asked.terms else 0.0
         named = names_met(asked, text)
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
-        if market and in_sentence < 1.0:
+        if (market or part) and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's
         if asked.others:  # names are easy to meet: the rest of the question must be there too
             # (for a firm's shares, its name and a figure tell the move however it is worded)

@@ -378,6 +378,44 @@ def _parsed(question: str) -> Doc:
 
 
 @cache
+def subjects_asked(question: str) -> tuple[str, ...]:
+    """The stems of the common nouns a question's verbs are said of ("what tariff will
+    aluminium pay?": aluminium): without them in the coverage it asks about something else."""
+    things = set(things_asked(question))
+    return tuple(
+        stem(t.text)
+        for t in _parsed(question)
+        if t.dep_ in ("nsubj", "nsubjpass")
+        and stem(t.text) in things
+        # not what is, nor who speaks ("the chip lobby says"): those are often reworded
+        and stem(t.head.text.replace("’", "'")) not in _NOT_DOING
+    )
+
+
+_NOT_DOING = frozenset(
+    stem(w)
+    for w in "'s is are was were be been do does did say says tell claim warn argue insist add "
+    "think believe expect estimate comment react respond reply".split()
+)
+
+
+def counted_not_sized(sentence: str, focus: str) -> bool:
+    """Whether a sentence only counts the thing a size is asked of ("paid in three
+    instalments" does not say how big the first one is)."""
+    words = _WORD.findall(sentence)
+    return not has_kind(sentence, "amount") and any(
+        focus in stems(w) and i and _NUMBER.fullmatch(words[i - 1]) for i, w in enumerate(words)
+    )
+
+
+def size_asked(question: str) -> bool:
+    """'How big is the first instalment?': a size, not how many there are."""
+    return bool(
+        re.search(r"\bhow (?:big|large) (?:is|was|will be) (?:the|a|an|its)\b", question, re.I)
+    )
+
+
+@cache
 def things_asked(question: str) -> tuple[str, ...]:
     """The stems of the common nouns a question asks about ("aluminium", "instalment"),
     tagged by the English pipeline that quote attribution uses; generic ones left out."""

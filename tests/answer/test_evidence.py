@@ -143,3 +143,43 @@ def test_a_follow_up_needs_its_own_thing_on_the_subject_it_follows() -> None:
     )
     found = evidence(question, terms, [offer, condition], vector)
     assert found and "no job cuts" in found[0].text
+
+
+def test_a_thing_that_acts_in_the_question_must_be_in_the_coverage() -> None:
+    from bot.answer.sentences import subjects_asked
+
+    assert subjects_asked("What tariff will Norlandic copper pay under the deal?") == (
+        stem("copper"),
+    )
+    # who speaks, or what something is, is often said in other words: not required
+    said = subjects_asked("How many jobs does the mill lobby say the curbs could cost?")
+    assert stem("lobby") not in said and stem("curbs") in said
+    assert subjects_asked("Lunde closure - what's the timetable?") == ()
+    hit = _hit(
+        1,
+        "Norland and Ostria agree a deal",
+        "Under the deal, Norlandic timber above the quota will pay a tariff of 8 percent.",
+    )
+    assert _answers("What tariff will Norlandic copper pay under the deal?", hit) == []
+    assert _answers("What tariff will Norlandic timber pay under the deal?", hit)
+
+
+def test_a_count_of_a_thing_is_not_its_size() -> None:
+    hit = _hit(
+        1,
+        "Lunde aid to be paid in parts",
+        "The minister said the aid would be paid in three instalments, the first in May.",
+    )
+    assert _answers("How big is the first instalment?", hit) == []
+    sized = _hit(2, "Lunde aid", "The first instalment, of 12 million euros, is due in May.")
+    assert _answers("How big is the first instalment?", sized)
+
+
+def test_a_share_of_something_going_to_someone_names_them_in_the_sentence() -> None:
+    hit = _hit(
+        1,
+        "Brandvik weighs the fishing quota",
+        "Brandvik runs the largest fleet in Varna.\n"
+        "Norland has proposed a quota of 40,000 tonnes, while Ostria has offered 25,000 tonnes.",
+    )
+    assert _answers("How much of the 40,000 tonne quota will go to Brandvik?", hit) == []
