@@ -275,7 +275,8 @@ def _focus(q: str) -> str:
         size = re.search(
             r"\bhow (?:big|large) (?:is|are|was|were|will be) (?:the |a |an )?"
             r"((?:[^\W\d_][\w'’-]* ){0,2}?[^\W\d_][\w'’-]*)"
-            r"(?=\s+(?:between|of|for|at|in|on|that|the|from|which|to|with)\b|\s*[?.!]|\s*$)",
+            r"(?=\s+(?:between|of|for|at|in|on|that|the|from|which|to|with|outside|inside|near|"
+            r"after|before|over|under|during|since|by|about|against)\b|\s*[?.!]|\s*$)",
             q,
         )
         if size is not None and size.group(1).split()[-1] not in _STOP:

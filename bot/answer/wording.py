@@ -78,6 +78,11 @@ _PHRASES = {
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
     "run out": r"run(?:s|ning)? short|ran short",
+    # a quarter said by its months, or as "Q3"
+    "first quarter": r"(?:from |between )?january (?:to|and|through) march|q1",
+    "second quarter": r"(?:from |between )?april (?:to|and|through) june|q2",
+    "third quarter": r"(?:from |between )?july (?:to|and|through) september|q3",
+    "fourth quarter": r"(?:from |between )?october (?:to|and|through) december|q4",
     # "mines about 41,000 tonnes": the verb, not the pits
     "produce": r"turn(?:s|ed|ing)? out(?! to\b)|mine[sd]?(?= (?:about|around|some|nearly|"
     r"almost|over|more than|less than|up to|roughly|each|every|per|a year|annually)\b| \d|\?)",

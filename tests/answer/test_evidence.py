@@ -183,3 +183,22 @@ def test_a_share_of_something_going_to_someone_names_them_in_the_sentence() -> N
         "Norland has proposed a quota of 40,000 tonnes, while Ostria has offered 25,000 tonnes.",
     )
     assert _answers("How much of the 40,000 tonne quota will go to Brandvik?", hit) == []
+
+
+def test_a_quarter_said_by_its_months_and_a_crowd_counted_in_people() -> None:
+    from bot.answer.wording import fold_phrases
+
+    assert fold_phrases("What did it lose from July to September?") == (
+        "What did it lose third quarter?"
+    )
+    assert stem("third") in read_question("What were Q3 sales?").terms
+    assert read_question("How big was the crowd outside the mill on Monday?").focus == stem(
+        "people"
+    )
+    hit = _hit(
+        1,
+        "Protest at Lunde mill",
+        "About 900 millworkers and residents gathered outside the Lunde mill on Monday.",
+    )
+    found = _answers("How big was the crowd outside the mill on Monday?", hit)
+    assert found and "900" in found[0]
