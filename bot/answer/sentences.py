@@ -177,7 +177,7 @@ def read_question(question: str) -> Asked:
     elif re.match(r"\s*who\b", q):
         wants = "person"  # "who announced the framework?" asks who, not for their words
     elif re.search(
-        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|"
+        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|think of|"
         r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
         r"response|stance|line|justify|justified|explain|explained|defend|defended)\b|"
         r"\bhow did .{3,60} take\b",

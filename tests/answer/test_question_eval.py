@@ -18,7 +18,7 @@ BARS = {
     "fresh set": (FRESH, 40, 11),  # 44 answerable, 14 not
     "blind set": (BLIND, 39, 14),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 40, 13),  # 45 answerable, 15 not
-    "third blind set": (BLIND3, 29, 14),  # 45 answerable, 15 not
+    "third blind set": (BLIND3, 30, 14),  # 45 answerable, 15 not
 }
 
 

@@ -55,6 +55,7 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How dependent is Heliant on Kestrian buyers?", "figure", ""),
         ("How did Heliant's stock take the news?", "figure", ""),
         ("What did Ilse Marrow say about the chip rule?", "words", ""),
+        ("What does the mill union think of the aid offer?", "words", ""),
         ("Who is Odile Marchetti?", "person", ""),
         ("Is the tariff still going ahead?", "", ""),
     ],
