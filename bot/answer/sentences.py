@@ -287,18 +287,30 @@ def _focus(q: str) -> str:
         of = re.search(
             rf"\bwhat (?:share|percentage|proportion|portion|fraction|number|amount|rate) of"
             rf"(?:\s+(?:the|a|an))?"
-            rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{1,2}})",
+            rf"((?:\s+(?!{_AUX}\b)[^\W_][\w'’-]*){{1,4}})",
             q,
         )
         if of is None:
             return stem(m.group(0).split()[1])
-        # the last word that is not a verb: "of Heliant's sales", "of sales goes to …"
-        words = of.group(1).split()
-        verbs = {t.lower_ for t in _parsed(q) if t.tag_.startswith("VB")}
-        nouns = [w for w in words if w not in verbs]
-        return stem(nouns[-1] if nouns else words[-1])
+        # the last noun before a verb or preposition, not a possessive: "of Heliant's sales",
+        # "of sales goes to …", "of the Tarrow works' production ends up …"
+        tags = {t.lower_: t.tag_ for t in _parsed(q)}
+        words = []
+        for w in of.group(1).split():
+            if tags.get(w, "").startswith("VB") or w in _OF_STOP:
+                break
+            words.append(w)
+        nouns = [
+            w
+            for w in words
+            if tags.get(w) in ("NN", "NNS") and not w.endswith(("'", "’", "'s", "’s"))
+        ]
+        return stem(nouns[-1] if nouns else (words or of.group(1).split())[-1])
     words = [w for w in m.group(1).split() if w not in _GENERIC_FOCUS]
     return stem(words[-1]) if words and m.group(1).split()[-1] == words[-1] else ""
+
+
+_OF_STOP = frozenset("to in for with by that which at on from into".split())
 
 
 def has_kind(sentence: str, wants: str) -> bool:

@@ -230,6 +230,10 @@ def test_what_a_figure_question_is_of() -> None:
     assert read_question("How big a quota does the port want?").focus == stem("quota")
     assert read_question("What share of sales goes to Varn?").focus == stem("sales")
     assert read_question("What share of Brekka's sales is hit?").focus == stem("sales")
+    # a possessive is not the thing: "of the Lunde works' production" is of the production
+    assert read_question("What share of the Lunde works' production is sold abroad?").focus == (
+        stem("production")
+    )
 
 
 def test_other_words_for_the_same_action_meet() -> None:
