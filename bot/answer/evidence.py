@@ -24,7 +24,6 @@ from bot.answer.sentences import (
     has_kind,
     manner_asked,
     market_asked,
-    names_in,
     names_met,
     part_asked,
     read_question,
@@ -77,16 +76,19 @@ def evidence(
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     nouns = set(things_asked(question))
     actions = set(manner_asked(question))
-    focus = part_asked(question) or counted(question) or asked.focus
+    part = part_asked(question)
+    focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
     missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)):
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
-    part = part_asked(question)
+    # the question's names each passage names (every one, for it to answer)
+    passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
+    all_names = {stem(n) for n in asked.names}
     rows: list[tuple[str, PassageHit]] = []
     for hit in hits:
-        if not names_in(asked, f"{hit.title} {hit.text}"):
+        if passage_names[hit.id] != all_names:
             continue
         if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
             continue  # a follow-up must stay with the people and things it follows
@@ -95,7 +97,6 @@ def evidence(
         return []
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
-    passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
     newest = max(hit.at for _, hit in rows)
     found: list[Evidence] = []
     for (text, hit), similarity in zip(rows, meaning, strict=True):

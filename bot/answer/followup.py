@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answer.changed import asks_what_changed
 from bot.answer.sentences import stem, stems
 
 _PRONOUN = re.compile(
@@ -21,11 +22,6 @@ _PRONOUN = re.compile(
 )
 # "the money", "the plant": something already spoken of (a question naming no one new)
 _DEFINITE = re.compile(r"\b(?:the|that|this)\s+([a-z][\w'’-]*)")
-# "What's new …?", "Any update …?": an overview, that the next question picks a thing from
-_OVERVIEW = re.compile(
-    r"\b(?:what(?:'s|’s| is| has)? (?:new|changed)|any (?:update|news)|the latest)\b",
-    re.IGNORECASE,
-)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
 # "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
@@ -89,11 +85,11 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
         # "What strings are attached to it?", "So is the walkout off?": on what came before.
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
     heads = [stem(h) for h in _DEFINITE.findall(question)]
-    spoken = stems(f"{previous} {last_answer}")
     if (
         heads
         and not _names(question[1:])
-        and (_OVERVIEW.search(previous) or any(h in spoken for h in heads))
+        # after an overview ("What's new at Tarrow?"), the next question picks a thing from it
+        and (asks_what_changed(previous) or bool(set(heads) & stems(f"{previous} {last_answer}")))
     ):
         # "What conditions come with the money?" after "What's new at Tarrow?", "So until
         # when does the plant stay open?" after an answer about the plant: on that subject.

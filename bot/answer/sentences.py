@@ -346,7 +346,7 @@ def term_coverage(asked: Asked, text_stems: Iterable[str]) -> float:
 
 def names_in(asked: Asked, text: str) -> bool:
     """Every name of the question is in the text (a name's words, case-folded)."""
-    return len(names_met(asked, text)) == len(asked.names)
+    return names_met(asked, text) == {stem(n) for n in asked.names}
 
 
 def names_met(asked: Asked, text: str) -> set[str]:
