@@ -26,6 +26,12 @@ _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
 # "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
 _SO = re.compile(r"^\s*(?:so|then|but)\b[\s,]*", re.IGNORECASE)
+# "How did the Union respond?", "What was the reaction?": a reaction to what was just said.
+_REACTION = re.compile(
+    r"\b(?:respond|react|reply|answer|hit back|push back|take)(?:s|ed|ing)?\??$"
+    r"|\b(?:response|reaction|reply|answer)\b(?!\s+(?:to|on|over)\b)",
+    re.IGNORECASE,
+)
 # A capitalised name of one or more words, possibly possessive ("Corvex's", "Sabine Ostrova").
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _FULL_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+\s+[A-Z][a-zà-ÿ'’-]+\b")
@@ -81,7 +87,7 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
             plain = re.sub(r"^\s*(?:and|but|so)\s+", "", question, flags=re.IGNORECASE)
             plain = plain[:1].upper() + plain[1:]
             return FollowUp(_PERSON_PRONOUN.sub(people[0], plain, count=1), previous, previous)
-    if _PRONOUN.search(question) or _SO.match(question):
+    if _PRONOUN.search(question) or _SO.match(question) or _REACTION.search(question.strip()):
         # "What strings are attached to it?", "So is the walkout off?": on what came before.
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
     heads = [stem(h) for h in _DEFINITE.findall(question)]

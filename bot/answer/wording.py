@@ -58,6 +58,7 @@ _SYNONYMS = [
     "licence license permit",
     "sale revenue",
     "people resident inhabitant population crowd",
+    "respond answer reply react response reaction",
 ]
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:

@@ -39,6 +39,9 @@ BLIND2 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "ques
 # A sixth, written blind like the others in a later session (26/45 right, 13/15 refused when
 # first measured, before any change made with it in view).
 BLIND3 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind3.json")
+# A seventh, written blind like the others in a later session (34/45 right, 13/15 refused
+# when first measured, before any change made with it in view).
+BLIND4 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind4.json")
 
 
 @dataclass

@@ -64,3 +64,16 @@ def test_the_thing_already_spoken_of_keeps_the_subject_of_the_last_exchange() ->
     assert "Brandvik 40 million euros" in read.context
     # a question naming someone new stands on its own
     assert resolve("What did the Norland minister say?", asked, answered).follows is None
+
+
+def test_a_reaction_asked_for_is_a_reaction_to_the_last_exchange() -> None:
+    before = ["What did the mayor say about the bridge?"]
+    said = ["Ada Voss: “The bridge will reopen in May.” [1]"]
+    for question in ("How did the council respond?", "What was the union's reaction?"):
+        read = resolve(question, before, said)
+        assert read.question == question
+        assert read.follows == before[0]
+        assert "bridge" in read.context
+    # A question that says what it reacts to stands alone.
+    assert resolve("How did the council respond to the flood?", before, said).follows is None
+    assert resolve("What was the council's reaction to the flood?", before, said).follows is None
