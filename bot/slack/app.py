@@ -18,7 +18,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -35,6 +38,39 @@ from bot.store.feedback import Feedback
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
+
+
+class ClaimOnce(AsyncMiddleware):
+    """Starts each request's claim (`claims.py`) before any listener sees it.
+
+    A middleware object, not a function: Bolt calls a function middleware with arguments it
+    builds for it on every request (two dozen, `say` and `respond` among them), a cost paid
+    between the request's arrival and its ack."""
+
+    def __init__(
+        self,
+        claim: Callable[[str, datetime], Awaitable[bool]],
+        pool: AnswerPool,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.claim = claim
+        self.pool = pool
+        self.now = now
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        key = claim_key(req.body)
+        if key:
+            at = self.now()
+            # Written while the request is acked; listeners wait for it before they show
+            # anything (`claims.first_time`).
+            start_claim(req.context, key, lambda: self.claim(key, at), self.pool)
+        return await next()
 
 
 def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClient:
@@ -81,19 +117,7 @@ def build_app(
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-
-    async def once_per_event(
-        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
-        key = claim_key(body)
-        if key:
-            at = now()
-            # Written while the request is acked; listeners wait for it before they show
-            # anything (`claims.first_time`).
-            start_claim(context, key, lambda: claim_event(key, at), pool)
-        await next()
-
-    app.middleware(once_per_event)
+    app.middleware(ClaimOnce(claim_event, pool, now))
     feedback_on = settings.feedback and votes is not None
     agent = assistant.AgentOptions(conversations, now, feedback=feedback_on)
     register_all(app, chat, pool, agent)

@@ -25,6 +25,8 @@ from slack_bolt.async_app import (
     AsyncSay,
     AsyncSetSuggestedPrompts,
 )
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -185,6 +187,44 @@ async def _reply(
         )
 
 
+class AgentMiddleware(AsyncMiddleware):
+    """Bolt's assistant middleware, then a new DM's own thread (`top_level`), for events only.
+
+    Bolt's `app.assistant` tries the assistant's listeners on every request, a slash command's
+    or a button's too, with the arguments Bolt builds for each try; neither can be an
+    assistant's, and they pass straight on here, so their acks do not pay for it."""
+
+    def __init__(
+        self,
+        assistant: AsyncAssistant,
+        top_level: Callable[[AsyncBoltRequest], Awaitable[BoltResponse | None]],
+    ) -> None:
+        self.assistant = assistant
+        self.top_level = top_level
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        if req.body.get("type") != "event_callback":
+            return await next()
+        passed = False
+
+        async def on() -> BoltResponse:
+            nonlocal passed
+            passed = True
+            return resp
+
+        out = await self.assistant.async_process(req=req, resp=resp, next=on)
+        if not passed:
+            return out  # the assistant's listener answered it
+        answered = await self.top_level(req)
+        return answered if answered is not None else await next()
+
+
 def register(
     app: AsyncApp, chat: ChatService, pool: AnswerPool, agent: AgentOptions | None = None
 ) -> None:
@@ -230,15 +270,11 @@ def register(
         text = slack_to_plain(payload.get("text") or "")
         await answer(client, chat, streamer, where, text, pool=pool, feedback=options.feedback)
 
-    async def top_level_dm(
-        body: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-        next: Callable[[], Awaitable[None]],
-    ) -> BoltResponse | None:
-        """A new DM is answered in its own thread (as the agent experience shows it)."""
+    async def top_level_dm(req: AsyncBoltRequest) -> BoltResponse | None:
+        """A new DM is answered in its own thread (as the agent experience shows it); None
+        for anything else."""
+        body, context = req.body, req.context
         if not is_top_level_dm(body, context.bot_user_id):
-            await next()
             return None
         event = body["event"]
         text = str(event.get("text") or "")
@@ -248,6 +284,7 @@ def register(
         where = Thread(channel, ts, context.team_id, context.user_id)
         plain = slack_to_plain(text)
         intent = read_intent(plain, direct=True)
+        client = context.client
 
         async def first_step() -> None:
             if not await first_time(context):
@@ -267,6 +304,5 @@ def register(
 
     assistant.thread_started(started)
     assistant.user_message(in_thread)
-    app.assistant(assistant)
-    app.middleware(top_level_dm)
+    app.middleware(AgentMiddleware(assistant, top_level_dm))
     app.event("app_home_opened")(home_opened)
