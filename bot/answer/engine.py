@@ -103,8 +103,11 @@ class Answer:
 def content_terms(text: str) -> list[str]:
     """The words of a question that retrieval should match (stopwords dropped)."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(fold_phrases(text)):  # "down tools": "strike"
+    words = _WORD.findall(fold_phrases(text))  # "down tools": "strike"
+    for i, word in enumerate(words):
         low = word.casefold().replace("’", "'").removesuffix("'s")
+        if i and words[i - 1].casefold() == "how":
+            continue  # "how much", "how long": the kind of answer, not what it is about
         if low not in _STOP and (len(low) > 2 or low.isdigit()):
             seen.setdefault(low, None)
     return list(seen)
@@ -135,6 +138,9 @@ def enough(terms: Sequence[str], hit: PassageHit, names: Sequence[str] = ()) -> 
     if round(coverage(terms, hit) * len(terms)) < needed:
         return False
     return not names or coverage(names, hit) == 1.0
+
+
+PER_ARTICLE = 3  # passages of one article among those retrieved
 
 
 @dataclass
@@ -412,7 +418,7 @@ class QuestionEngine:
         per_article: dict[int, int] = {}
         chosen = []
         for hit in ranked:
-            if per_article.get(hit.article_id, 0) < 2:
+            if per_article.get(hit.article_id, 0) < PER_ARTICLE:
                 per_article[hit.article_id] = per_article.get(hit.article_id, 0) + 1
                 chosen.append(hit)
         return chosen[:12]

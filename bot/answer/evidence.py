@@ -55,6 +55,8 @@ PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
+# "“Every euro …,” he said.": a quotation whose speaker the sentence before names
+_PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
 
 
@@ -87,19 +89,24 @@ def evidence(
     passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
     all_names = {stem(n) for n in asked.names}
     rows: list[tuple[str, PassageHit]] = []
+    before: dict[int, str] = {}  # row -> the sentence that names a quote's "he said"
     for hit in hits:
         if passage_names[hit.id] != all_names:
             continue
         if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
             continue  # a follow-up must stay with the people and things it follows
-        rows += [(" ".join(s.text.split()), hit) for s in split_sentences(hit.text)]
+        sentences = [" ".join(s.text.split()) for s in split_sentences(hit.text)]
+        for i, text in enumerate(sentences):
+            if i and _PRONOUN_SAID.search(text):
+                before[len(rows)] = sentences[i - 1]
+            rows.append((text, hit))
     if not rows:
         return []
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
     newest = max(hit.at for _, hit in rows)
     found: list[Evidence] = []
-    for (text, hit), similarity in zip(rows, meaning, strict=True):
+    for row, ((text, hit), similarity) in enumerate(zip(rows, meaning, strict=True)):
         if not has_kind(text, asked.wants):
             continue
         if focus and not counts(text, focus):
@@ -108,9 +115,12 @@ def evidence(
             continue  # "three instalments" is no size of one
         if actions and not actions <= stems(text):
             continue  # "how will it be paid?" needs the paying, not only the sum
-        if speaker and not speaker <= stems(unquoted(text)):
+        # "“…,” he said." speaks as the sentence before says who he is
+        # (only when words are asked for: elsewhere the sentence stands on its own)
+        said_before = before.get(row, "") if asked.wants == "words" else ""
+        if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
             continue  # someone else's words, or words that only name them
-        words = stems(text) | passage_names[hit.id]
+        words = stems(text) | passage_names[hit.id] | stems(said_before)
         # A sentence speaks of its article's subject: one word of the question the sentence
         # lacks may come from the headline ("The company blamed …" under "… to close Tarrow").
         # Only a thing, not what is done to it, and not the thing a time is asked of ("when

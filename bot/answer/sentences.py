@@ -172,12 +172,15 @@ def read_question(question: str) -> Asked:
         wants = "figure"
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b", q):
         wants = "time"
-    elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q):
-        wants = "place"
+    elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q) and not re.search(
+        r"\b(?:come|comes|coming|came) from\b", q
+    ):
+        wants = "place"  # not "where's the money coming from?": a source, not a place
     elif re.match(r"\s*who\b", q):
         wants = "person"  # "who announced the framework?" asks who, not for their words
     elif re.search(
-        r"\b(?:say|said|says|comment\w*|react\w*|respond\w*|reply|replied|tell|told|speak|think of|"
+        r"\b(?:say|said|says|saying|comment\w*|react\w*|respond\w*|reply|replied|tell|told|"
+        r"speak|think of|"
         r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
         r"response|stance|line|justify|justified|explain|explained|defend|defended)\b|"
         r"\bhow did .{3,60} take\b",

@@ -18,7 +18,7 @@ _SYNONYMS = [
     "big large huge major",
     "biggest largest",
     "tool equipment machine machinery",
-    "firm company business group",
+    "firm company group",
     "maker manufacturer producer",
     "job worker employee staff employ workforce post position",
     "customer client buyer",
@@ -40,7 +40,7 @@ _SYNONYMS = [
     "delegation negotiator team",
     "rule regulation requirement regime",
     "curb restriction control limit",
-    "aid subsidy support lifeline",
+    "aid subsidy support lifeline bailout rescue",
     "president head",
     "say declare announce claim tell",
     "offer propose proposal",
@@ -56,8 +56,9 @@ _SYNONYMS = [
     "delay postpone defer",
     "price cost",
     "licence license permit",
-    "sale revenue",
+    "sale revenue business turnover",
     "people resident inhabitant population crowd",
+    "lobby federation association guild",
     "respond answer reply react response reaction",
 ]
 FOLD: dict[str, str] = {}
@@ -70,7 +71,11 @@ for _group in _SYNONYMS:
 _PHRASES = {
     "strike": r"down(?:s|ed|ing)? tools|walk(?:s|ed|ing)? out|walked out",
     "cancel": r"call(?:s|ed|ing)? off",
-    "start": r"kick(?:s|ed|ing)? in|take(?:s)? effect|took effect|come(?:s)? into force",
+    # "requires a licence from 1 January": when it starts
+    "start": r"from(?= (?:\d{1,2} )?(?:january|february|march|april|june|july|august|"
+    r"september|october|november|december)\b(?! (?:to|and|through|until)\b))|bites?|"
+    r"kick(?:s|ed|ing)? in|"
+    r"take(?:s)? effect|took effect|come(?:s)? into force",
     "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
     "resign": r"step(?:s|ped|ping)? down",
     "close": r"shut(?:s|ting)? down",
@@ -79,6 +84,9 @@ _PHRASES = {
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
     "run out": r"run(?:s|ning)? short|ran short",
+    "respond": r"c[oa]me(?:s)? back|hit(?:s|ting)? back|push(?:es|ed|ing)? back",
+    # "what did Kestria give in return?": what it conceded
+    "offer": r"(?:give|gave|given|giving|offer(?:ed)?|concede[ds]?) in (?:return|exchange)",
     # a quarter said by its months, or as "Q3"
     "first quarter": r"(?:from |between )?january (?:to|and|through) march|q1",
     "second quarter": r"(?:from |between )?april (?:to|and|through) june|q2",

@@ -19,7 +19,9 @@ from tests.helpers.clock import Clock
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime.now(UTC).replace(microsecond=0))  # the demo's dates follow the clock
+    # The demo's dates follow the clock; noon, so that "today" in Brussels is never a few
+    # minutes old (this failed between 23:00 and 01:00 UTC).
+    return Clock(datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0))
 
 
 def engine(store: Store, clock: Clock, **kwargs: object) -> QuestionEngine:

@@ -202,3 +202,45 @@ def test_a_quarter_said_by_its_months_and_a_crowd_counted_in_people() -> None:
     )
     found = _answers("How big was the crowd outside the mill on Monday?", hit)
     assert found and "900" in found[0]
+
+
+def test_a_quotation_said_by_he_speaks_for_whom_the_sentence_before_names() -> None:
+    hit = _hit(
+        1,
+        "Ferry operators object to harbour levy",
+        "Harbour Owners' Association head Pia Lind said the levy proved the council's point. "
+        "“Every krona of the levy is a tax on islanders,” she said.",
+    )
+    found = _answers("What's the harbour owners' lobby saying about the levy?", hit)
+    assert any("tax on islanders" in f for f in found)
+    # a quotation continued from the sentence before names no speaker there
+    hit = _hit(
+        2,
+        "Mayor backs ferry deal",
+        "Lind said she had met the Mayor on Monday. “The Mayor wants a deal. "
+        "He does not want any deal,” she said.",
+    )
+    assert not any("any deal" in f for f in _answers("What did the Mayor say about it?", hit))
+
+
+def test_where_money_comes_from_is_a_source_not_a_place() -> None:
+    assert read_question("Where's the money for Brandvik coming from?").wants == ""
+    assert read_question("Where are the talks being held?").wants == "place"
+    hit = _hit(
+        1,
+        "Brandvik offered rescue",
+        "Minister Ola Berg said the money would come from the regional recovery fund.",
+    )
+    found = _answers("Where's the money for Brandvik coming from?", hit)
+    assert any("recovery fund" in f for f in found)
+
+
+def test_from_a_date_is_when_a_rule_starts() -> None:
+    hit = _hit(
+        1,
+        "Ostmark to require licences for drones",
+        "The rule requires a licence from 1 March for drones heavier than 4 kilograms.",
+    )
+    found = _answers("When does the drone licence rule kick in?", hit)
+    assert any("1 March" in f for f in found)
+    assert stem("start") in stems("from 1 March") and stem("start") not in stems("from 15 to 5")
