@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer.periods import of_another_period, period_asked
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
     counted,
@@ -85,6 +86,7 @@ def evidence(
     if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)):
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
+    period = period_asked(question)
     # the question's names each passage names (every one, for it to answer)
     passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
     all_names = {stem(n) for n in asked.names}
@@ -111,7 +113,9 @@ def evidence(
             continue
         if focus and not counts(text, focus):
             continue  # a figure of something else
-        if sized and counted_not_sized(text, focus):
+        if period and focus and of_another_period(text, focus, period):
+            continue  # "in the third quarter": not last year's figure
+        if sized and any(counted_not_sized(text, n) for n in ([focus] if focus else nouns)):
             continue  # "three instalments" is no size of one
         if actions and not actions <= stems(text):
             continue  # "how will it be paid?" needs the paying, not only the sum

@@ -244,3 +244,26 @@ def test_from_a_date_is_when_a_rule_starts() -> None:
     found = _answers("When does the drone licence rule kick in?", hit)
     assert any("1 March" in f for f in found)
     assert stem("start") in stems("from 1 March") and stem("start") not in stems("from 15 to 5")
+
+
+def test_a_figure_of_another_period_does_not_answer() -> None:
+    hit = _hit(
+        1,
+        "Brandvik Paper to close its Lunde mill",
+        "Brandvik reported a loss of 12 million krona in the second quarter, most of it at "
+        "Lunde, which made 310,000 tonnes of paper last year.\n"
+        "Norland makes about 2 million tonnes of paper a year.",
+    )
+    assert _answers("How much paper did the Lunde mill make in the second quarter?", hit) == []
+    found = _answers("How much paper did the Lunde mill make last year?", hit)
+    assert found and "310,000" in found[0]
+
+
+def test_the_size_of_one_of_several_parts_is_not_their_number() -> None:
+    hit = _hit(
+        1,
+        "Lunde mill rescue agreed",
+        "Minister Ola Berg said the Brandvik aid would be paid in four instalments, the first "
+        "in March.",
+    )
+    assert _answers("How big is the first aid instalment Brandvik will get?", hit) == []

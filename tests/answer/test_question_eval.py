@@ -27,8 +27,8 @@ BARS = {
     "fresh set": (FRESH, 40, 11),  # 44 answerable, 14 not
     "blind set": (BLIND, 40, 14),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 41, 13),  # 45 answerable, 15 not
-    "third blind set": (BLIND3, 32, 14),  # 45 answerable, 15 not
-    "fourth blind set": (BLIND4, 39, 13),  # 45 answerable, 15 not
+    "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
+    "fourth blind set": (BLIND4, 39, 14),  # 45 answerable, 15 not
 }
 
 
