@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -32,6 +33,7 @@ from bot.slack.answering import AnswerPool
 from bot.slack.channels import ChannelResolver
 from bot.slack.claims import claim_key, start_claim
 from bot.slack.listeners import assistant, register_all
+from bot.slack.respond import PooledResponses
 from bot.store.chat import Conversations
 from bot.store.feedback import Feedback
 
@@ -92,6 +94,20 @@ def build_web_client(settings: Settings, *, instance: str = "") -> AsyncWebClien
     return client
 
 
+def shared_session(client: AsyncWebClient) -> aiohttp.ClientSession:
+    """The client's aiohttp session, made if it has none (its owner closes it: `open_app`).
+
+    Without one slack_sdk opens a session, a connection and a TLS handshake per call and
+    closes them after it; with one, the Web API and response URLs reuse kept-alive
+    connections (`respond.py`)."""
+    if client.session is None:
+        client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=client.timeout),
+            trust_env=client.trust_env_in_session,
+        )
+    return client.session
+
+
 def build_app(
     settings: Settings,
     chat: ChatService,
@@ -118,6 +134,7 @@ def build_app(
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.middleware(ClaimOnce(claim_event, pool, now))
+    app.middleware(PooledResponses(shared_session(client)))
     feedback_on = settings.feedback and votes is not None
     agent = assistant.AgentOptions(conversations, now, feedback=feedback_on)
     register_all(app, chat, pool, agent)
