@@ -12,9 +12,13 @@ interpreter, so their work is not counted against its acks.
 Each run measures both apps, one after the other, alternating which goes first. For each, a
 separate load-generator process (so it does not share the apps' event loop) opens its
 connections with a warm-up round of `/brief help` commands (acked inline, no answering work),
-then fires 200 signed `/brief ask …` commands, 50 in flight, and times each one's HTTP response
-(the ack Slack waits at most 3 s for). Printed per app: client-side p50/p99, and server-side
-p50/p99/mean from the app's own measurement: the `Server-Timing` header of each response,
+then fires 1,000 signed `/brief ask …` commands, 50 in flight, and times each one's HTTP
+response (the ack Slack waits at most 3 s for). 1,000 rather than 200: with 50 in flight one
+stall of the process (a scheduler slice lost to other work on the 2 cores, a collection) delays
+~50 acks at once, so a p99 of 200 is the worst stall's and moved 0.66-2.94x between two
+identical bare Bolt apps in one invocation (8 runs, load 5-10); of 1,000, 0.57-1.40x (6 runs,
+load 10). Printed per app: client-side p50/p99, and server-side p50/p99/mean from the app's
+own measurement: the `Server-Timing` header of each response,
 which carries the exact time its `briefbot_request_seconds` histogram observed (a p99 read
 from the histogram's buckets, 10 ms wide there, is interpolated across a whole bucket: a
 bare app's 29-30 ms was a 20-30 ms bucket's guess; it is printed too, as "bucket p99"), and
@@ -25,7 +29,7 @@ lands on the other's acks. Before the runs the real app answers one question, so
 it loads on its first question is not counted as an ack's cost. The summary gives min and
 median over the runs.
 
-    python bench/slack_ack.py [--runs 3] [--commands 200] [--concurrency 50] [--llm-delay 2]
+    python bench/slack_ack.py [--runs 3] [--commands 1000] [--concurrency 50] [--llm-delay 2]
                               [--workers N]   # BRIEFBOT_ANSWER_WORKERS for the real app
                               [--in-process]  # BRIEFBOT_ANSWER_PROCESS=false: no child
 """
@@ -567,7 +571,7 @@ async def main(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--commands", type=int, default=200)
+    parser.add_argument("--commands", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--llm-delay", type=float, default=2.0)
     parser.add_argument("--workers", type=int, help="answering workers (default: the setting's)")
