@@ -33,7 +33,7 @@ from bot.answer.evidence import (
     same_sentence,
     whole_quotes,
 )
-from bot.answer.followup import resolve
+from bot.answer.followup import resolve, unresolved
 from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.seats import acting_seats
@@ -209,6 +209,9 @@ class QuestionEngine:
             [t.text for t in history if t.role == "assistant"],
         )
         asked, follows = read.question, read.follows  # `asked`: the question as resolved
+        if not history and unresolved(question):
+            # "When are they signing it?" out of the blue: who and what are not known
+            return await self._done(await self._refusal(question, []), conversation, zone, None)
         asked = await self._firm_named(asked, topic)
         own = content_terms(asked)
         context = [t for t in content_terms(read.context)[:8] if t not in own]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answer.changed import asks_what_changed
-from bot.answer.sentences import stem, stems
+from bot.answer.sentences import read_question, stem, stems
 
 _PRONOUN = re.compile(
     r"\b(he|she|they|him|her|them|his|their|hers|theirs|that|it|its|this|those|these|one|"
@@ -22,6 +22,7 @@ _PRONOUN = re.compile(
 )
 # "the money", "the plant": something already spoken of (a question naming no one new)
 _DEFINITE = re.compile(r"\b(?:the|that|this)\s+([a-z][\w'’-]*)")
+_BARE_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it)\b", re.IGNORECASE)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
 # "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
@@ -100,7 +101,16 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
         # "What conditions come with the money?" after "What's new at Tarrow?", "So until
         # when does the plant stay open?" after an answer about the plant: on that subject.
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
+    if m is not None:
+        # "And what's Kestria's total output?": a question of its own, on the same subject
+        return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
     return FollowUp(question, None)
+
+
+def unresolved(question: str) -> bool:
+    """Whether a question asked outside any conversation says too little beside its pronouns
+    to know what it is about ("When are they signing it?")."""
+    return bool(_BARE_PRONOUN.search(question)) and len(read_question(question).terms) <= 1
 
 
 def _people(text: str) -> list[str]:
@@ -113,4 +123,8 @@ def _people(text: str) -> list[str]:
 
 
 def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0] if text else ""
+    """The first sentence of an answer; nothing of a refusal (it cites nothing), which says
+    nothing of the subject."""
+    if "[1]" not in text:
+        return ""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]

@@ -209,7 +209,8 @@ _MEASURED = (
 _MONEY_ASKED = re.compile(
     r"\bhow much (?:money|cash|funding|public money|compensation)\b|"
     r"\bhow much (?:[\w'’-]+ ){0,5}(?:cost|costs|spend|spent|raise|raised|collect|collected|"
-    r"earn|earned|paid|pay)\b"
+    r"earn|earned|paid|pay|worth)\b|"
+    r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b"
 )
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:million|billion|trillion|bn|m)?\s*"

@@ -59,6 +59,7 @@ _SYNONYMS = [
     "sale revenue business turnover",
     "people resident inhabitant population crowd",
     "lobby federation association guild",
+    "year annual yearly",
     "respond answer reply react response reaction",
 ]
 FOLD: dict[str, str] = {}

@@ -87,6 +87,16 @@ async def test_refusal_shows_the_closest_articles(corpus: Store, clock: Clock) -
     assert not answer.answered and answer.closest
 
 
+async def test_a_pronoun_question_out_of_the_blue_is_refused(corpus: Store, clock: Clock) -> None:
+    e = engine(corpus, clock)
+    answer = await e.ask("When are they signing it?", topic="eu-us-steel")
+    assert not answer.answered
+    # in a conversation, the same words are read with what came before
+    await e.ask("What deadline did the Commission set?", topic="eu-us-steel", conversation="c")
+    followed = await e.ask("When is it?", topic="eu-us-steel", conversation="c")
+    assert followed.follows == "What deadline did the Commission set?"
+
+
 async def test_off_topic_articles_are_never_cited(corpus: Store, clock: Clock) -> None:
     answer = await engine(corpus, clock).ask("Who scored for Harbour City?", topic="eu-us-steel")
     assert not answer.answered

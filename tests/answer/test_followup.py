@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer.followup import resolve
+from bot.answer.followup import resolve, unresolved
 
 
 def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
@@ -77,3 +77,22 @@ def test_a_reaction_asked_for_is_a_reaction_to_the_last_exchange() -> None:
     # A question that says what it reacts to stands alone.
     assert resolve("How did the council respond to the flood?", before, said).follows is None
     assert resolve("What was the council's reaction to the flood?", before, said).follows is None
+
+
+def test_and_with_a_whole_question_stays_on_the_subject_it_follows() -> None:
+    before = ["How much timber does the Union want Norland to promise?"]
+    read = resolve("And what's Norland's total annual output?", before, ["12,000 m3 [1]"])
+    assert read.question == "And what's Norland's total annual output?"
+    assert read.follows == before[0] and "timber" in read.context
+    # a refusal says nothing of the subject: only the question is kept
+    read = resolve(
+        "And what's Norland's total annual output?", before, ["The coverage I have does not say."]
+    )
+    assert read.context.strip() == before[0]
+
+
+def test_a_pronoun_out_of_the_blue_is_not_understood() -> None:
+    assert unresolved("When are they signing it?")
+    assert unresolved("What did he say?")
+    assert not unresolved("When will Norland sign the timber deal?")
+    assert not unresolved("When does it start, the Lunde strike?")

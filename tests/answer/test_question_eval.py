@@ -25,10 +25,10 @@ BARS = {
     "development set": (QUESTIONS, 45, 19),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 29, 12),  # 33 answerable, 12 not
     "fresh set": (FRESH, 40, 11),  # 44 answerable, 14 not
-    "blind set": (BLIND, 40, 14),  # 45 answerable, 15 not
+    "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 41, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
-    "fourth blind set": (BLIND4, 39, 14),  # 45 answerable, 15 not
+    "fourth blind set": (BLIND4, 40, 14),  # 45 answerable, 15 not
 }
 
 

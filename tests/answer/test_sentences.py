@@ -261,3 +261,9 @@ def test_a_market_question_about_a_firm_wants_the_firm_named() -> None:
     assert market_asked("How did Brekka's stock take the news?")
     assert market_asked("How did Brekka shares do?")
     assert not market_asked("How many jobs will Brekka cut?")
+
+
+def test_worth_and_in_euros_ask_for_money() -> None:
+    assert read_question("How much were Brandvik's exports worth last year?").wants == "money"
+    assert read_question("How much aid did Lunde get, in euros?").wants == "money"
+    assert read_question("How much paper does Lunde make?").wants == "amount"
