@@ -23,6 +23,7 @@ _PRONOUN = re.compile(
 # "the money", "the plant": something already spoken of (a question naming no one new)
 _DEFINITE = re.compile(r"\b(?:the|that|this)\s+([a-z][\w'’-]*)")
 _BARE_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it)\b", re.IGNORECASE)
+_LOOK_BACK = 3  # exchanges a definite "the money" may name the subject of
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
 # "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
@@ -91,16 +92,20 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
     if _PRONOUN.search(question) or _SO.match(question) or _REACTION.search(question.strip()):
         # "What strings are attached to it?", "So is the walkout off?": on what came before.
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
-    heads = [stem(h) for h in _DEFINITE.findall(question)]
-    if (
-        heads
-        and not _names(question[1:])
-        # after an overview ("What's new at Tarrow?"), the next question picks a thing from it
-        and (asks_what_changed(previous) or bool(set(heads) & stems(f"{previous} {last_answer}")))
-    ):
+    heads = {stem(h) for h in _DEFINITE.findall(question)}
+    if heads and not _names(question[1:]):
         # "What conditions come with the money?" after "What's new at Tarrow?", "So until
-        # when does the plant stay open?" after an answer about the plant: on that subject.
-        return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
+        # when does the plant stay open?" after an answer about the plant: on that subject,
+        # which may be an exchange or two back ("the money" after a question on the strike).
+        turns = list(zip(asked, [*answered, *[""] * (len(asked) - len(answered))], strict=True))
+        recent = turns[-_LOOK_BACK:][::-1]
+        # the latest exchange that names the thing; else the latest overview ("What's new at
+        # Tarrow?"), since a question after one picks a thing from it
+        for earlier, answer in [
+            *((e, a) for e, a in recent if heads & stems(f"{e} {a}")),
+            *((e, a) for e, a in recent if asks_what_changed(e)),
+        ][:1]:
+            return FollowUp(question, earlier, f"{earlier} {_first_sentence(answer)}")
     if m is not None:
         # "And what's Kestria's total output?": a question of its own, on the same subject
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")

@@ -540,6 +540,8 @@ _LIGHT_VERBS = frozenset(
 def counts(sentence: str, focus: str) -> bool:
     """Whether a sentence gives a figure for the thing asked about: a number right before it
     ("2,300 jobs", "9,000 tonnes of oxides") or shortly after it ("a quota of 2.5 million")."""
+    if focus == _RATE and _PERCENT.search(sentence):
+        return True  # "what rate will it pay?": "will pay 10 percent"
     words = _WORD.findall(sentence)
     for i, w in enumerate(words):
         if focus not in stems(w):
@@ -560,6 +562,8 @@ def counts(sentence: str, focus: str) -> bool:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_RATE = stem("rate")
+_PERCENT = re.compile(r"\d\s*(?:percent|per cent|%)")
 _MONTH = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)",

@@ -60,6 +60,7 @@ _SYNONYMS = [
     "people resident inhabitant population crowd",
     "lobby federation association guild",
     "year annual yearly",
+    "above beyond exceeding",
     "respond answer reply react response reaction",
 ]
 FOLD: dict[str, str] = {}

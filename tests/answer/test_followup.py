@@ -96,3 +96,13 @@ def test_a_pronoun_out_of_the_blue_is_not_understood() -> None:
     assert unresolved("What did he say?")
     assert not unresolved("When will Norland sign the timber deal?")
     assert not unresolved("When does it start, the Lunde strike?")
+
+
+def test_the_thing_may_be_named_an_exchange_or_two_back() -> None:
+    asked = ["What's new at the Lunde mill?", "When does the strike begin?"]
+    answered = ["Norland offered 40 million krona in aid to the mill. [1]", "On Friday. [2]"]
+    read = resolve("What conditions come with the aid?", asked, answered)
+    assert read.follows == asked[0] and "aid" in read.context
+    # the latest exchange naming it wins
+    read = resolve("How long will the strike last?", asked, answered)
+    assert read.follows == asked[1]

@@ -28,7 +28,7 @@ BARS = {
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 41, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
-    "fourth blind set": (BLIND4, 40, 14),  # 45 answerable, 15 not
+    "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
 }
 
 

@@ -267,3 +267,10 @@ def test_worth_and_in_euros_ask_for_money() -> None:
     assert read_question("How much were Brandvik's exports worth last year?").wants == "money"
     assert read_question("How much aid did Lunde get, in euros?").wants == "money"
     assert read_question("How much paper does Lunde make?").wants == "amount"
+
+
+def test_a_rate_is_given_in_percent() -> None:
+    from bot.answer.sentences import counts
+
+    assert counts("Paper above that quota will pay 8 percent.", stem("rate"))
+    assert not counts("Paper above that quota will pay a higher duty.", stem("rate"))
