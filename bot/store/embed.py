@@ -72,22 +72,23 @@ def splits_at_spaces(tokenizer: Any) -> bool:
     So for a BPE model (no dropout, merges always applied) whose normalizer writes "▁" before
     the text and for every space, with no pre-tokenizer (Llama's, WordLlama's): a merge can
     only make a token of its vocabulary, and when none holds "▁" after another character, no
-    merge joins a word to the "▁" of the space before the next one."""
-    spec = json.loads(tokenizer.to_str())
-    model, normalizer = spec["model"], spec["normalizer"] or {}
+    merge joins a word to the "▁" of the space before the next one. (Read through the
+    tokenizer's own getters: its whole JSON is ~100k Python objects, enough to bring on a full
+    garbage collection of a worker's heap later.)"""
+    model, normalizer = tokenizer.model, tokenizer.normalizer
     expected = [
         {"type": "Prepend", "prepend": "▁"},
         {"type": "Replace", "pattern": {"String": " "}, "content": "▁"},
     ]
     return (
-        model["type"] == "BPE"
-        and not model.get("dropout")
-        and not model.get("ignore_merges")
-        and spec["pre_tokenizer"] is None
-        and spec["truncation"] is None
-        and normalizer.get("type") == "Sequence"
-        and normalizer.get("normalizers") == expected
-        and not any("▁" in token.lstrip("▁") for token in model["vocab"])
+        type(model).__name__ == "BPE"
+        and not model.dropout
+        and not getattr(model, "ignore_merges", False)
+        and tokenizer.pre_tokenizer is None
+        and tokenizer.truncation is None
+        and normalizer is not None
+        and json.loads(normalizer.__getstate__()) == {"type": "Sequence", "normalizers": expected}
+        and not any("▁" in token.lstrip("▁") for token in tokenizer.get_vocab())
     )
 
 
