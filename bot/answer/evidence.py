@@ -56,6 +56,7 @@ PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
+LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
 _PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
@@ -119,9 +120,8 @@ def evidence(
             continue  # "three instalments" is no size of one
         if actions and not actions <= stems(text):
             continue  # "how will it be paid?" needs the paying, not only the sum
-        # "“…,” he said." speaks as the sentence before says who he is
-        # (only when words are asked for: elsewhere the sentence stands on its own)
-        said_before = before.get(row, "") if asked.wants == "words" else ""
+        # "“…,” he said." speaks as the sentence before says who he is, and of what
+        said_before = before.get(row, "")
         if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
             continue  # someone else's words, or words that only name them
         words = stems(text) | passage_names[hit.id] | stems(said_before)
@@ -132,7 +132,7 @@ def evidence(
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants != "time" else ())
         own = term_coverage(asked, about) if asked.terms else 0.0
-        named = names_met(asked, text)
+        named = names_met(asked, f"{unquoted(said_before)} {text}")
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         if (market or part) and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's
@@ -169,6 +169,8 @@ def evidence(
             + 0.2 * extra
             + 0.1 * hit.similarity
         )
+        if said_before and asked.wants != "words":
+            score -= LEANS_ON_BEFORE  # a sentence that stands alone tells it better
         if recent:  # "is it still …?", "the latest": the newest telling first
             score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
         found.append(Evidence(text, hit, score))

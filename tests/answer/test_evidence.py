@@ -267,3 +267,14 @@ def test_the_size_of_one_of_several_parts_is_not_their_number() -> None:
         "in March.",
     )
     assert _answers("How big is the first aid instalment Brandvik will get?", hit) == []
+
+
+def test_a_quotation_speaks_of_what_the_sentence_before_says() -> None:
+    hit = _hit(
+        1,
+        "Mill warns on supplies",
+        "Lunde chief executive Ola Berg said the mill held two months of pulp. "
+        "“We could start to run out in March,” he said.",
+    )
+    found = _answers("When could the Lunde mill run out of pulp?", hit)
+    assert found == ["“We could start to run out in March,” he said."]
