@@ -101,10 +101,10 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
         recent = turns[-_LOOK_BACK:][::-1]
         # the latest exchange that names the thing; else the latest overview ("What's new at
         # Tarrow?"), since a question after one picks a thing from it
-        for earlier, answer in [
-            *((e, a) for e, a in recent if heads & stems(f"{e} {a}")),
-            *((e, a) for e, a in recent if asks_what_changed(e)),
-        ][:1]:
+        on_it = next((t for t in recent if heads & stems(f"{t[0]} {t[1]}")), None)
+        on_it = on_it or next((t for t in recent if asks_what_changed(t[0])), None)
+        if on_it is not None:
+            earlier, answer = on_it
             return FollowUp(question, earlier, f"{earlier} {_first_sentence(answer)}")
     if m is not None:
         # "And what's Kestria's total output?": a question of its own, on the same subject
