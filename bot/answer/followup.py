@@ -30,7 +30,7 @@ _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.
 _SO = re.compile(r"^\s*(?:so|then|but)\b[\s,]*", re.IGNORECASE)
 # "How did the Union respond?", "What was the reaction?": a reaction to what was just said.
 _REACTION = re.compile(
-    r"\b(?:respond|react|reply|answer|hit back|push back|take)(?:s|ed|ing)?\??$"
+    r"\b(?:respond|react|reply|answer|hit back|push back)(?:s|ed|ing)?\??$"
     r"|\b(?:response|reaction|reply|answer)\b(?!\s+(?:to|on|over)\b)",
     re.IGNORECASE,
 )

@@ -77,6 +77,8 @@ def test_a_reaction_asked_for_is_a_reaction_to_the_last_exchange() -> None:
     # A question that says what it reacts to stands alone.
     assert resolve("How did the council respond to the flood?", before, said).follows is None
     assert resolve("What was the council's reaction to the flood?", before, said).follows is None
+    # "take" asks how long something lasts, not how it was taken
+    assert resolve("How long will legal work take?", before, said).follows is None
 
 
 def test_and_with_a_whole_question_stays_on_the_subject_it_follows() -> None:
