@@ -205,12 +205,21 @@ _MEASURED = (
     r"revenue|revenues|profit|profits|sales|earnings|income|loss|losses|budget|cost|costs|"
     r"wage|wages|salary|turnover|valuation|deficit|surplus|price|prices|fee|fine"
 )
+# What is counted in money: "what revenue …?", "how much profit …?" want a sum.
+_MONEY_NOUNS = (
+    r"revenues?|profits?|earnings|income|turnover|valuation|wages?|salar(?:y|ies)|fees?|fines?|"
+    r"budget"
+)
 # "how much money …", "how much did it cost": a sum of money.
 _MONEY_ASKED = re.compile(
     r"\bhow much (?:money|cash|funding|public money|compensation)\b|"
     r"\bhow much (?:[\w'’-]+ ){0,5}(?:cost|costs|spend|spent|raise|raised|collect|collected|"
     r"earn|earned|paid|pay|worth)\b|"
-    r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b"
+    r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b|"
+    # "what revenue is X forecasting?", "how much profit": a sum, not a share of it
+    r"\b(?:what|how much) (?:(?!share|percentage|proportion|portion|fraction|part|growth|rise|"
+    r"fall|drop|increase|decrease|change)[\w'’-]+ ){0,2}?"
+    rf"(?:{_MONEY_NOUNS})\b"
 )
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:million|billion|trillion|bn|m)?\s*"
@@ -275,6 +284,10 @@ def _focus(q: str) -> str:
         head = re.search(r"\b(?:what|how (?:big|large|high|steep|generous) an?)\s+([^\W_]+)", q)
         if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
             return stem(head.group(1))
+        # "what revenue did X report?": a figure of revenue, not of a loss
+        money = re.search(rf"\bwhat (?:[\w'’-]+ )?({_MONEY_NOUNS})\b", q)
+        if money is not None:
+            return stem(money.group(1))
         # "how big is trade between …", "how large is the first instalment": that thing
         size = re.search(
             r"\bhow (?:big|large) (?:is|are|was|were|will be) (?:the |a |an )?"

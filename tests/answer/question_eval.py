@@ -42,6 +42,9 @@ BLIND3 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "ques
 # A seventh, written blind like the others in a later session (34/45 right, 13/15 refused
 # when first measured, before any change made with it in view).
 BLIND4 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind4.json")
+# An eighth, written blind like the others in a later session (28/45 right, 12/15 refused
+# when first measured at 038b4f6, before any change made with it in view).
+BLIND5 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind5.json")
 
 
 @dataclass

@@ -278,3 +278,19 @@ def test_a_quotation_speaks_of_what_the_sentence_before_says() -> None:
     )
     found = _answers("When could the Lunde mill run out of pulp?", hit)
     assert found == ["“We could start to run out in March,” he said."]
+
+
+def test_revenue_asked_is_a_sum_of_revenue() -> None:
+    hit = _hit(
+        1,
+        "Brandvik Paper withdraws outlook",
+        "Brandvik Paper posted an operating loss of 40 million euros in the second quarter.\n"
+        "About 30 percent of Brandvik's revenue comes from Ostmark, as it withdrew its revenue"
+        " forecast for 2027.",
+    )
+    assert read_question("What revenue is Brandvik forecasting for 2027?").wants == "money"
+    assert _answers("What revenue is Brandvik forecasting for 2027?", hit) == []
+    assert _answers("What revenue did Brandvik report for the second quarter?", hit) == []
+    assert read_question("What share of revenue comes from Ostmark?").wants == "amount"
+    told = _hit(2, "Brandvik results", "Brandvik's revenue fell to 1.2 billion euros last year.")
+    assert _answers("What revenue did Brandvik report last year?", told)

@@ -13,6 +13,7 @@ from tests.answer.question_eval import (
     BLIND2,
     BLIND3,
     BLIND4,
+    BLIND5,
     FRESH,
     HELD_OUT,
     QUESTIONS,
@@ -24,11 +25,12 @@ from tests.answer.question_eval import (
 BARS = {
     "development set": (QUESTIONS, 45, 19),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 29, 12),  # 33 answerable, 12 not
-    "fresh set": (FRESH, 40, 11),  # 44 answerable, 14 not
+    "fresh set": (FRESH, 40, 12),  # 44 answerable, 14 not
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 42, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
     "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
+    "fifth blind set": (BLIND5, 28, 14),  # 45 answerable, 15 not
 }
 
 
