@@ -1,35 +1,42 @@
 """Benchmark: how fast `/brief` is acknowledged while the language model is slow, next to a
-bare Bolt app that only acks (the anchor), in one run.
+bare Bolt app that only acks (the anchor), and the anchor next to itself (A/A), in one run.
 
 Runs the real app (`briefbot run`'s `running()`, HTTP mode, on 127.0.0.1) on the bundled demo
 story, with the LLM pointed at a local OpenAI-compatible server that takes 2 s per reply and
-Slack's Web API at the local stand-in; and a bare Bolt app whose `/brief` listener only acks,
-served the same way and measured by the same request-latency middleware (`bot.observe`).
-Each app runs alone in a process of its own, as in production: the stand-ins (threads of
-this process, busy answering the real app's model calls and posts) never share an app's
-interpreter, so their work is not counted against its acks.
+Slack's Web API at the local stand-in; and two identical bare Bolt apps whose `/brief`
+listener only acks, served the same way and measured by the same request-latency middleware
+(`bot.observe`). Each app runs alone in a process of its own, as in production: the
+stand-ins (threads of this process, busy answering the real app's model calls and posts)
+never share an app's interpreter, so their work is not counted against its acks.
 
-Each run measures both apps, one after the other, alternating which goes first. For each, a
-separate load-generator process (so it does not share the apps' event loop) opens its
-connections with a warm-up round of `/brief help` commands (acked inline, no answering work),
-then fires 1,000 signed `/brief ask …` commands, 50 in flight, and times each one's HTTP
-response (the ack Slack waits at most 3 s for). 1,000 rather than 200: with 50 in flight one
-stall of the process (a scheduler slice lost to other work on the 2 cores, a collection) delays
-~50 acks at once, so a p99 of 200 is the worst stall's and moved 0.66-2.94x between two
-identical bare Bolt apps in one invocation (8 runs, load 5-10); of 1,000, 0.57-1.40x (6 runs,
-load 10). Printed per app: client-side p50/p99, and server-side p50/p99/mean from the app's
-own measurement: the `Server-Timing` header of each response,
-which carries the exact time its `briefbot_request_seconds` histogram observed (a p99 read
-from the histogram's buckets, 10 ms wide there, is interpolated across a whole bucket: a
-bare app's 29-30 ms was a 20-30 ms bucket's guess; it is printed too, as "bucket p99"), and
-the machine's load average around each run (other processes' CPU shows in p99). The real
-app answers in its child process (BRIEFBOT_ANSWER_PROCESS) unless --in-process.
-The real app's answers are all delivered before the next phase, so one app's work never
-lands on the other's acks. Before the runs the real app answers one question, so that what
-it loads on its first question is not counted as an ack's cost. The summary gives min and
-median over the runs.
+Each round measures the three apps one after the other, in the next of the six orders (each
+app first, second and third twice in six rounds). For each, a separate load-generator process
+(`bench/ack_load.py`) opens its connections with a warm-up round of `/brief help` commands
+(acked inline, no answering work), then fires 500 signed `/brief ask …` commands, 50 in
+flight, and times each one's HTTP response (the ack Slack waits at most 3 s for). The real
+app's answers are all delivered before the next phase, so one app's work never lands on
+another's acks; before the rounds it answers one question, so that what it loads on its first
+question is not counted as an ack's cost.
 
-    python bench/slack_ack.py [--runs 3] [--commands 1000] [--concurrency 50] [--llm-delay 2]
+Why rounds and an A/A: with 50 in flight one stall of a process (a scheduler slice lost to
+other work on the 2 cores) delays ~50 acks at once, so a p99 is mostly the worst stall's. One
+briefbot-vs-bare ratio per invocation moved 0.88-1.99x, and two identical bare apps 0.57-1.40x
+(load 5-10). So each round gives a ratio (briefbot / bare A, and bare B / bare A, the same app
+measured twice), and the headline is the median over rounds, printed next to the A/A median
+and range: a difference smaller than the A/A range is not resolved. The load generator and
+the Slack and model stand-ins run at nice 19: they stand for Slack and a model provider on
+other machines, and on two shared cores at equal priority they took the CPU from the app
+they measured (only the real app's phase pays the stand-ins' work: only it gets answers).
+The apps and briefbot's answering child keep their production priorities.
+
+Printed per round: each app's server-side p99, both ratios, the load average; then per app
+the min/median/max over rounds of client-side p50/p99, server-side p50/p99/mean from the
+app's own measurement (the `Server-Timing` header of each response, which carries the exact
+time its `briefbot_request_seconds` histogram observed; a p99 read from the histogram's 10 ms
+buckets is printed too, as "bucket p99"), and the app process's CPU per ack. The real app
+answers in its child process (BRIEFBOT_ANSWER_PROCESS) unless --in-process.
+
+    python bench/slack_ack.py [--rounds 6] [--commands 500] [--concurrency 50] [--llm-delay 2]
                               [--workers N]   # BRIEFBOT_ANSWER_WORKERS for the real app
                               [--in-process]  # BRIEFBOT_ANSWER_PROCESS=false: no child
 """
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -50,20 +58,29 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 from aiohttp import web
 from prometheus_client.core import Metric
-from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bench.ack_load import (
+    BACKGROUND,
+    ROUTE,
+    SECRET,
+    Histogram,
+    children_of,
+    cpu_seconds,
+    fire,
+    percentile,
+    scrape,
+    to_background,
+)
 from bot.config import BriefbotConfig, Settings, parse_config
 from bot.demo.server import DemoServer
 from bot.demo.server import data_dir as demo_data
@@ -73,85 +90,7 @@ from bot.wiring import open_services
 from testkit.openai_server import FakeOpenAI, reply_json
 from testkit.slack_api import FakeSlack
 
-SECRET = "bench-secret"
-# A question the demo's coverage answers from passages, so it goes to the model (a "what did
-# X say" question would be answered from the stored quotes, without it).
-QUESTION = "How many jobs are at risk according to the unions?"
-ROUTE = "/slack/events"
-HISTOGRAM = "briefbot_request_seconds"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-# ---------------------------------------------------------------------- server-side figures
-
-
-@dataclass(frozen=True)
-class Histogram:
-    """One route's request-latency histogram: cumulative counts per upper bound, sum, count."""
-
-    buckets: tuple[tuple[float, float], ...]
-    total: float
-    count: float
-
-    def __sub__(self, earlier: Histogram) -> Histogram:
-        before = dict(earlier.buckets)
-        return Histogram(
-            tuple((le, n - before.get(le, 0.0)) for le, n in self.buckets),
-            self.total - earlier.total,
-            self.count - earlier.count,
-        )
-
-    def quantile(self, q: float) -> float:
-        """Prometheus's histogram_quantile: linear inside the bucket the rank falls in."""
-        if not self.count:
-            return float("nan")
-        rank = q * self.count
-        lower, below = 0.0, 0.0
-        for le, cumulative in self.buckets:
-            if cumulative >= rank:
-                if le == float("inf"):
-                    return lower  # past the last finite bound: all that is known
-                inside = cumulative - below
-                return lower + (le - lower) * ((rank - below) / inside if inside else 1.0)
-            lower, below = le, cumulative
-        return lower
-
-    @property
-    def mean(self) -> float:
-        return self.total / self.count if self.count else float("nan")
-
-
-def read_histogram(exposition: str) -> Histogram:
-    """The /slack/events request-latency histogram in a /metrics page, all statuses summed."""
-    buckets: dict[float, float] = {}
-    total = count = 0.0
-    for family in text_string_to_metric_families(exposition):
-        if family.name != HISTOGRAM:
-            continue
-        for sample in family.samples:
-            if sample.labels.get("route") != ROUTE:
-                continue
-            if sample.name.endswith("_bucket"):
-                le = float(sample.labels["le"])
-                buckets[le] = buckets.get(le, 0.0) + sample.value
-            elif sample.name.endswith("_sum"):
-                total += sample.value
-            elif sample.name.endswith("_count"):
-                count += sample.value
-    return Histogram(tuple(sorted(buckets.items())), total, count)
-
-
-async def scrape(http: httpx.AsyncClient, url: str) -> Histogram:
-    response = await http.get(url)
-    response.raise_for_status()
-    return read_histogram(response.text)
-
-
-# ---------------------------------------------------------------------- the load generator
+# ---------------------------------------------------------------------- one app's phase
 
 
 @dataclass
@@ -163,16 +102,6 @@ class Phase:
     server: list[float]
     histogram: Histogram
     cpu: float  # the app process's CPU time per command while they were acked (s)
-
-
-def cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system, s) a process has used so far, its children not counted."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children_of(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 async def measure(
@@ -219,63 +148,6 @@ async def measure(
     )
 
 
-def server_timing(header: str) -> float:
-    """The app's own time (s) from a `Server-Timing: app;dur=<ms>` header."""
-    for metric in header.split(","):
-        name, *params = (part.strip() for part in metric.split(";"))
-        for param in params:
-            if name == "app" and param.startswith("dur="):
-                return float(param[4:]) / 1000
-    raise ValueError(f"no app duration in Server-Timing: {header!r}")
-
-
-async def fire_here(
-    url: str, response_base: str, tag: str, n: int, concurrency: int
-) -> list[tuple[float, float]]:
-    """Open `concurrency` connections with as many `/brief help` commands, say "warm", wait
-    for "go", then fire n signed `/brief ask` commands, `concurrency` in flight; returns each
-    ack's latency (s) seen here and in the app (its `Server-Timing`)."""
-    verifier = SignatureVerifier(SECRET)
-    gate = asyncio.Semaphore(concurrency)
-    latencies: list[tuple[float, float]] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-
-        async def one(i: int, text: str, measured: bool) -> None:
-            body = urlencode(
-                {
-                    "team_id": "T0BENCH",
-                    "channel_id": "C0BENCH",
-                    "user_id": f"U{i:05d}",
-                    "command": "/brief",
-                    "text": text,
-                    "api_app_id": "A0BENCH",
-                    "response_url": f"{response_base}{tag}-{i}",
-                    # Unique per run and app: a repeated trigger id is a replay, not answered.
-                    "trigger_id": f"{tag}.{'m' if measured else 'w'}.{i}",
-                }
-            )
-            async with gate:
-                ts = str(int(time.time()))
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-Slack-Request-Timestamp": ts,
-                    "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body),
-                }
-                start = time.perf_counter()
-                response = await http.post(url, content=body.encode(), headers=headers)
-                took = time.perf_counter() - start
-                assert response.status_code == 200, response.text
-                if measured:
-                    latencies.append((took, server_timing(response.headers["Server-Timing"])))
-
-        await asyncio.gather(*(one(i, "help", False) for i in range(concurrency)))
-        print("warm", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-        await asyncio.gather(*(one(i, f"ask {QUESTION}", True) for i in range(n)))
-    return latencies
-
-
 # ---------------------------------------------------------------------- the anchor
 
 
@@ -319,7 +191,12 @@ async def wait_for(check: Callable[[], bool], limit: float) -> float:
     return time.perf_counter() - start
 
 
-# ---------------------------------------------------------------------- the runs
+# ---------------------------------------------------------------------- the rounds
+
+BRIEFBOT, BARE_A, BARE_B = "briefbot", "bare A", "bare B"
+# Each round measures the three apps one after the other, in the next of these orders, so
+# that over six rounds each app comes first, second and third twice and follows each other.
+ORDERS = list(itertools.permutations((BRIEFBOT, BARE_A, BARE_B)))
 
 
 @dataclass
@@ -335,10 +212,10 @@ class Answered:
 
 
 @dataclass
-class Run:
+class Round:
     ours: Answered
-    bare: Phase
-    first: str
+    bare: tuple[Phase, Phase]  # bare A (the anchor), bare B (A/A: the same app again)
+    order: tuple[str, ...]
     load: tuple[float, float]  # the machine's 1-minute load average before and after
 
 
@@ -386,19 +263,66 @@ def figures(phase: Phase) -> dict[str, float]:
     }
 
 
+def ratio(ours: dict[str, float], bare: dict[str, float]) -> dict[str, float]:
+    return {k: ours[k] / bare[k] for k in ours}
+
+
 def table(rows: list[tuple[str, dict[str, str]]]) -> str:
     names = list(rows[0][1])
-    lines = [f"  {'':<10}" + "".join(f"{name:>18}" for name in names)]
-    lines += [f"  {label:<10}" + "".join(f"{v[n]:>18}" for n in names) for label, v in rows]
+    lines = [f"  {'':<12}" + "".join(f"{name:>20}" for name in names)]
+    lines += [f"  {label:<12}" + "".join(f"{v[n]:>20}" for n in names) for label, v in rows]
     return "\n".join(lines)
 
 
-def ms(values: dict[str, float]) -> dict[str, str]:
-    return {k: f"{v:.1f} ms" for k, v in values.items()}
+def spread(values: list[dict[str, float]], fmt: str) -> dict[str, str]:
+    """min / median / max of each figure over the rounds."""
+    return {
+        k: "/".join(fmt.format(f([v[k] for v in values])) for f in (min, statistics.median, max))
+        for k in values[0]
+    }
 
 
-def ratio(ours: dict[str, float], bare: dict[str, float]) -> dict[str, float]:
-    return {k: ours[k] / bare[k] for k in ours}
+def report(rounds: list[Round], n: int, c: int, delay: float, workers: str, where: str) -> None:
+    print(
+        f"{n} signed /brief ask commands per app and round, {c} in flight, connections "
+        f"warmed first; LLM stand-in {delay:.1f} s/reply; {workers} answering workers, "
+        f"{where}; load generator and stand-ins at nice {BACKGROUND}; {os.cpu_count()} CPUs"
+    )
+    ours = [figures(r.ours.phase) for r in rounds]
+    bare_a = [figures(r.bare[0]) for r in rounds]
+    bare_b = [figures(r.bare[1]) for r in rounds]
+    vs = [ratio(o, a) for o, a in zip(ours, bare_a, strict=True)]
+    aa = [ratio(b, a) for b, a in zip(bare_b, bare_a, strict=True)]
+    for i, r in enumerate(rounds):
+        print(
+            f"round {i + 1} ({', '.join(r.order)}; load {r.load[0]:.1f} -> {r.load[1]:.1f}): "
+            f"server p99 {ours[i]['server p99']:.1f} / {bare_a[i]['server p99']:.1f} / "
+            f"{bare_b[i]['server p99']:.1f} ms: briefbot/A {vs[i]['server p99']:.2f}x, "
+            f"A/A {aa[i]['server p99']:.2f}x; {r.ours.answers} answers in "
+            f"{r.ours.after:.0f} s ({r.ours.llm_calls} LLM calls), CPU per question "
+            f"{r.ours.cpu * 1000:.1f} ms app + {r.ours.child_cpu * 1000:.1f} ms child"
+        )
+    print(f"\nover {len(rounds)} rounds, min/median/max (ms; ratios per round)")
+    print(
+        table(
+            [
+                (BRIEFBOT, spread(ours, "{:.1f}")),
+                (BARE_A, spread(bare_a, "{:.1f}")),
+                (BARE_B, spread(bare_b, "{:.1f}")),
+                ("briefbot/A", spread(vs, "{:.2f}")),
+                ("A/A (B/A)", spread(aa, "{:.2f}")),
+            ]
+        )
+    )
+    loads = [x for r in rounds for x in r.load]
+    mid = statistics.median
+    print(
+        f"\nserver-side ack p99, median over rounds: briefbot/bare "
+        f"{mid(v['server p99'] for v in vs):.2f}x, A/A {mid(v['server p99'] for v in aa):.2f}x "
+        f"(A/A range {min(v['server p99'] for v in aa):.2f}-"
+        f"{max(v['server p99'] for v in aa):.2f}x); load average {min(loads):.1f}-"
+        f"{max(loads):.1f}"
+    )
 
 
 # ---------------------------------------------------------------------- the apps, each alone
@@ -472,7 +396,7 @@ async def app_process(spec: dict[str, Any]) -> AsyncIterator[tuple[int, list[str
 
 
 async def main(
-    runs: int, n: int, c: int, delay: float, workers: int | None, in_process: bool
+    rounds: int, n: int, c: int, delay: float, workers: int | None, in_process: bool
 ) -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -480,6 +404,7 @@ async def main(
         FakeSlack() as slack,
         FakeOpenAI() as llm,
     ):
+        to_background([slack.thread, llm.thread])  # Slack and the model are elsewhere
         slack.add_channel("trade-desk", "C0TRADE")  # the demo's channel, resolved at start-up
         said = "The unions say 12,000 jobs are at risk [1]."
         llm.default = reply_json({"answered": True, "answer": said, "citations": [1]}, delay=delay)
@@ -492,86 +417,40 @@ async def main(
             "workers": workers,
             "in_process": in_process,
         }
-        results: list[Run] = []
+        bare_spec = {"app": "bare", "slack_api": slack.api_url}
+        results: list[Round] = []
         async with (
-            app_process({"app": "bare", "slack_api": slack.api_url}) as (bare, (bare_url,)),
+            app_process(bare_spec) as (bare_a, (url_a,)),
+            app_process(bare_spec) as (bare_b, (url_b,)),
             app_process(ours_spec) as (ours, (ours_url, answer_workers)),
             httpx.AsyncClient(timeout=30) as http,
         ):
             # One question first, answered: what the app loads on its first question (the
             # language model for reading questions …) is not what an ack costs.
             await answered_phase(http, ours, ours_url, slack, llm, "cold", 1, 1)
-            for r in range(runs):
+            for r in range(rounds):
                 load_before = os.getloadavg()[0]
-                ours_first = r % 2 == 0
-                ours_tag, bare_tag = f"r{r}-ours", f"r{r}-bare"
-                if ours_first:
-                    ours_run = await answered_phase(
-                        http, ours, ours_url, slack, llm, ours_tag, n, c
-                    )
-                    bare_run = await measure(http, bare, bare_url, slack, bare_tag, n, c)
-                else:
-                    bare_run = await measure(http, bare, bare_url, slack, bare_tag, n, c)
-                    ours_run = await answered_phase(
-                        http, ours, ours_url, slack, llm, ours_tag, n, c
-                    )
-                first = "briefbot" if ours_first else "bare Bolt"
+                order = ORDERS[r % len(ORDERS)]
+                done: dict[str, Phase] = {}
+                answered: Answered | None = None
+                for name in order:
+                    tag = f"r{r}-{name.replace(' ', '')}"
+                    if name == BRIEFBOT:
+                        answered = await answered_phase(http, ours, ours_url, slack, llm, tag, n, c)
+                    else:
+                        pid, url = (bare_a, url_a) if name == BARE_A else (bare_b, url_b)
+                        done[name] = await measure(http, pid, url, slack, tag, n, c)
+                assert answered is not None
                 load = (load_before, os.getloadavg()[0])
-                results.append(Run(ours_run, bare_run, first, load))
-
-    print(
-        f"{n} signed /brief ask commands per app and run, {c} in flight, connections "
-        f"warmed first; LLM stand-in {delay:.1f} s/reply; {answer_workers} answering "
-        f"workers, {'in the app process' if in_process else 'answering in a child process'}"
-    )
-    ratios: list[dict[str, float]] = []
-    for i, run in enumerate(results, 1):
-        mine, anchor = figures(run.ours.phase), figures(run.bare)
-        ratios.append(ratio(mine, anchor))
-        print(
-            f"\nrun {i} ({run.first} first; load average {run.load[0]:.1f} -> {run.load[1]:.1f} "
-            f"on {os.cpu_count()} CPUs)"
-        )
-        print(
-            table(
-                [
-                    ("briefbot", ms(mine)),
-                    ("bare Bolt", ms(anchor)),
-                    ("ratio", {k: f"{v:.2f}x" for k, v in ratios[-1].items()}),
-                ]
-            )
-        )
-        print(
-            f"  {run.ours.answers} answers delivered {run.ours.after:.1f} s after the first "
-            f"command ({run.ours.llm_calls} LLM calls); CPU per question, first command to "
-            f"last answer: {run.ours.cpu * 1000:.1f} ms in the app process, "
-            f"{run.ours.child_cpu * 1000:.1f} ms in its answering child"
-        )
-    if len(results) > 1:
-
-        def spread(values: list[dict[str, float]], fmt: str) -> dict[str, str]:
-            return {
-                k: f"{fmt.format(min(v[k] for v in values))} / "
-                f"{fmt.format(statistics.median(v[k] for v in values))}"
-                for k in values[0]
-            }
-
-        print(f"\nover {len(results)} runs, min / median")
-        print(
-            table(
-                [
-                    ("briefbot", spread([figures(r.ours.phase) for r in results], "{:.1f}")),
-                    ("bare Bolt", spread([figures(r.bare) for r in results], "{:.1f}")),
-                    ("ratio", spread(ratios, "{:.2f}")),
-                ]
-            )
-        )
+                results.append(Round(answered, (done[BARE_A], done[BARE_B]), order, load))
+    where = "answering in the app process" if in_process else "answering in a child process"
+    report(results, n, c, delay, answer_workers, where)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--commands", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--llm-delay", type=float, default=2.0)
     parser.add_argument("--workers", type=int, help="answering workers (default: the setting's)")
@@ -584,8 +463,9 @@ if __name__ == "__main__":
     for noisy in ("httpx", "httpx2"):  # a line per request otherwise
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.fire:
+        to_background()  # Slack's side: it must not take a CPU from the app it measures
         found = asyncio.run(
-            fire_here(args.fire, args.response_base, args.tag, args.commands, args.concurrency)
+            fire(args.fire, args.response_base, args.tag, args.commands, args.concurrency)
         )
         print(json.dumps(found))
         raise SystemExit(0)
@@ -594,7 +474,7 @@ if __name__ == "__main__":
         raise SystemExit(0)
     asyncio.run(
         main(
-            args.runs,
+            args.rounds,
             args.commands,
             args.concurrency,
             args.llm_delay,
