@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.answer.asked import manner_asked, part_asked, things_asked
 from bot.answer.changed import asks_what_changed, developments, opening_article
 from bot.answer.descriptors import descriptor_in, firm_described, named, search_words
 from bot.answer.evidence import (
@@ -37,14 +38,7 @@ from bot.answer.followup import resolve, unresolved
 from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
 from bot.answer.rerank import Reranker
 from bot.answer.seats import acting_seats
-from bot.answer.sentences import (
-    manner_asked,
-    part_asked,
-    read_question,
-    stem,
-    stems,
-    things_asked,
-)
+from bot.answer.sentences import read_question, stem, stems
 from bot.answer.when import Scope, scope_of
 from bot.answer.wording import fold_phrases
 from bot.errors import LLMError

@@ -16,24 +16,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer.periods import of_another_period, period_asked
-from bot.answer.quotes import person_of
-from bot.answer.sentences import (
+from bot.answer.asked import (
+    act_asked,
     counted,
     counted_not_sized,
     counts,
-    has_kind,
     manner_asked,
+    part_asked,
+    size_asked,
+    subjects_asked,
+    things_asked,
+)
+from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
+from bot.answer.quotes import person_of
+from bot.answer.sentences import (
+    has_kind,
     market_asked,
     names_met,
-    part_asked,
     read_question,
-    size_asked,
     stem,
     stems,
-    subjects_asked,
     term_coverage,
-    things_asked,
 )
 from bot.store.embed import embed
 from bot.store.search import PassageHit
@@ -56,6 +59,7 @@ PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
+ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
 _PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
@@ -80,6 +84,7 @@ def evidence(
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     nouns = set(things_asked(question))
     actions = set(manner_asked(question))
+    act = set(act_asked(question))
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
@@ -88,6 +93,7 @@ def evidence(
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
     period = period_asked(question)
+    revision = revision_asked(question)
     # the question's names each passage names (every one, for it to answer)
     passage_names = {hit.id: names_met(asked, f"{hit.title} {hit.text}") for hit in hits}
     all_names = {stem(n) for n in asked.names}
@@ -116,6 +122,8 @@ def evidence(
             continue  # a figure of something else
         if period and focus and of_another_period(text, focus, period):
             continue  # "in the third quarter": not last year's figure
+        if revision and not revised(text):
+            continue  # "the new opening date": not the date first planned
         if sized and any(counted_not_sized(text, n) for n in ([focus] if focus else nouns)):
             continue  # "three instalments" is no size of one
         if actions and not actions <= stems(text):
@@ -130,7 +138,7 @@ def evidence(
         # Only a thing, not what is done to it, and not the thing a time is asked of ("when
         # does the strike begin?" needs the strike's start, not another start).
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
-        about = words | set(headline[:1] if asked.wants != "time" else ())
+        about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
         own = term_coverage(asked, about) if asked.terms else 0.0
         named = names_met(asked, f"{unquoted(said_before)} {text}")
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
@@ -169,6 +177,8 @@ def evidence(
             + 0.2 * extra
             + 0.1 * hit.similarity
         )
+        if act and act <= stems(text):
+            score += ACTED  # "what is Kaldor blaming?": "The company blamed …"
         if said_before and asked.wants != "words":
             score -= LEANS_ON_BEFORE  # a sentence that stands alone tells it better
         if recent:  # "is it still …?", "the latest": the newest telling first

@@ -53,3 +53,27 @@ def of_another_period(sentence: str, focus: str, period: str) -> bool:
         return False
     nearest = min(periods, key=lambda p: min(abs(p[0] - a) for a in at))
     return nearest[1] != period
+
+
+# "What's the new opening date?": a date, target or forecast that replaced an earlier one.
+_REVISION_ASKED = re.compile(
+    r"\b(?:new|revised|updated|latest) (?:[\w'’-]+ )?(?:date|deadline|target|forecast|"
+    r"timetable|schedule|timeline|estimate|outlook|goal)s?\b",
+    re.IGNORECASE,
+)
+_REVISED = re.compile(
+    r"\b(?:new|now|revised|revises|revising|updated|moved|delayed|postponed|pushed back|"
+    r"brought forward|instead|changed|no longer|rather than|lowered|raised|cut)\b",
+    re.IGNORECASE,
+)
+
+
+def revision_asked(question: str) -> bool:
+    """Whether a question asks for what replaced an earlier date or figure ("the new opening
+    date"): a sentence that gives the plan without saying it changed does not answer."""
+    return _REVISION_ASKED.search(question) is not None
+
+
+def revised(sentence: str) -> bool:
+    """Whether a sentence says something changed ("delayed to 2029", "now expects")."""
+    return _REVISED.search(sentence) is not None

@@ -22,8 +22,8 @@ from bot.answer.wording import fold_phrases
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
-_STOP = frozenset(
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+STOPWORDS = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
     has have had do does did it its this that these those he she they we you i me my his her
     their our your what which who whom whose when where why how will would could should can
@@ -38,14 +38,14 @@ _STOP = frozenset(
     come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.
-_KIND_WORDS = frozenset(
+KIND_WORDS = frozenset(
     "time date day hour month year rate share percentage proportion portion fraction number amount"
     " figure".split()
 )
 # Times of year: when something happened, not a thing the answer must name.
-_SEASONS = frozenset("spring summer autumn winter".split())
+SEASONS = frozenset("spring summer autumn winter".split())
 # What a figure question may count without naming a thing the answer must repeat.
-_GENERIC_FOCUS = frozenset(
+GENERIC_FOCUS = frozenset(
     "money material amount number figure sum quantity value cash funding much many".split()
 )
 _IRREGULAR = {
@@ -56,7 +56,7 @@ _IRREGULAR = {
     "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
     "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
 }  # fmt: skip
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|half|quarter|dozen)\b",
     re.IGNORECASE,
@@ -69,6 +69,15 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“”\"]")
+# "by the end of March", "before 1 January", "no later than Friday": what must be done by when
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:(?:end|middle|start|beginning|"
+    r"close) of\s+(?:the\s+)?)?(?:\d|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|next|this|year|month|week|spring|summer|autumn|winter|tomorrow|tonight)"
+    r"|\bdeadline\b",
+    re.IGNORECASE,
+)
 # An amount, as opposed to a count: money, a share, a measure.
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:%|per ?cent|percent|million|billion|trillion|bn|euros?|"
@@ -110,7 +119,7 @@ def stem(word: str) -> str:
 def stems(text: str) -> set[str]:
     """The stems of a text's words; a hyphenated word counts whole and by its parts."""
     out: set[str] = set()
-    for w in _WORD.findall(fold_phrases(text)):
+    for w in WORD.findall(fold_phrases(text)):
         out.add(stem(w))
         if "-" in w:
             out.update(stem(part) for part in w.split("-") if len(part) > 2)
@@ -123,30 +132,30 @@ class Asked:
 
     terms: tuple[str, ...]  # content stems (names included)
     names: tuple[str, ...]  # folded words of capitalised names after the first word
-    wants: str  # "figure", "time", "person", "words" or ""
+    wants: str  # "figure", "time", "deadline", "person", "words" … or ""
     focus: str = ""  # the stem of the thing counted or priced ("how many jobs" -> "job")
     others: tuple[str, ...] = ()  # the content stems that are not names
 
 
 def read_question(question: str) -> Asked:
     question = fold_phrases(question)
-    words = _WORD.findall(question)
+    words = WORD.findall(question)
     terms: dict[str, None] = {}
     for i, w in enumerate(words):
         low = w.casefold().replace("’", "'").removesuffix("'s")  # "what's", "yesterday's"
-        if low in _STOP or (len(low) <= 2 and not low.isdigit()):
+        if low in STOPWORDS or (len(low) <= 2 and not low.isdigit()):
             continue
         if i and words[i - 1].casefold() == "how":
             continue  # "how large", "how badly": what kind of answer, not what it is about
-        if i and words[i - 1].casefold() in ("what", "which") and low in _KIND_WORDS:
+        if i and words[i - 1].casefold() in ("what", "which") and low in KIND_WORDS:
             continue  # "what time", "what date", "what rate"
-        if low in _SEASONS and i and words[i - 1].casefold() in ("the", "this", "last", "in"):
+        if low in SEASONS and i and words[i - 1].casefold() in ("the", "this", "last", "in"):
             continue  # "since the autumn"
         terms.setdefault(stem(w), None)
-    named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in _STOP}
+    named = {stem(w) for w in words[1:] if w[:1].isupper() and w.casefold() not in STOPWORDS}
 
     def is_name(w: str) -> bool:
-        return w[:1].isupper() and w.casefold() not in _STOP and not w.isupper()
+        return w[:1].isupper() and w.casefold() not in STOPWORDS and not w.isupper()
 
     # A person's first name may be left out where the coverage names them again ("Daniel
     # Whitcombe" -> "Whitcombe said"): of a run of capitalised words, the last one must match.
@@ -170,6 +179,8 @@ def read_question(question: str) -> Asked:
         q,
     ):
         wants = "figure"
+    elif re.search(r"\bby when\b|\bwhat(?:'s| is| was)? (?:the )?deadline\b", q):
+        wants = "deadline"  # "by when must it close?": the date it must be done by
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b", q):
         wants = "time"
     elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q) and not re.search(
@@ -189,7 +200,9 @@ def read_question(question: str) -> Asked:
         wants = "words"
     elif re.search(r"^\s*who\b|\bwhich (?:firm|company|country|minister|official)\b", q):
         wants = "person"
-    generic = {stem(w) for w in _GENERIC_FOCUS}
+    if wants == "place":  # "where is X putting its fab?": where it goes, not a putting
+        terms = {t: None for t in terms if t not in _PLACING}
+    generic = {stem(w) for w in GENERIC_FOCUS}
     others = tuple(t for t in terms if t not in named and t not in generic)
     if wants == "figure" and re.search(
         r"\bhow much\b|\bwhat (?:price|share|percentage|proportion|portion|fraction|amount)\b", q
@@ -200,6 +213,7 @@ def read_question(question: str) -> Asked:
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
 
+_PLACING = frozenset(stem(w) for w in "put puts putting".split())
 # Things that are measured in money or shares: "what revenue …?" wants a figure.
 _MEASURED = (
     r"revenue|revenues|profit|profits|sales|earnings|income|loss|losses|budget|cost|costs|"
@@ -296,7 +310,7 @@ def _focus(q: str) -> str:
             r"after|before|over|under|during|since|by|about|against)\b|\s*[?.!]|\s*$)",
             q,
         )
-        if size is not None and size.group(1).split()[-1] not in _STOP:
+        if size is not None and size.group(1).split()[-1] not in STOPWORDS:
             return stem(size.group(1).split()[-1])
         return ""
     if m.group(0).startswith("what "):
@@ -311,7 +325,7 @@ def _focus(q: str) -> str:
             return stem(m.group(0).split()[1])
         # the last noun before a verb or preposition, not a possessive: "of Heliant's sales",
         # "of sales goes to …", "of the Tarrow works' production ends up …"
-        tags = {t.lower_: t.tag_ for t in _parsed(q)}
+        tags = {t.lower_: t.tag_ for t in parsed(q)}
         words = []
         for w in of.group(1).split():
             if tags.get(w, "").startswith("VB") or w in _OF_STOP:
@@ -323,8 +337,23 @@ def _focus(q: str) -> str:
             if tags.get(w) in ("NN", "NNS") and not w.endswith(("'", "’", "'s", "’s"))
         ]
         return stem(nouns[-1] if nouns else (words or of.group(1).split())[-1])
-    words = [w for w in m.group(1).split() if w not in _GENERIC_FOCUS]
-    return stem(words[-1]) if words and m.group(1).split()[-1] == words[-1] else ""
+    group = m.group(1).split()
+    # "how many jobs go if …": the noun phrase ends where a clause or a verb begins
+    tags = {t.lower_: t.tag_ for t in parsed(q)} if len(group) > 1 else {}
+    cut = next(
+        (
+            i
+            for i, w in enumerate(group)
+            if i and (w in STOPWORDS or w in _CLAUSE or tags.get(w, "").startswith(("VB", "MD")))
+        ),
+        len(group),
+    )
+    group = group[:cut]
+    words = [w for w in group if w not in GENERIC_FOCUS]
+    return stem(words[-1]) if words and group[-1] == words[-1] else ""
+
+
+_CLAUSE = frozenset("go goes went gone come comes came get gets got unless while".split())
 
 
 _OF_STOP = frozenset("to in for with by that which at on from into".split())
@@ -333,7 +362,9 @@ _OF_STOP = frozenset("to in for with by that which at on from into".split())
 def has_kind(sentence: str, wants: str) -> bool:
     """Whether a sentence holds the kind of thing the question wants."""
     if wants == "figure":
-        return bool(_NUMBER.search(sentence))
+        return bool(NUMBER.search(sentence))
+    if wants == "deadline":
+        return bool(_DEADLINE.search(sentence))
     if wants == "time":
         return bool(_TIME.search(sentence))
     if wants == "words":
@@ -370,7 +401,7 @@ def names_met(asked: Asked, text: str) -> set[str]:
     """The stems of the question's names that the text names: by the name, its adjective
     ("Kestrian"), or for a seat of government what it stands for ("Beijing": "China")."""
     words: set[str] = set()
-    for w in _WORD.findall(text):
+    for w in WORD.findall(text):
         low = w.casefold().removesuffix("'s").removesuffix("’s")
         words.add(low)
         words.update(low.split("-"))  # "Castellmar-based"
@@ -399,190 +430,9 @@ def _named(name: str, words: set[str]) -> bool:
 
 
 @cache
-def _parsed(question: str) -> Doc:
+def parsed(question: str) -> Doc:
     """The question (idioms folded) as the English pipeline quote attribution uses parses it:
     once per question, for its nouns, its verbs and what it takes a part of."""
     from bot.summarise.attribution.model import load_pipeline
 
     return load_pipeline()(fold_phrases(question))
-
-
-@cache
-def subjects_asked(question: str) -> tuple[str, ...]:
-    """The stems of the common nouns a question's verbs are said of ("what tariff will
-    aluminium pay?": aluminium): without them in the coverage it asks about something else."""
-    things = set(things_asked(question))
-    return tuple(
-        stem(t.text)
-        for t in _parsed(question)
-        if t.dep_ in ("nsubj", "nsubjpass")
-        and stem(t.text) in things
-        # not what is, nor who speaks ("the chip lobby says"): those are often reworded
-        and stem(t.head.text.replace("’", "'")) not in _NOT_DOING
-    )
-
-
-_NOT_DOING = frozenset(
-    stem(w)
-    for w in "'s is are was were be been do does did say says tell claim warn argue insist add "
-    "think believe expect estimate comment react respond reply".split()
-)
-
-
-def counted_not_sized(sentence: str, focus: str) -> bool:
-    """Whether a sentence only counts the thing a size is asked of ("paid in three
-    instalments" does not say how big the first one is)."""
-    words = _WORD.findall(sentence)
-    return not has_kind(sentence, "amount") and any(
-        focus in stems(w) and i and _NUMBER.fullmatch(words[i - 1]) for i, w in enumerate(words)
-    )
-
-
-def size_asked(question: str) -> bool:
-    """'How big is the first instalment?': a size, not how many there are."""
-    return bool(
-        re.search(r"\bhow (?:big|large) (?:is|was|will be) (?:the|a|an|its)\b", question, re.I)
-    )
-
-
-@cache
-def things_asked(question: str) -> tuple[str, ...]:
-    """The stems of the common nouns a question asks about ("aluminium", "instalment"),
-    tagged by the English pipeline that quote attribution uses; generic ones left out."""
-
-    generic = {stem(w) for w in _GENERIC_FOCUS | _KIND_WORDS | _SEASONS} | {
-        "year",
-        "today",
-        "yesterday",
-        "week",
-    }
-    return tuple(
-        dict.fromkeys(
-            stem(t.text)
-            for t in _parsed(question)
-            if t.tag_ in ("NN", "NNS")
-            and t.text.casefold() not in _STOP
-            and stem(t.text) not in generic
-            and len(t.text) > 2
-        )
-    )
-
-
-@cache
-def manner_asked(question: str) -> tuple[str, ...]:
-    """For a question of manner ("How will the aid be paid?"), the stems of the verbs it asks
-    about: an answer must say that action, not only name the things around it. Empty for
-    other questions ("how many", "how did X react" asks for words)."""
-    wants = read_question(question).wants
-    manner = re.match(
-        r"\s*how (?:will|would|did|does|do|is|are|was|were|can|could|should|has|have)\b",
-        question,
-        re.IGNORECASE,
-    )
-    # "how many jobs will Corvex cut?" counts what is cut, not the jobs it has
-    how_many = wants in ("figure", "amount") and re.match(
-        r"\s*how (?:many|much) [\w'’-]+(?: [\w'’-]+){0,4}? (?:will|would|did|does|do|has|have|had|"
-        r"could|can|is|are|was|were)\b",
-        question,
-        re.IGNORECASE,
-    )
-    if not (manner and not wants) and wants not in ("time", "person") and not how_many:
-        return ()
-    return tuple(
-        dict.fromkeys(
-            stem(t.text)
-            for t in _parsed(question)
-            if t.tag_.startswith("VB")
-            and t.dep_ not in ("aux", "auxpass")
-            and (not how_many or (t.dep_ == "ROOT" and stem(t.text) not in _COUNT_VERBS))
-            and t.text.casefold() not in _STOP
-            and t.text[:1].isalpha()  # "who's …?"
-            and t.lemma_ not in ("be", "have", "do")
-            and stem(t.text) not in _LIGHT_VERBS
-        )
-    )
-
-
-# Verbs that only say a count applies ("how many jobs could the curbs cost?").
-_COUNT_VERBS = frozenset(stem(w) for w in "cost mean affect involve total reach number".split())
-
-
-@cache
-def counted(question: str) -> str:
-    """The stem of the noun "how much/many" counts ("How much Kestrian steel gets in?" ->
-    steel), from the parse; empty when it counts no noun ("how much did it cost?")."""
-    if not re.search(r"\bhow (?:much|many)\b", question, re.IGNORECASE):
-        return ""
-    doc = _parsed(question)
-    for t in doc:
-        if t.lower_ not in ("much", "many"):
-            continue
-        # The noun that ends the run of adjectives and nouns right after it (the tags are
-        # steadier than the attachment: "how much Norland timber" is parsed either way).
-        noun = ""
-        for w in doc[t.i + 1 :]:
-            if not (w.tag_.startswith(("JJ", "NN")) or w.tag_ == "HYPH"):
-                break
-            if w.tag_ in ("NN", "NNS") and w.lower_ not in _GENERIC_FOCUS:
-                noun = stem(w.text)
-        return noun
-    return ""
-
-
-@cache
-def part_asked(question: str) -> str:
-    """The stem of what "how much of X" / "how many of X" takes a part of ("how much of the
-    2.4 million tonne quota will go to Kaldor?" -> quota), from the parse; empty otherwise."""
-    if not re.search(r"\bhow (?:much|many) of\b", question, re.IGNORECASE):
-        return ""
-    for t in _parsed(question):
-        of = t.head
-        if t.dep_ == "pobj" and of.text.casefold() == "of" and of.head.lower_ in ("much", "many"):
-            return stem(t.text)
-    return ""
-
-
-# Verbs too light to say how something is done ("how did the market take it?").
-_LIGHT_VERBS = frozenset(
-    stem(w)
-    for w in """take do go get make have be come feel look start begin open happen expect plan
-    schedule suppose due""".split()
-)
-
-
-def counts(sentence: str, focus: str) -> bool:
-    """Whether a sentence gives a figure for the thing asked about: a number right before it
-    ("2,300 jobs", "9,000 tonnes of oxides") or shortly after it ("a quota of 2.5 million")."""
-    if focus == _RATE and _PERCENT.search(sentence):
-        return True  # "what rate will it pay?": "will pay 10 percent"
-    words = _WORD.findall(sentence)
-    for i, w in enumerate(words):
-        if focus not in stems(w):
-            continue
-        # "2.4 million tonnes of Kestrian steel": before "of", the number may stand further off
-        reach = 6 if "of" in (w.casefold() for w in words[max(0, i - 3) : i]) else 4
-        before, after = words[max(0, i - reach) : i], words[i + 1 : i + 6]
-        near = (*before, *after)
-        if any(
-            (_NUMBER.fullmatch(x) or _NUMBER.match(x))
-            and not _DURATION.fullmatch(x)
-            and not _YEAR.fullmatch(x)  # "its forecast for 2027" is no figure of it
-            and not (n + 1 < len(near) and _MONTH.fullmatch(near[n + 1]))  # "1 January"
-            for n, x in enumerate(near)
-        ):
-            return True
-    return False
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_RATE = stem("rate")
-_PERCENT = re.compile(r"\d\s*(?:percent|per cent|%)")
-_MONTH = re.compile(
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)",
-    re.IGNORECASE,
-)
-# "a 48-hour strike": how long, not how many of the thing next to it.
-_DURATION = re.compile(
-    r"[\w.]+-(?:minute|hour|day|week|month|year)s?(?:-old|-long)?", re.IGNORECASE
-)

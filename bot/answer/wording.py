@@ -73,6 +73,9 @@ for _group in _SYNONYMS:
 _PHRASES = {
     "strike": r"down(?:s|ed|ing)? tools|walk(?:s|ed|ing)? out|walked out",
     "cancel": r"call(?:s|ed|ing)? off",
+    "open": r"up and running|(?:come|comes|came|go|goes|went) (?:online|on stream|on line)|"
+    r"go(?:es)? live|be operational",
+    "fab": r"(?:chip )?fabrication plants?|chip (?:plants?|factor(?:y|ies))",
     # "requires a licence from 1 January": when it starts
     "start": r"from(?= (?:\d{1,2} )?(?:january|february|march|april|june|july|august|"
     r"september|october|november|december)\b(?! (?:to|and|through|until)\b))|bites?|"
@@ -80,6 +83,8 @@ _PHRASES = {
     r"take(?:s)? effect|took effect|come(?:s)? into force",
     "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
     "resign": r"step(?:s|ped|ping)? down",
+    # "who's running the Kestrian side?": who leads it
+    "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
     "conditions": r"strings attached",
@@ -88,7 +93,8 @@ _PHRASES = {
     "run out": r"run(?:s|ning)? short|ran short",
     "respond": r"c[oa]me(?:s)? back|hit(?:s|ting)? back|push(?:es|ed|ing)? back",
     # "what did Kestria give in return?": what it conceded
-    "offer": r"(?:give|gave|given|giving|offer(?:ed)?|concede[ds]?) in (?:return|exchange)",
+    "offer": r"(?:give|gave|given|giving|offer(?:ed)?|concede[ds]?) in (?:return|exchange)|"
+    r"put(?:s|ting)? forward|put(?:s|ting)? on the table",
     # a quarter said by its months, or as "Q3"
     "first quarter": r"(?:from |between )?january (?:to|and|through) march|q1",
     "second quarter": r"(?:from |between )?april (?:to|and|through) june|q2",
@@ -99,7 +105,12 @@ _PHRASES = {
     r"almost|over|more than|less than|up to|roughly|each|every|per|a year|annually)\b| \d|\?)",
     # "how far apart are the two sides on X": the parties' figures for X.
     "how big": r"how far apart",
-    "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)",
+    # "who's across the table from Pell?", "Pell's counterpart": who leads the other side
+    "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)|"
+    r"across the table from|(?:'s|’s) (?:counterpart|opposite number)|"
+    r"(?:counterpart|opposite number) (?:of|to)|"
+    # "what is Kaldor blaming for the decision to close the works?": for the closing
+    r"(?:the |its |their |his |her )?(?:decision|move) to(?= [a-z])",
 }
 _PHRASE = re.compile(
     "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_PHRASES.values())),

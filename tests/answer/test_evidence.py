@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.answer.asked import manner_asked
 from bot.answer.evidence import evidence
-from bot.answer.sentences import manner_asked, read_question, stem, stems
+from bot.answer.sentences import read_question, stem, stems
 from bot.store.embed import embed
 from bot.store.ranking import PassageHit
 
@@ -26,7 +27,7 @@ def test_a_sentence_speaks_of_its_headlines_subject() -> None:
         1,
         "Brandvik Paper to close its Lunde mill",
         "Brandvik Paper said 300 workers at Lunde would be offered transfers.\n"
-        "The company blamed a 40 percent rise in pulp prices since the spring.",
+        "Brandvik blamed a 40 percent rise in pulp prices since the spring.",
     )
     found = _answers("What is Brandvik blaming for the Lunde closure?", hit)
     assert any("pulp prices" in f for f in found)
@@ -146,7 +147,7 @@ def test_a_follow_up_needs_its_own_thing_on_the_subject_it_follows() -> None:
 
 
 def test_a_thing_that_acts_in_the_question_must_be_in_the_coverage() -> None:
-    from bot.answer.sentences import subjects_asked
+    from bot.answer.asked import subjects_asked
 
     assert subjects_asked("What tariff will Norlandic copper pay under the deal?") == (
         stem("copper"),
@@ -294,3 +295,29 @@ def test_revenue_asked_is_a_sum_of_revenue() -> None:
     assert read_question("What share of revenue comes from Ostmark?").wants == "amount"
     told = _hit(2, "Brandvik results", "Brandvik's revenue fell to 1.2 billion euros last year.")
     assert _answers("What revenue did Brandvik report last year?", told)
+
+
+def test_a_new_date_needs_a_sentence_that_says_it_changed() -> None:
+    hit = _hit(
+        1,
+        "Ostmark reviews Lunde fab timetable",
+        "Ostmark plans to open its Lunde fab in 2028.\n"
+        "Ostmark said it was reviewing the timetable for the Lunde fab.",
+    )
+    assert _answers("What's the new opening date for Ostmark's Lunde fab?", hit) == []
+    moved = _hit(
+        2, "Ostmark delays Lunde fab", "Ostmark has delayed the Lunde fab's opening to 2029."
+    )
+    assert _answers("What's the new opening date for Ostmark's Lunde fab?", moved)
+
+
+def test_the_sentence_that_says_the_act_asked_about_comes_first() -> None:
+    hit = _hit(
+        1,
+        "Brandvik to close Lunde mill",
+        "Brandvik's decision to close the Lunde mill is the clearest sign yet of how hard the"
+        " pulp tax has hit the valley.\n"
+        "Brandvik blamed a 40 percent rise in pulp prices since the spring.",
+    )
+    found = _answers("What is Brandvik blaming for the decision to close the mill?", hit)
+    assert found and "blamed" in found[0]

@@ -23,14 +23,14 @@ from tests.answer.question_eval import (
 # Today's offline figures (right answers, refusals). The goal is 90 % right and every
 # unanswerable question refused; raise these as the engine improves.
 BARS = {
-    "development set": (QUESTIONS, 45, 19),  # 51 answerable, 19 not
+    "development set": (QUESTIONS, 46, 19),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 29, 12),  # 33 answerable, 12 not
     "fresh set": (FRESH, 40, 12),  # 44 answerable, 14 not
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 42, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
     "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
-    "fifth blind set": (BLIND5, 28, 14),  # 45 answerable, 15 not
+    "fifth blind set": (BLIND5, 33, 14),  # 45 answerable, 15 not
 }
 
 

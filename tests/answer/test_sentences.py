@@ -44,7 +44,11 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How much did the index lose on Monday?", "amount", ""),
         ("How much money has the government offered?", "money", ""),
         ("How much has the Union collected from the tariff?", "money", ""),
-        ("What revenue is Heliant forecasting?", "amount", ""),
+        ("What revenue is Heliant forecasting?", "money", stem("revenue")),
+        ("What share of revenue comes from Kestria?", "amount", stem("revenue")),
+        ("How many jobs go if Kaldor shuts Tarrow?", "figure", "job"),
+        ("How many people work there?", "figure", stem("people")),
+        ("By when must the plant close?", "deadline", ""),
         ("Where will the deal be signed?", "place", ""),
         ("When does the walkout start?", "time", ""),
         ("For how long?", "duration", ""),
@@ -66,7 +70,7 @@ def test_what_a_question_asks_for(question: str, wants: str, focus: str) -> None
 
 
 def test_a_figure_belongs_to_the_thing_counted() -> None:
-    from bot.answer.sentences import counts
+    from bot.answer.asked import counts
 
     assert counts("The closure puts 2,300 jobs at risk.", stem("jobs"))
     # a 48-hour strike says how long, not how many workers
@@ -98,8 +102,8 @@ def test_idioms_mean_their_word() -> None:
     assert stem("strike") in stems("Workers walked out on Thursday.")
     assert stem("cancel") in stems("The union called off the strike.")
     assert stem("condition") in read_question("Any strings attached?").terms
+    from bot.answer.asked import things_asked
     from bot.answer.engine import content_terms
-    from bot.answer.sentences import things_asked
 
     assert "strike" in content_terms("When do the steelworkers down tools?")  # what is searched
     assert stem("tool") not in things_asked("When do the steelworkers down tools?")
@@ -111,7 +115,7 @@ def test_idioms_mean_their_word() -> None:
 
 
 def test_what_a_part_is_taken_of_and_how_something_is_done() -> None:
-    from bot.answer.sentences import manner_asked, part_asked
+    from bot.answer.asked import manner_asked, part_asked
 
     assert part_asked("How much of the 2.4 million tonne quota will go to Kaldor?") == stem("quota")
     assert part_asked("How much of Heliant's output ends up in Kestria?") == stem("output")
@@ -191,7 +195,7 @@ def test_words_that_only_name_someone_inside_a_quotation_are_not_theirs() -> Non
 
 
 def test_what_how_much_counts_comes_from_the_parse() -> None:
-    from bot.answer.sentences import counted
+    from bot.answer.asked import counted
 
     assert counted("How much Norland timber gets into the port duty-free?") == stem("timber")
     assert counted("How many jobs are at risk at the yard?") == stem("jobs")
@@ -200,7 +204,7 @@ def test_what_how_much_counts_comes_from_the_parse() -> None:
 
 
 def test_a_figure_counts_the_thing_it_stands_next_to() -> None:
-    from bot.answer.sentences import counts
+    from bot.answer.asked import counts
 
     assert counts("It lets 2.4 million tonnes of Norland timber in each year.", stem("timber"))
     assert counts("The port employs 2,300 dockers.", stem("dockers"))
@@ -219,7 +223,7 @@ def test_who_asks_for_a_person_and_portion_for_a_figure() -> None:
 
 
 def test_a_year_is_not_a_figure_of_what_stands_next_to_it() -> None:
-    from bot.answer.sentences import counts
+    from bot.answer.asked import counts
 
     assert not counts("Brekka withdrew its revenue forecast for 2027.", stem("revenue"))
     assert counts("About 40 percent of Brekka Lifts' sales need a licence.", stem("sales"))
@@ -270,7 +274,45 @@ def test_worth_and_in_euros_ask_for_money() -> None:
 
 
 def test_a_rate_is_given_in_percent() -> None:
-    from bot.answer.sentences import counts
+    from bot.answer.asked import counts
 
     assert counts("Paper above that quota will pay 8 percent.", stem("rate"))
     assert not counts("Paper above that quota will pay a higher duty.", stem("rate"))
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Who's running the Brandvik delegation?", {stem("lead")}),
+        ("When will the mill be up and running?", {stem("open")}),
+        ("Where is Ostmark building its second fabrication plant?", {"fab"}),
+        ("How much has Lunde put on the table?", {stem("offer")}),
+    ],
+)
+def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
+    assert words <= set(read_question(question).terms)
+
+
+def test_a_counterpart_is_asked_for_by_the_other_side() -> None:
+    # "who's across the table from Pell for the Union?": who leads the Union's side
+    assert read_question("Who's across the table from Pell for the Union?").terms == (
+        "pell",
+        "union",
+    )
+    assert read_question("Where is Ostmark putting its new mill?").terms == (
+        stem("Ostmark"),
+        "mill",
+    )  # where it goes, not a putting
+
+
+def test_what_is_wanted_done_is_the_act_asked_about() -> None:
+    from bot.answer.asked import manner_asked
+
+    assert manner_asked("By when do they want it shut?") == (stem("close"),)
+    assert manner_asked("When does the guild want to sign?") == (stem("sign"),)
+    assert stem("want") in manner_asked("Who wants the quota raised?")
+
+
+def test_by_when_asks_for_a_deadline() -> None:
+    assert has_kind("The mill will close by the end of June, Brandvik said.", "deadline")
+    assert not has_kind("Brandvik said on Monday it would close the mill.", "deadline")

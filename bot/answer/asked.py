@@ -1,0 +1,240 @@
+"""What a question's parse says it asks about (pure): the things it names, the verbs it asks
+about, what it counts or takes a part of, and whether a sentence gives a figure of that
+thing. Reads the question through the English pipeline quote attribution uses; must not
+touch the store or a model of meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.answer.sentences import (
+    GENERIC_FOCUS,
+    KIND_WORDS,
+    NUMBER,
+    SEASONS,
+    STOPWORDS,
+    WORD,
+    has_kind,
+    parsed,
+    read_question,
+    stem,
+    stems,
+)
+
+
+@cache
+def subjects_asked(question: str) -> tuple[str, ...]:
+    """The stems of the common nouns a question's verbs are said of ("what tariff will
+    aluminium pay?": aluminium): without them in the coverage it asks about something else."""
+    things = set(things_asked(question))
+    return tuple(
+        stem(t.text)
+        for t in parsed(question)
+        if t.dep_ in ("nsubj", "nsubjpass")
+        and stem(t.text) in things
+        # not what is, nor who speaks ("the chip lobby says"): those are often reworded
+        and stem(t.head.text.replace("’", "'")) not in _NOT_DOING
+    )
+
+
+_NOT_DOING = frozenset(
+    stem(w)
+    for w in "'s is are was were be been do does did say says tell claim warn argue insist add "
+    "think believe expect estimate comment react respond reply".split()
+)
+
+
+def counted_not_sized(sentence: str, focus: str) -> bool:
+    """Whether a sentence only counts the thing a size is asked of ("paid in three
+    instalments" does not say how big the first one is)."""
+    words = WORD.findall(sentence)
+    return not has_kind(sentence, "amount") and any(
+        focus in stems(w) and i and NUMBER.fullmatch(words[i - 1]) for i, w in enumerate(words)
+    )
+
+
+def size_asked(question: str) -> bool:
+    """'How big is the first instalment?': a size, not how many there are."""
+    return bool(
+        re.search(r"\bhow (?:big|large) (?:is|was|will be) (?:the|a|an|its)\b", question, re.I)
+    )
+
+
+@cache
+def things_asked(question: str) -> tuple[str, ...]:
+    """The stems of the common nouns a question asks about ("aluminium", "instalment"),
+    tagged by the English pipeline that quote attribution uses; generic ones left out."""
+
+    generic = {stem(w) for w in GENERIC_FOCUS | KIND_WORDS | SEASONS} | {
+        "year",
+        "today",
+        "yesterday",
+        "week",
+    }
+    return tuple(
+        dict.fromkeys(
+            stem(t.text)
+            for t in parsed(question)
+            if t.tag_ in ("NN", "NNS")
+            and t.text.casefold() not in STOPWORDS
+            and stem(t.text) not in generic
+            and len(t.text) > 2
+        )
+    )
+
+
+@cache
+def manner_asked(question: str) -> tuple[str, ...]:
+    """For a question of manner ("How will the aid be paid?"), the stems of the verbs it asks
+    about: an answer must say that action, not only name the things around it. Empty for
+    other questions ("how many", "how did X react" asks for words)."""
+    wants = read_question(question).wants
+    manner = re.match(
+        r"\s*how (?:will|would|did|does|do|is|are|was|were|can|could|should|has|have)\b",
+        question,
+        re.IGNORECASE,
+    )
+    # "how many jobs will Corvex cut?" counts what is cut, not the jobs it has
+    how_many = wants in ("figure", "amount") and re.match(
+        r"\s*how (?:many|much) [\w'’-]+(?: [\w'’-]+){0,4}? (?:will|would|did|does|do|has|have|had|"
+        r"could|can|is|are|was|were)\b",
+        question,
+        re.IGNORECASE,
+    )
+    if not (manner and not wants) and wants not in _WHEN_WHO and not how_many:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            stem(t.text)
+            for t in parsed(question)
+            if t.tag_.startswith("VB")
+            and t.dep_ not in ("aux", "auxpass")
+            and (not how_many or (t.dep_ == "ROOT" and stem(t.text) not in _COUNT_VERBS))
+            and t.text.casefold() not in STOPWORDS
+            and t.text[:1].isalpha()  # "who's …?"
+            and t.lemma_ not in ("be", "have", "do")
+            and stem(t.text) not in _LIGHT_VERBS
+            # "when do they want it shut?": the shutting, not a wanting
+            and not (
+                wants != "person"  # "who wants the quota raised?" asks who wants it
+                and t.lower_ in _WANTING
+                and any(c.dep_ in ("xcomp", "ccomp") for c in t.children)
+            )
+        )
+    )
+
+
+_WHEN_WHO = ("time", "deadline", "person")
+_WANTING = frozenset(
+    "want wants wanted intend intends intended aim aims hope hopes mean means meant need needs"
+    " wish wishes try tries".split()
+)
+
+
+# Verbs that only say a count applies ("how many jobs could the curbs cost?").
+_COUNT_VERBS = frozenset(stem(w) for w in "cost mean affect involve total reach number".split())
+
+
+@cache
+def counted(question: str) -> str:
+    """The stem of the noun "how much/many" counts ("How much Kestrian steel gets in?" ->
+    steel), from the parse; empty when it counts no noun ("how much did it cost?")."""
+    if not re.search(r"\bhow (?:much|many)\b", question, re.IGNORECASE):
+        return ""
+    doc = parsed(question)
+    for t in doc:
+        if t.lower_ not in ("much", "many"):
+            continue
+        # The noun that ends the run of adjectives and nouns right after it (the tags are
+        # steadier than the attachment: "how much Norland timber" is parsed either way).
+        noun = ""
+        for w in doc[t.i + 1 :]:
+            if not (w.tag_.startswith(("JJ", "NN")) or w.tag_ == "HYPH"):
+                break
+            if w.tag_ in ("NN", "NNS") and w.lower_ not in GENERIC_FOCUS:
+                noun = stem(w.text)
+        return noun
+    return ""
+
+
+@cache
+def part_asked(question: str) -> str:
+    """The stem of what "how much of X" / "how many of X" takes a part of ("how much of the
+    2.4 million tonne quota will go to Kaldor?" -> quota), from the parse; empty otherwise."""
+    if not re.search(r"\bhow (?:much|many) of\b", question, re.IGNORECASE):
+        return ""
+    for t in parsed(question):
+        of = t.head
+        if t.dep_ == "pobj" and of.text.casefold() == "of" and of.head.lower_ in ("much", "many"):
+            return stem(t.text)
+    return ""
+
+
+# Verbs too light to say how something is done ("how did the market take it?").
+_LIGHT_VERBS = frozenset(
+    stem(w)
+    for w in """take do go get make have be come feel look start begin open happen expect plan
+    schedule suppose due""".split()
+)
+
+
+def counts(sentence: str, focus: str) -> bool:
+    """Whether a sentence gives a figure for the thing asked about: a number right before it
+    ("2,300 jobs", "9,000 tonnes of oxides") or shortly after it ("a quota of 2.5 million")."""
+    if focus == _RATE and _PERCENT.search(sentence):
+        return True  # "what rate will it pay?": "will pay 10 percent"
+    words = WORD.findall(sentence)
+    for i, w in enumerate(words):
+        if focus not in stems(w):
+            continue
+        # "2.4 million tonnes of Kestrian steel": before "of", the number may stand further off
+        reach = 6 if "of" in (w.casefold() for w in words[max(0, i - 3) : i]) else 4
+        before, after = words[max(0, i - reach) : i], words[i + 1 : i + 6]
+        near = (*before, *after)
+        if any(
+            (NUMBER.fullmatch(x) or NUMBER.match(x))
+            and not _DURATION.fullmatch(x)
+            and not _YEAR.fullmatch(x)  # "its forecast for 2027" is no figure of it
+            and not (n + 1 < len(near) and _MONTH.fullmatch(near[n + 1]))  # "1 January"
+            for n, x in enumerate(near)
+        ):
+            return True
+    return False
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RATE = stem("rate")
+_PERCENT = re.compile(r"\d\s*(?:percent|per cent|%)")
+_MONTH = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)",
+    re.IGNORECASE,
+)
+# "a 48-hour strike": how long, not how many of the thing next to it.
+_DURATION = re.compile(
+    r"[\w.]+-(?:minute|hour|day|week|month|year)s?(?:-old|-long)?", re.IGNORECASE
+)
+
+
+@cache
+def act_asked(question: str) -> tuple[str, ...]:
+    """For a question that asks for a thing done or said ("What is Kaldor blaming for the
+    closure?"), the stem of its main verb: the sentence that says that act tells it best."""
+    if read_question(question).wants or not _WHAT.match(question):
+        return ()
+    return tuple(
+        stem(t.text)
+        for t in parsed(question)
+        if t.dep_ == "ROOT"
+        and t.tag_.startswith("VB")
+        and t.lower_ not in STOPWORDS
+        and stem(t.text) not in _LIGHT_VERBS
+        and t.lower_ not in _WANTING
+        and stem(t.text) not in _GIVING
+    )
+
+
+_WHAT = re.compile(r"\s*(?:(?:and|so|but),? )?what\b", re.IGNORECASE)
+_GIVING = frozenset(stem(w) for w in "give gave given keep kept put".split())
