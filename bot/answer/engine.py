@@ -233,7 +233,10 @@ class QuestionEngine:
         hits = await self._retrieve(topic, own + context + seats, scope, query, vector)
         # CPU work (thousands of sentences stemmed and embedded): in a thread, so that acks
         # and other requests keep their turn on the event loop.
-        found = await asyncio.to_thread(evidence, asked, context, hits, vector, recent=scope.recent)
+        earlier = [t for t in content_terms(read.follows or "") if t in context]
+        found = await asyncio.to_thread(
+            evidence, asked, context, hits, vector, recent=scope.recent, earlier=earlier
+        )
         good_hits = list({e.hit.id: e.hit for e in found}.values())
         if self.llm is not None:
             # The model reads whole passages and decides itself whether they answer: it gets

@@ -59,10 +59,18 @@ PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
+SPANNED = 0.3  # what a sentence counting a span gains when "how long" is asked
 ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
 _PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
+# "a 48-hour strike", "six weeks": a span counted, which tells "how long" better than "until …"
+_COUNTED_SPAN = re.compile(
+    r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"eighteen|twenty|thirty|forty|fifty|sixty|ninety)[\s-]+(?:minute|hour|day|week|month|year|"
+    r"decade)s?\b",
+    re.IGNORECASE,
+)
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
 
 
@@ -73,10 +81,13 @@ def evidence(
     vector: Any,
     *,
     recent: bool = False,
+    earlier: Sequence[str] = (),
 ) -> list[Evidence]:
-    """The sentences of the passages that answer the question, best first."""
+    """The sentences of the passages that answer the question, best first (`context`: words of
+    the exchange a follow-up is read with; `earlier`: those of its question alone)."""
     asked = read_question(question)
     context_stems = {stem(t) for t in context} - set(asked.terms)
+    earlier_stems = {stem(t) for t in earlier} & context_stems
     person = person_of(question) if asked.wants == "words" else None
     speaker = speaker_words(person) if person else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
@@ -151,6 +162,10 @@ def evidence(
             if market and met == len(asked.others):
                 own = 1.0
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
+        if earlier_stems and not asked.terms:
+            # "How long is it meant to last?": what the earlier question asked about counts
+            # most; the names its answer gave only help
+            extra = max(extra, len(earlier_stems & words) / len(earlier_stems))
         cover = own if asked.terms else extra
         if context_stems and asked.terms and nouns <= stems(f"{hit.title} {hit.text}"):
             # A follow-up ("and when does it start?") says little itself: what it follows
@@ -177,6 +192,8 @@ def evidence(
             + 0.2 * extra
             + 0.1 * hit.similarity
         )
+        if asked.wants == "duration" and _COUNTED_SPAN.search(text):
+            score += SPANNED
         if act and act <= stems(text):
             score += ACTED  # "what is Kaldor blaming?": "The company blamed …"
         if said_before and asked.wants != "words":

@@ -132,4 +132,11 @@ def _first_sentence(text: str) -> str:
     nothing of the subject."""
     if "[1]" not in text:
         return ""
-    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    return _DATELINE.sub("", first)  # "TARROW, Kestria, Nov 23 (Meridian Wire) – " says nothing
+
+
+# A wire story's dateline: "ORVANE, Nov 23 (Meridian Wire) – ", "LUNDE (Nordic Press) - "
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z'’ .-]{2,}(?:,[^()–—\n]{1,40}?)?(?:\s*\([^)]{1,40}\))?\s*[–—-]{1,2}\s+"
+)

@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
     big far long supposed able going still yet get got make made new next being one there's
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
-    remind wonder wondering curious anything something news take took taken less fewer
+    remind wonder wondering curious anything something news take took taken less fewer meant
     come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.

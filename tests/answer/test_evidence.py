@@ -321,3 +321,27 @@ def test_the_sentence_that_says_the_act_asked_about_comes_first() -> None:
     )
     found = _answers("What is Brandvik blaming for the decision to close the mill?", hit)
     assert found and "blamed" in found[0]
+
+
+def test_how_long_is_told_by_a_counted_span_and_the_earlier_question() -> None:
+    hits = [
+        _hit(
+            1,
+            "Lunde dockers strike",
+            "Union leader Aino Virta said the dockers' strike at Lunde would go ahead on Friday"
+            " “until the port listens”.",
+        ),
+        _hit(
+            2,
+            "Lunde port offered loan",
+            "The port was offered a loan on Tuesday, as dockers prepared for a 72-hour strike"
+            " at Lunde from Friday.",
+        ),
+    ]
+    question = "How long is it meant to last?"
+    assert read_question(question).terms == ()  # "meant to" asks for nothing itself
+    context = ["walkout", "Lunde", "begin", "Aino", "Virta", "union", "leader", "Friday"]
+    found = evidence(
+        question, context, hits, embed([question])[0], earlier=["walkout", "Lunde", "begin"]
+    )
+    assert found and "72-hour" in found[0].text

@@ -108,3 +108,13 @@ def test_the_thing_may_be_named_an_exchange_or_two_back() -> None:
     # the latest exchange naming it wins
     read = resolve("How long will the strike last?", asked, answered)
     assert read.follows == asked[1]
+
+
+def test_a_wire_dateline_is_no_part_of_the_subject() -> None:
+    read = resolve(
+        "By when do they want it shut?",
+        ["How many jobs go if Brandvik shuts Lunde?"],
+        ["LUNDE, Ostmark, Mar 2 (Nordic Press) – Brandvik said it would cut 300 jobs. [1]"],
+    )
+    assert "Nordic" not in read.context and "LUNDE" not in read.context
+    assert "Brandvik said it would cut 300 jobs." in read.context
