@@ -18,6 +18,10 @@ It prints articles per second (min/median of the runs), the ratio to the bare lo
 milliseconds per article (this process plus its worker processes; the pool is warmed first,
 as in the running app), in total and outside extraction, with the part each side used, and
 the machine's load average before and after (other work on the cores inflates CPU time too).
+"Outside extraction" is the run's CPU less briefbot's extraction timed alone right before it
+(the anchor); a second line times extraction inside the workers during the run (thread CPU
+around the extractor) and gives the CPU outside that too: the difference between the two is
+what sharing the cores with the rest of the run adds to extraction itself.
 
     python bench/ingest.py [--articles 300] [--syndicated 0.1] [--workers 1 2 4] [--runs 3]
 """
@@ -165,6 +169,7 @@ class Run:
     collect_seconds: float
     collect_cpu: float  # this process and its worker processes
     collect_workers_cpu: float  # the worker processes' part of it
+    collect_extraction_cpu: float  # thread CPU the extractor took where it ran (the workers)
     cpu_seconds: float
     stored: int
     stories: int
@@ -219,6 +224,7 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, pages: l
         start = time.perf_counter()
         outcomes = await collector.collect(topic)
         collected = time.perf_counter()
+        extraction_cpu = collector.extraction_cpu
         workers_cpu = _children_cpu() - workers_start
         collect_cpu = time.process_time() - own_start + workers_cpu
         briefing = await services.briefings.brief(topic)
@@ -231,7 +237,15 @@ async def pipeline(base: str, feeds: int, data_dir: Path, workers: int, pages: l
         print("source errors:", [o.error for o in failed], file=sys.stderr)
     assert briefing.stories, "the benchmark briefing should not be empty"
     return Run(
-        measured, elapsed, collected - start, collect_cpu, workers_cpu, cpu_seconds, stored, stories
+        measured,
+        elapsed,
+        collected - start,
+        collect_cpu,
+        workers_cpu,
+        extraction_cpu,
+        cpu_seconds,
+        stored,
+        stories,
     )
 
 
@@ -313,6 +327,10 @@ def main() -> None:
         collect_ms = sorted(1000 * r.collect_cpu / r.stored for r in done)
         ratio = sorted(r.stored / r.collect_seconds / r.base.bare_rate for r in done)
         outside = sorted(1000 * (r.collect_cpu / r.stored - r.base.extraction_cpu) for r in done)
+        in_run = sorted(1000 * r.collect_extraction_cpu / r.stored for r in done)
+        outside_run = sorted(
+            1000 * (r.collect_cpu - r.collect_extraction_cpu) / r.stored for r in done
+        )
         workers_ms = statistics.median(1000 * r.collect_workers_cpu / r.stored for r in done)
         own_ms = statistics.median(
             1000 * (r.collect_cpu - r.collect_workers_cpu) / r.stored for r in done
@@ -329,6 +347,12 @@ def main() -> None:
             f" {outside[0]:5.1f} / {statistics.median(outside):5.1f}"
             f" (median CPU in the worker processes {workers_ms:5.1f},"
             f" in this process {own_ms:5.1f})"
+        )
+        print(
+            f"    extraction as timed in the workers: {in_run[0]:5.2f} /"
+            f" {statistics.median(in_run):5.2f} ms/article (thread CPU around the extractor,"
+            f" inflated by the cores it shares); CPU outside it {outside_run[0]:5.1f} /"
+            f" {statistics.median(outside_run):5.1f} ms/article"
         )
         print(
             f"    + summarise, brief: {whole[0]:6.1f} / {statistics.median(whole):6.1f}"

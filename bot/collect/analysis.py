@@ -64,16 +64,24 @@ def analyse(query: relevance.Query, title: str, text: str, url: str) -> Analysis
     )
 
 
+def extract_page(page: Page) -> ExtractedArticle:
+    """A page's article (raises `ExtractError` like the extractors)."""
+    if page.html:
+        return extract_html(page.content, page.url)
+    try:
+        text = page.content.decode(page.charset or "utf-8", errors="replace")
+    except LookupError:  # an unknown charset
+        text = page.content.decode("utf-8", errors="replace")
+    return extract_text(text, page.url, fallback_title=page.fallback_title)
+
+
+def analyse_page(page: Page, article: ExtractedArticle, query: relevance.Query) -> Analysis:
+    """`analyse` of a page's extracted article: its title, else the feed's or file's."""
+    return analyse(query, article.title or page.fallback_title, article.text, article.url)
+
+
 def extract_and_analyse(page: Page, query: relevance.Query) -> tuple[ExtractedArticle, Analysis]:
     """Extract a page's article, then analyse it (raises `ExtractError` like the extractors;
     the title analysed is the article's, else the feed's)."""
-    if page.html:
-        article = extract_html(page.content, page.url)
-    else:
-        try:
-            text = page.content.decode(page.charset or "utf-8", errors="replace")
-        except LookupError:  # an unknown charset
-            text = page.content.decode("utf-8", errors="replace")
-        article = extract_text(text, page.url, fallback_title=page.fallback_title)
-    title = article.title or page.fallback_title
-    return article, analyse(query, title, article.text, article.url)
+    article = extract_page(page)
+    return article, analyse_page(page, article, query)

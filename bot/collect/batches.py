@@ -8,19 +8,22 @@ one job of up to `MOST` pages, so that cost is paid per job rather than per page
 jobs than workers are kept in flight, so a worker finishing a job finds the next one queued.
 
 Each page still gets its own result or its own error, exactly as `extract_and_analyse` gives
-it: one bad page never fails the others of its job.
+it: one bad page never fails the others of its job. Each job also reports the CPU time its
+worker spent in extraction alone (thread time around the extractor), which `Batches` adds up
+so that a run can tell extraction's share of its CPU from the rest (the ingest benchmark).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bot.collect import relevance
-from bot.collect.analysis import Analysis, Page, extract_and_analyse
+from bot.collect.analysis import Analysis, Page, analyse_page, extract_page
 from bot.models import ExtractedArticle
 
 T = TypeVar("T")
@@ -54,15 +57,22 @@ class Failed:
 
 def extract_and_analyse_all(
     pages: Sequence[Page], query: relevance.Query
-) -> list[Analysed | Failed]:
-    """`extract_and_analyse` for each page, its error kept as a value (a pool job)."""
+) -> tuple[list[Analysed | Failed], float]:
+    """`extract_and_analyse` for each page, its error kept as a value (a pool job); and the
+    thread CPU seconds spent extracting."""
     out: list[Analysed | Failed] = []
+    extracting = 0.0
     for page in pages:
         try:
-            out.append(extract_and_analyse(page, query))
+            start = time.thread_time()
+            try:
+                article = extract_page(page)
+            finally:
+                extracting += time.thread_time() - start
+            out.append((article, analyse_page(page, article, query)))
         except Exception as exc:
             out.append(Failed(exc, traceback.format_exc()))
-    return out
+    return out, extracting
 
 
 class Batches:
@@ -75,6 +85,7 @@ class Batches:
         self.busy = 0
         self.waiting: list[tuple[Page, asyncio.Future[Analysed]]] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        self.extraction_cpu = 0.0  # thread CPU seconds the jobs spent extracting
 
     async def analyse(self, page: Page) -> Analysed:
         """The page's article and analysis (raises as `extract_and_analyse` would)."""
@@ -100,7 +111,7 @@ class Batches:
 
     async def _run(self, batch: list[tuple[Page, asyncio.Future[Analysed]]]) -> None:
         try:
-            outcomes = await self.cpu.run(
+            outcomes, extracting = await self.cpu.run(
                 extract_and_analyse_all, [page for page, _ in batch], self.query
             )
         except Exception as exc:  # the pool itself failed (a worker died): every page did
@@ -112,6 +123,7 @@ class Batches:
             for _, done in batch:
                 done.cancel()
             raise
+        self.extraction_cpu += extracting
         for (_, done), outcome in zip(batch, outcomes, strict=True):
             if done.done():  # its article gave up waiting (cancelled)
                 continue

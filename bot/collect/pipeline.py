@@ -202,6 +202,9 @@ class Collector:
         self.source_budget = source_budget
         self.collect_budget = collect_budget
         self.monotonic = monotonic
+        # Thread CPU seconds spent extracting pages in all runs so far, wherever extraction
+        # ran (the CPU pool's processes included): extraction's share of collection's CPU.
+        self.extraction_cpu = 0.0
 
     async def collect(
         self, topic: TopicConfig, *, on_source_done: OnSourceDone | None = None
@@ -216,7 +219,10 @@ class Collector:
                 on_source_done(outcome)
             return outcome
 
-        outcomes = list(await asyncio.gather(*(one(s) for s in topic.sources)))
+        try:
+            outcomes = list(await asyncio.gather(*(one(s) for s in topic.sources)))
+        finally:
+            self.extraction_cpu += run.batches.extraction_cpu
         if self.after_collect is not None and run.originals:
             try:
                 await self.after_collect(sorted(run.originals))

@@ -5,6 +5,7 @@ pages when pages wait."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -12,7 +13,7 @@ from typing import TypeVar
 import pytest
 
 from bot.collect import relevance
-from bot.collect.analysis import Page, extract_and_analyse
+from bot.collect.analysis import Page, extract_and_analyse, extract_page
 from bot.collect.batches import MOST, Batches, WorkerTraceback
 from bot.errors import BriefbotError
 from bot.summarise.cpu import CPU
@@ -66,6 +67,15 @@ async def test_each_page_gets_what_extract_and_analyse_gives_it() -> None:
     assert got == [extract_and_analyse(p, QUERY) for p in pages]
     assert sum(runner.jobs) == len(pages) and max(runner.jobs) <= MOST
     assert len(runner.jobs) < len(pages)  # pages that waited shared a job
+
+
+async def test_the_jobs_report_the_cpu_time_spent_extracting() -> None:
+    batches = Batches(Counting(), QUERY, workers=1)
+    start = time.thread_time()
+    extracted = [extract_page(page(n)) for n in range(6)]  # the same work, timed here
+    alone = time.thread_time() - start
+    await asyncio.gather(*(batches.analyse(page(n)) for n in range(6)))
+    assert extracted and 0 < batches.extraction_cpu < 5 * alone + 0.05
 
 
 @pytest.mark.parametrize("executor", [None, "threads"])
