@@ -32,6 +32,7 @@ STOPWORDS = frozenset(
     week last past days day now currently exactly please also just happen happened happens
     happening much many
     big far long supposed able going still yet get got make made new next being one there's
+    overnight
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
     remind wonder wondering curious anything something news take took taken less fewer meant

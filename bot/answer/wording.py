@@ -35,6 +35,7 @@ _SYNONYMS = [
     "charge impose",
     "ahead off cancel scrap suspend",
     "deal agreement accord pact framework",
+    "agree settle",
     "talk negotiation",
     "chief head boss lead leader",
     "delegation negotiator team",

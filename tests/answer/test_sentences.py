@@ -27,6 +27,7 @@ from bot.answer.sentences import has_kind, names_in, read_question, stem, stems,
         ("ahead", "off"),  # "is it still going ahead?" meets "called off"
         ("pot", "fund"),
         ("postponement", "postponed"),
+        ("settled", "agreed"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
