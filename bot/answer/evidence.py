@@ -90,6 +90,7 @@ def evidence(
     earlier_stems = {stem(t) for t in earlier} & context_stems
     person = person_of(question) if asked.wants == "words" else None
     speaker = speaker_words(person) if person else set()
+    topic = said_about(question) - speaker if asked.wants == "words" else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
@@ -144,6 +145,8 @@ def evidence(
         if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
             continue  # someone else's words, or words that only name them
         words = stems(text) | passage_names[hit.id] | stems(said_before)
+        if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
+            continue  # words about something else than the question's "about …"
         # A sentence speaks of its article's subject: one word of the question the sentence
         # lacks may come from the headline ("The company blamed …" under "… to close Tarrow").
         # Only a thing, not what is done to it, and not the thing a time is asked of ("when
@@ -212,6 +215,15 @@ def speaker_words(person: str) -> set[str]:
     if all(w[:1].isupper() for w in words):
         return {stem(words[-1])}
     return stems(person) - {"the"}
+
+
+def said_about(question: str) -> set[str]:
+    """What "What did X say about Y?" asks the words to be about: the stems of Y's words that
+    are not names ("about Kestria cutting its car tariff": cutting, car, tariff)."""
+    m = re.search(r"\babout (.+)$", question)
+    if m is None:
+        return set()
+    return set(read_question(f"about {m.group(1)}").others)
 
 
 def paragraph_around(text: str, quote: str) -> str:

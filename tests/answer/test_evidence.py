@@ -345,3 +345,21 @@ def test_how_long_is_told_by_a_counted_span_and_the_earlier_question() -> None:
         question, context, hits, embed([question])[0], earlier=["walkout", "Lunde", "begin"]
     )
     assert found and "72-hour" in found[0].text
+
+
+def test_words_about_something_else_do_not_answer_what_was_said_about_it() -> None:
+    hit = _hit(
+        1,
+        "Ostmark asks Lunde for timber supplies",
+        "“Without Lunde timber there is no Ostmark furniture,” said Eva Roos, head of the"
+        " Ostmark Furniture Makers’ Association.",
+    )
+    question = "What did Ostmark furniture makers say about Lunde cutting its furniture tariff?"
+    assert _answers(question, hit) == []
+    on_it = _hit(
+        2,
+        "Lunde cuts furniture tariff",
+        "“A lower furniture tariff is overdue,” said Eva Roos, head of the Ostmark Furniture"
+        " Makers’ Association, after Lunde's cut.",
+    )
+    assert _answers(question, on_it)

@@ -30,7 +30,7 @@ BARS = {
     "second blind set": (BLIND2, 42, 13),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 32, 15),  # 45 answerable, 15 not
     "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
-    "fifth blind set": (BLIND5, 37, 14),  # 45 answerable, 15 not
+    "fifth blind set": (BLIND5, 37, 15),  # 45 answerable, 15 not
 }
 
 
