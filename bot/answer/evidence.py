@@ -37,6 +37,7 @@ from bot.answer.sentences import (
     stem,
     stems,
     term_coverage,
+    which_head,
 )
 from bot.store.embed import embed
 from bot.store.search import PassageHit
@@ -94,14 +95,16 @@ def evidence(
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
-    nouns = set(things_asked(question))
+    nouns = set(things_asked(question)) - {which_head(question)}
     actions = set(manner_asked(question))
     act = set(act_asked(question))
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
     missing = [n for n in nouns if not mentions_any({n}, covered)]
-    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)):
+    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)) - {
+        which_head(question)
+    }:
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
     period = period_asked(question)

@@ -199,8 +199,8 @@ def read_question(question: str) -> Asked:
         q,
     ):
         wants = "words"
-    elif re.search(r"^\s*who\b|\bwhich (?:firm|company|country|minister|official)\b", q):
-        wants = "person"
+    elif re.search(r"^\s*who\b", q) or which_head(q):
+        wants = "person"  # "which Kestrian firms have applied?": names
     if wants == "place":  # "where is X putting its fab?": where it goes, not a putting
         terms = {t: None for t in terms if t not in _PLACING}
     generic = {stem(w) for w in GENERIC_FOCUS}
@@ -215,6 +215,21 @@ def read_question(question: str) -> Asked:
 
 
 _PLACING = frozenset(stem(w) for w in "put puts putting".split())
+_WHICH = re.compile(
+    r"\bwhich (?:[\w'’-]+ )?(firms?|compan(?:y|ies)|countr(?:y|ies)|ministers?|officials?|"
+    r"producers?|makers?|manufacturers?|banks?|groups?|suppliers?|exporters?|importers?|"
+    r"carmakers?|chipmakers?|steelmakers?|lenders?|investors?|members?|nations?|states?)\b",
+    re.IGNORECASE,
+)
+
+
+def which_head(question: str) -> str:
+    """The stem of the kind of named thing a "which …" question asks for ("Which Kestrian
+    firms have applied?" -> firm): the answer names them, and need not repeat the word."""
+    m = _WHICH.search(question)
+    return stem(m.group(1)) if m else ""
+
+
 # Things that are measured in money or shares: "what revenue …?" wants a figure.
 _MEASURED = (
     r"revenue|revenues|profit|profits|sales|earnings|income|loss|losses|budget|cost|costs|"

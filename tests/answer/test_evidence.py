@@ -363,3 +363,20 @@ def test_words_about_something_else_do_not_answer_what_was_said_about_it() -> No
         " Makers’ Association, after Lunde's cut.",
     )
     assert _answers(question, on_it)
+
+
+def test_which_firms_did_something_needs_the_firms_and_the_act() -> None:
+    asked = "Which Ostmark firms have applied for pulp export licences so far?"
+    assert read_question(asked).wants == "person"
+    hit = _hit(
+        1,
+        "Lunde drafts pulp export licence rule",
+        "The rule covers bleached and unbleached pulp shipped from Ostmark to Lunde.",
+    )
+    assert _answers(asked, hit) == []
+    told = _hit(
+        2,
+        "First pulp licences",
+        "Brandvik and Norrvik have applied for pulp export licences, Ostmark's trade office said.",
+    )
+    assert _answers(asked, told)
