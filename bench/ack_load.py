@@ -133,13 +133,15 @@ def server_timing(header: str) -> float:
 
 async def fire(
     url: str, response_base: str, tag: str, n: int, concurrency: int
-) -> list[tuple[float, float]]:
+) -> list[tuple[float, float, float]]:
     """Open `concurrency` connections with as many `/brief help` commands, say "warm", wait
     for "go" on stdin, then fire n signed `/brief ask` commands, `concurrency` in flight;
-    returns each ack's latency (s) seen here and in the app (its `Server-Timing`)."""
+    returns each ack's latency (s) seen here and in the app (its `Server-Timing`), and when
+    it was sent (s after the first)."""
     verifier = SignatureVerifier(SECRET)
     gate = asyncio.Semaphore(concurrency)
-    latencies: list[tuple[float, float]] = []
+    latencies: list[tuple[float, float, float]] = []
+    began = 0.0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
 
@@ -169,10 +171,12 @@ async def fire(
                 took = time.perf_counter() - start
                 assert response.status_code == 200, response.text
                 if measured:
-                    latencies.append((took, server_timing(response.headers["Server-Timing"])))
+                    app = server_timing(response.headers["Server-Timing"])
+                    latencies.append((took, app, start - began))
 
         await asyncio.gather(*(one(i, "help", False) for i in range(concurrency)))
         print("warm", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        began = time.perf_counter()
         await asyncio.gather(*(one(i, f"ask {QUESTION}", True) for i in range(n)))
     return latencies

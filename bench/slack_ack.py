@@ -102,6 +102,7 @@ class Phase:
     server: list[float]
     histogram: Histogram
     cpu: float  # the app process's CPU time per command while they were acked (s)
+    sent: list[float]  # when each command was sent, s after the first
 
 
 async def measure(
@@ -144,7 +145,11 @@ async def measure(
     after = await scrape(http, f"{base}/metrics")
     pairs = json.loads(out)
     return Phase(
-        [float(c) for c, _ in pairs], [float(s) for _, s in pairs], after - before, cpu / n
+        [float(c) for c, _, _ in pairs],
+        [float(s) for _, s, _ in pairs],
+        after - before,
+        cpu / n,
+        [float(t) for _, _, t in pairs],
     )
 
 
@@ -282,6 +287,14 @@ def spread(values: list[dict[str, float]], fmt: str) -> dict[str, str]:
     }
 
 
+def late(phase: Phase) -> str:
+    """When the acks at or past the p99 were sent (s after the first command): a burst's
+    start, the answers' start, their delivery."""
+    p99 = percentile(phase.server, 99)
+    times = [t for s, t in zip(phase.server, phase.sent, strict=True) if s >= p99]
+    return f"{min(times):.1f}-{max(times):.1f} s in"
+
+
 def report(rounds: list[Round], n: int, c: int, delay: float, workers: str, where: str) -> None:
     print(
         f"{n} signed /brief ask commands per app and round, {c} in flight, connections "
@@ -298,7 +311,8 @@ def report(rounds: list[Round], n: int, c: int, delay: float, workers: str, wher
             f"round {i + 1} ({', '.join(r.order)}; load {r.load[0]:.1f} -> {r.load[1]:.1f}): "
             f"server p99 {ours[i]['server p99']:.1f} / {bare_a[i]['server p99']:.1f} / "
             f"{bare_b[i]['server p99']:.1f} ms: briefbot/A {vs[i]['server p99']:.2f}x, "
-            f"A/A {aa[i]['server p99']:.2f}x; {r.ours.answers} answers in "
+            f"A/A {aa[i]['server p99']:.2f}x (briefbot's slowest 1% sent {late(r.ours.phase)}); "
+            f"{r.ours.answers} answers in "
             f"{r.ours.after:.0f} s ({r.ours.llm_calls} LLM calls), CPU per question "
             f"{r.ours.cpu * 1000:.1f} ms app + {r.ours.child_cpu * 1000:.1f} ms child"
         )
