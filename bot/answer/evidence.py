@@ -61,6 +61,7 @@ MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
 SPANNED = 0.3  # what a sentence counting a span gains when "how long" is asked
+CAUSED = 0.3  # what a sentence giving a reason gains when "why" is asked
 ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
@@ -70,6 +71,15 @@ _COUNTED_SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"eighteen|twenty|thirty|forty|fifty|sixty|ninety)[\s-]+(?:minute|hour|day|week|month|year|"
     r"decade)s?\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(
+    r"\s*(?:(?:and|so|but),? )?(?:why\b|what(?:'s| is| was) (?:the reason|behind)\b)",
+    re.IGNORECASE,
+)
+_BECAUSE = re.compile(
+    r"\b(?:because|after|since|as a result|due to|owing to|in response to|in protest|amid|"
+    r"citing|blamed|blames|reason|so that|arguing|argued|in order to|over fears?|to protest)\b",
     re.IGNORECASE,
 )
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
@@ -98,6 +108,7 @@ def evidence(
     nouns = set(things_asked(question)) - {which_head(question)}
     actions = set(manner_asked(question))
     act = set(act_asked(question))
+    why = _WHY.match(question) is not None
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
@@ -200,6 +211,8 @@ def evidence(
         )
         if asked.wants == "duration" and _COUNTED_SPAN.search(text):
             score += SPANNED
+        if why and _BECAUSE.search(text):
+            score += CAUSED  # "why …?": the sentence that gives a reason
         if act and act <= stems(text):
             score += ACTED  # "what is Kaldor blaming?": "The company blamed …"
         if said_before and asked.wants != "words":

@@ -36,6 +36,7 @@ STOPWORDS = frozenset(
     each every per both either another other such very really roughly approximately around
     nearly almost reportedly apparently currently precisely actually so-called
     remind wonder wondering curious anything something news take took taken less fewer meant
+    reckon reckons reckoned believe believes believed think thinks having
     come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.

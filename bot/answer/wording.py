@@ -48,6 +48,7 @@ _SYNONYMS = [
     "decide decision",
     "withdraw withdrawal",
     "apply application",
+    "review reconsider rethink reassess reexamine",
     "threaten warn",
     "ask request demand want seek push",
     "start begin open",
@@ -84,6 +85,7 @@ _PHRASES = {
     r"take(?:s)? effect|took effect|come(?:s)? into force",
     "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
     "resign": r"step(?:s|ped|ping)? down",
+    "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",

@@ -380,3 +380,17 @@ def test_which_firms_did_something_needs_the_firms_and_the_act() -> None:
         "Brandvik and Norrvik have applied for pulp export licences, Ostmark's trade office said.",
     )
     assert _answers(asked, told)
+
+
+def test_why_is_told_by_the_sentence_that_gives_a_reason() -> None:
+    hit = _hit(
+        1,
+        "Ostmark to review timber pledge",
+        "The timber pledge of 9,000 tonnes a year was Ostmark's main concession in the deal.\n"
+        "Ostmark will review its timber pledge after Lunde imposed a licence rule on saws,"
+        " the trade minister said.",
+    )
+    asked = "Why is Ostmark having second thoughts about its timber pledge?"
+    assert stem("review") in read_question(asked).terms  # second thoughts: a review
+    found = _answers(asked, hit)
+    assert found and "after Lunde imposed" in found[0]

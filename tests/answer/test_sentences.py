@@ -28,6 +28,7 @@ from bot.answer.sentences import has_kind, names_in, read_question, stem, stems,
         ("pot", "fund"),
         ("postponement", "postponed"),
         ("settled", "agreed"),
+        ("reconsider", "review"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -317,3 +318,8 @@ def test_what_is_wanted_done_is_the_act_asked_about() -> None:
 def test_by_when_asks_for_a_deadline() -> None:
     assert has_kind("The mill will close by the end of June, Brandvik said.", "deadline")
     assert not has_kind("Brandvik said on Monday it would close the mill.", "deadline")
+
+
+def test_an_opinion_verb_is_no_part_of_what_is_asked() -> None:
+    asked = read_question("How long does the Union reckon the drafting will take?")
+    assert (asked.wants, asked.terms) == ("duration", ("union", stem("drafting")))
