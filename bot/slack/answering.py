@@ -12,7 +12,14 @@ queues (the user already sees "working…"); nothing is dropped or refused.
 Acks come first: while a request is being acknowledged (`acking`, around the HTTP handler of
 /slack/events), a worker does not start its next job, for at most `patience` seconds so that
 a steady stream of requests cannot starve the answers. A burst of questions is then acked
-before their answering work lands on the loop between them.
+before their answering work lands on the loop between them. When acks go on past the
+patience, the workers that ran out of it start one at a time, `pace` seconds apart, until the
+acks pause (then every waiting worker starts): sixteen answers started at once were ~35 ms of
+CPU each in the answering child, half a second of both cores' time in the middle of the
+burst, and the acks then waiting for a core made the whole gap between briefbot's ack p99 and
+a bare Bolt app's (bench/slack_ack.py: 24-30 ms against 18, all of it in that half second).
+At one start per 0.1 s the pool still starts answers faster than 16 workers on a 2 s model
+finish them (8 a second), so a burst delays its answers by at most the time to start them.
 
 `spawn` runs quick steps that must not wait for a worker nor hold up an ack (writing a
 request's claim, `claims.py`; a direct message's status, posted after its middleware answered
@@ -51,6 +58,10 @@ DEFAULT_WORKERS = 16
 # Seconds a job waits for acks under way before it starts anyway: a tenth of Slack's 3 s ack
 # budget, and short next to a model's seconds per answer.
 PATIENCE = 0.25
+# Seconds between the starts of jobs whose patience ran out while acks go on: one answer's
+# CPU (~35 ms in the child) at a time, and still more starts a second (10) than 16 workers
+# finish on a 2 s model (8).
+PACE = 0.1
 
 
 class PoolClosed(RuntimeError):
@@ -66,12 +77,15 @@ class AnswerPool:
         workers: int = DEFAULT_WORKERS,
         *,
         patience: float = PATIENCE,
+        pace: float = PACE,
         settle: Callable[[], object] = heap.settle,
     ) -> None:
         if workers < 1:
             raise ValueError("an answering pool needs at least one worker")
         self.workers = workers
         self.patience = patience
+        self.pace = pace
+        self._next_impatient = 0.0  # when the next job may start while acks go on (loop time)
         self.settle = settle
         self._acks = 0
         self._no_acks = asyncio.Event()
@@ -157,13 +171,27 @@ class AnswerPool:
     ) -> None:
         await self.close()
 
+    async def _turn(self) -> None:
+        """Wait until no request is being acked; past `patience`, until this worker's turn
+        among those that ran out of it (one start per `pace`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.patience
+        while not self._no_acks.is_set():
+            now = loop.time()
+            wait = deadline - now
+            if wait <= 0:
+                if now >= self._next_impatient:
+                    self._next_impatient = now + self.pace
+                    return
+                wait = self._next_impatient - now
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._no_acks.wait()
+
     async def _work(self) -> None:
         while True:
             what, job, context = await self._queue.get()
-            if not self._no_acks.is_set():
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.patience):
-                        await self._no_acks.wait()
+            await self._turn()
             self.running += 1
             try:
                 # A task per job so it runs in its submitter's context; cancelling the worker

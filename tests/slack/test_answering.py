@@ -95,6 +95,29 @@ async def test_a_stream_of_acks_does_not_starve_the_answers() -> None:
             await asyncio.wait_for(started.wait(), timeout=10)
 
 
+async def test_while_acks_go_on_past_the_patience_jobs_start_one_per_pace() -> None:
+    started: list[int] = []
+    first = asyncio.Event()
+
+    def job(i: int) -> Any:
+        async def run() -> None:
+            started.append(i)
+            first.set()
+
+        return run
+
+    async with AnswerPool(3, patience=0.01, pace=60) as pool:
+        with pool.acking():  # a stream of acks that does not pause
+            for i in range(3):
+                pool.submit(job(i))
+            await asyncio.wait_for(first.wait(), timeout=10)
+            await asyncio.sleep(0.1)  # well past every worker's patience
+            assert started == [0]  # the others wait their turn, a pace apart
+        await settle()
+        assert sorted(started) == [0, 1, 2]  # the acks paused: every waiting worker starts
+        assert await pool.drain(timeout=10)
+
+
 async def test_the_heap_is_settled_when_the_pool_falls_idle_not_between_queued_jobs() -> None:
     calls: list[tuple[int, int]] = []
     release = asyncio.Event()
