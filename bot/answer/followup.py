@@ -27,6 +27,13 @@ _LOOK_BACK = 3  # exchanges a definite "the money" may name the subject of
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
 # "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
+# "Over what timeframe?", "By when?", "Since when?", "How much?": no subject of its own
+_ELLIPSIS = re.compile(
+    r"^\s*(?:(?:over|in|within|by|since|until|for|from|at) )?(?:what|which|when|how|where|why)"
+    r"(?: (?:timeframe|time frame|period|time|date|price|rate|much|many|long|soon|often))?"
+    r"[\s?.!]*$",
+    re.IGNORECASE,
+)
 _SO = re.compile(r"^\s*(?:so|then|but)\b[\s,]*", re.IGNORECASE)
 # "How did the Union respond?", "What was the reaction?": a reaction to what was just said.
 _REACTION = re.compile(
@@ -106,8 +113,9 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
         if on_it is not None:
             earlier, answer = on_it
             return FollowUp(question, earlier, f"{earlier} {_first_sentence(answer)}")
-    if m is not None:
-        # "And what's Kestria's total output?": a question of its own, on the same subject
+    if m is not None or _ELLIPSIS.match(question):
+        # "And what's Kestria's total output?": a question of its own, on the same subject;
+        # "Over what timeframe?", "By when?": a question that only says what kind of answer
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
     return FollowUp(question, None)
 

@@ -42,7 +42,7 @@ STOPWORDS = frozenset(
 # Words after "what" that only say what kind of answer is wanted.
 KIND_WORDS = frozenset(
     "time date day hour month year rate share percentage proportion portion fraction number amount"
-    " figure".split()
+    " figure timeframe period".split()
 )
 # Times of year: when something happened, not a thing the answer must name.
 SEASONS = frozenset("spring summer autumn winter".split())
@@ -170,7 +170,7 @@ def read_question(question: str) -> Asked:
     )
     q = question.casefold()
     wants = ""
-    if re.search(r"\bhow long\b", q):
+    if re.search(r"\bhow long\b|\b(?:over|in|within) what (?:timeframe|time frame|period)\b", q):
         wants = "duration"  # "how long": a span ("six weeks"), not any time word
     elif _MONEY_ASKED.search(q):
         wants = "money"  # a sum of money, not a share or a tonnage

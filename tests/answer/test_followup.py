@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.answer.followup import resolve, unresolved
+from bot.answer.sentences import read_question
 
 
 def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
@@ -118,3 +119,15 @@ def test_a_wire_dateline_is_no_part_of_the_subject() -> None:
     )
     assert "Nordic" not in read.context and "LUNDE" not in read.context
     assert "Brandvik said it would cut 300 jobs." in read.context
+
+
+def test_a_question_that_only_asks_what_kind_follows_the_last_exchange() -> None:
+    read = resolve(
+        "Over what timeframe?",
+        ["How many mill jobs does the paper lobby say are at risk?"],
+        ["As many as 900 mill jobs could go over two years, the paper lobby said. [1]"],
+    )
+    assert read.follows == "How many mill jobs does the paper lobby say are at risk?"
+    assert "two years" in read.context
+    assert read_question("Over what timeframe?").wants == "duration"
+    assert resolve("Over what timeframe?", [], []).follows is None

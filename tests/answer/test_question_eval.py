@@ -30,7 +30,7 @@ BARS = {
     "second blind set": (BLIND2, 42, 14),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 33, 15),  # 45 answerable, 15 not
     "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
-    "fifth blind set": (BLIND5, 39, 15),  # 45 answerable, 15 not
+    "fifth blind set": (BLIND5, 40, 15),  # 45 answerable, 15 not
 }
 
 
