@@ -37,7 +37,7 @@ _SYNONYMS = [
     "deal agreement accord pact framework",
     "agree settle",
     "talk negotiation",
-    "chief head boss lead leader",
+    "chief head boss lead leader executive",
     "delegation negotiator team",
     "rule regulation requirement regime",
     "curb restriction control limit",
@@ -112,6 +112,8 @@ _PHRASES = {
     "": r"far apart|the two (?:sides|camps|parties|governments|delegations|teams)|"
     r"across the table from|(?:'s|’s) (?:counterpart|opposite number)|"
     r"(?:counterpart|opposite number) (?:of|to)|"
+    # "are the miners on board with a guarantee?": their stance on it, however worded
+    r"on board with|"
     # "what is Kaldor blaming for the decision to close the works?": for the closing
     r"(?:the |its |their |his |her )?(?:decision|move) to(?= [a-z])",
 }

@@ -29,6 +29,7 @@ from bot.answer.sentences import has_kind, names_in, read_question, stem, stems,
         ("postponement", "postponed"),
         ("settled", "agreed"),
         ("reconsider", "review"),
+        ("bosses", "executives"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -323,3 +324,12 @@ def test_by_when_asks_for_a_deadline() -> None:
 def test_an_opinion_verb_is_no_part_of_what_is_asked() -> None:
     asked = read_question("How long does the Union reckon the drafting will take?")
     assert (asked.wants, asked.terms) == ("duration", ("union", stem("drafting")))
+
+
+def test_being_on_board_with_a_thing_asks_about_the_thing() -> None:
+    assert read_question("Are the mill bosses on board with a pulp quota?").terms == (
+        "mill",
+        stem("boss"),
+        "pulp",
+        "quota",
+    )
