@@ -1,8 +1,10 @@
 """The one way briefbot fetches a URL: SSRF-guarded, size-capped, time-limited, polite.
 
 Every hop of a redirect chain is checked (scheme, resolved addresses) and the checked address
-is pinned for the connection, so DNS cannot be switched between check and use. Bodies are
-decompressed here with a hard cap on the *decoded* size, so decompression bombs stop early.
+is pinned for the connection, so DNS cannot be switched between check and use. A pooled
+connection is reused only for the host name it was opened (and its certificate checked) for,
+never for another site on the same address (`HostPools`). Bodies are decompressed here with
+a hard cap on the *decoded* size, so decompression bombs stop early.
 Errors are `FetchError`s with one-line reasons; this module never shows library messages:
 every httpx exception, on any path, becomes one through `fetch_error` (the one mapping).
 """
@@ -11,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import httpx
 
+from bot.collect.hostpools import HostPools
 from bot.collect.netguard import check_address, check_url, literal_address
 from bot.errors import (
     BlockedURLError,
@@ -40,6 +44,7 @@ TEXT_TYPES = (
     "application/ld+json",
 )
 REDIRECTS = (301, 302, 303, 307, 308)
+POOLED_HOSTS = 32  # sites whose idle keep-alive connections are kept (least recently used go)
 # Everything httpx raises: `InvalidURL`, `StreamError` and `CookieConflict` are not
 # `HTTPError`s, and httpx builds a redirect's next request (parsing its Location) even when
 # it does not follow it. `UnicodeError` is IDNA's (a host like xn--a).
@@ -159,9 +164,23 @@ class ResolverCache:
         return list(await asyncio.shield(lookup))
 
 
-def build_http_client(policy: FetchPolicy) -> httpx.AsyncClient:
-    """The shared client: no automatic redirects or proxies, our timeouts and headers."""
+def build_http_client(
+    policy: FetchPolicy, *, trust: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
+    """The shared client: no automatic redirects or proxies, our timeouts and headers, and a
+    connection pool per host name (`HostPools`), since requests go to pinned addresses.
+
+    trust: the certificate authorities to verify https against (certifi's by default)."""
+    context = trust or httpx.create_ssl_context(trust_env=False)
+    # Two fetchers (sources, users) share the client, each with per_host_limit slots a site.
+    per_site = 2 * policy.per_host_limit
+    limits = httpx.Limits(max_connections=per_site, max_keepalive_connections=per_site)
+
+    def pool() -> httpx.AsyncHTTPTransport:
+        return httpx.AsyncHTTPTransport(verify=context, trust_env=False, limits=limits)
+
     return httpx.AsyncClient(
+        transport=HostPools(pool, max_hosts=POOLED_HOSTS),
         timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
         follow_redirects=False,
         trust_env=False,
@@ -170,7 +189,6 @@ def build_http_client(policy: FetchPolicy) -> httpx.AsyncClient:
             "Accept": policy.accept,
             "Accept-Encoding": "gzip, deflate",
         },
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
     )
 
 
@@ -222,7 +240,9 @@ class _Decoder:
 
 
 class Fetcher:
-    """Fetches URLs under a `FetchPolicy` through an injected httpx client."""
+    """Fetches URLs under a `FetchPolicy` through an injected httpx client: one from
+    `build_http_client`, whose pools are kept apart per host name (a plain client's single
+    pool would let sites on one address share a connection and its certificate check)."""
 
     def __init__(
         self,
