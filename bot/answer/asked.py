@@ -110,7 +110,7 @@ def manner_asked(question: str) -> tuple[str, ...]:
             stem(t.text)
             for t in parsed(question)
             if t.tag_.startswith("VB")
-            and t.dep_ not in ("aux", "auxpass")
+            and t.dep_ not in ("aux", "auxpass", "amod")  # "the pledged oxides": a thing
             and (not how_many or (t.dep_ == "ROOT" and stem(t.text) not in _COUNT_VERBS))
             and t.text.casefold() not in STOPWORDS
             and t.text[:1].isalpha()  # "who's …?"

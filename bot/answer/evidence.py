@@ -107,6 +107,8 @@ def evidence(
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
     nouns = set(things_asked(question)) - {which_head(question)}
     actions = set(manner_asked(question))
+    # what a question of manner's act is done to ("how will the price be fixed?": the price)
+    manner = set(subjects_asked(question)) if actions and not asked.wants else set()
     act = set(act_asked(question))
     why = _WHY.match(question) is not None
     part = part_asked(question)
@@ -184,6 +186,10 @@ def evidence(
             # most; the names its answer gave only help
             extra = max(extra, len(earlier_stems & words) / len(earlier_stems))
         cover = own if asked.terms else extra
+        if manner and actions <= stems(text) and manner <= stems(text):
+            # "How will the price be fixed?": "Prices will be set each quarter by …" says the
+            # act done to that thing, which is the manner asked for
+            cover = max(cover, COVERED)
         if context_stems and asked.terms and nouns <= stems(f"{hit.title} {hit.text}"):
             # A follow-up ("and when does it start?") says little itself: what it follows
             # counts too, when every thing it names is in the passage.

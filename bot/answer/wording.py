@@ -46,6 +46,7 @@ _SYNONYMS = [
     "say declare announce claim tell",
     "offer propose proposal",
     "decide decision",
+    "set fix determine calculate",
     "withdraw withdrawal",
     "apply application",
     "review reconsider rethink reassess reexamine",
@@ -85,6 +86,7 @@ _PHRASES = {
     r"take(?:s)? effect|took effect|come(?:s)? into force",
     "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
     "resign": r"step(?:s|ped|ping)? down",
+    "set": r"work(?:s|ed|ing)? out",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",

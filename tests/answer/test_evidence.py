@@ -394,3 +394,19 @@ def test_why_is_told_by_the_sentence_that_gives_a_reason() -> None:
     assert stem("review") in read_question(asked).terms  # second thoughts: a review
     found = _answers(asked, hit)
     assert found and "after Lunde imposed" in found[0]
+
+
+def test_how_a_thing_will_be_done_is_told_by_the_act_done_to_it() -> None:
+    hit = _hit(
+        1,
+        "Ten thousand cubic metres: what Ostmark pledged",
+        "Ostmark will sell 10,000 cubic metres of timber a year to Lunde's mills.\n"
+        "Prices will be set each quarter by reference to the average market price of the"
+        " previous quarter, the ministry said.",
+    )
+    for asked in (
+        "How will the price of the pledged timber be fixed?",
+        "How will the price for it be worked out?",
+    ):
+        found = _answers(asked, hit)
+        assert found and "each quarter" in found[0], asked
