@@ -15,6 +15,12 @@ _RECENT = re.compile(
 )
 
 
+# A question about what is to come: its weekday is the coming one.
+_AHEAD = re.compile(
+    r"\b(?:will|won't|due|going to|set to|expected|planned|scheduled|supposed to|meant to)\b"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     since: datetime | None = None
@@ -44,6 +50,10 @@ def scope_of(question: str, now: datetime, zone: str = "UTC") -> Scope:
         days = int(match.group(1)) if match.group(1).isdigit() else words[match.group(1)]
         return Scope(since=now - timedelta(days=days), recent=True)
     match = re.search(r"\b(since|on|last)\s+(" + "|".join(_WEEKDAYS) + r")\b", q)
+    if match and match.group(1) == "on" and _AHEAD.search(q):
+        # "what time on Thursday is the strike due to start?": a coming Thursday, told
+        # before it comes
+        return Scope(recent=recent)
     if match:
         back = (local.weekday() - _WEEKDAYS.index(match.group(2))) % 7
         if match.group(1) == "last" and back == 0:

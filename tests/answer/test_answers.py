@@ -228,3 +228,10 @@ async def test_a_reworded_question_is_found_by_meaning(corpus: Store, clock: Clo
     )
     assert any("12,000" in h.text for h in hits[:3])
     assert all(-1.0 <= h.similarity <= 1.0 for h in hits)
+
+
+def test_a_weekday_to_come_is_no_time_range() -> None:
+    now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # a Wednesday
+    assert scope_of("At what time on Thursday is the strike due to start?", now).since is None
+    assert scope_of("What will they sign on Friday?", now).since is None
+    assert scope_of("What did she say on Monday?", now).since == datetime(2026, 11, 23, tzinfo=UTC)
