@@ -97,8 +97,10 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
             plain = plain[:1].upper() + plain[1:]
             return FollowUp(_PERSON_PRONOUN.sub(people[0], plain, count=1), previous, previous)
     if _PRONOUN.search(question) or _SO.match(question) or _REACTION.search(question.strip()):
-        # "What strings are attached to it?", "So is the walkout off?": on what came before.
-        return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")
+        # "What strings are attached to it?", "So is the walkout off?": on what came before
+        # (after an overview, on the development of it the question picks).
+        told = _picked(question, last_answer) if asks_what_changed(previous) else ""
+        return FollowUp(question, previous, f"{previous} {told or _first_sentence(last_answer)}")
     heads = {stem(h) for h in _DEFINITE.findall(question)}
     if heads and not _names(question[1:]):
         # "What conditions come with the money?" after "What's new at Tarrow?", "So until
@@ -133,6 +135,18 @@ def _people(text: str) -> list[str]:
         for m in _FULL_NAME.finditer(text)
         if not any(w in _NOT_NAMES or w.endswith(("'s", "’s")) for w in m.group(0).split())
     ]
+
+
+def _picked(question: str, answer: str) -> str:
+    """The sentence of an overview answer ("What's new since yesterday?") a follow-up picks
+    ("And steel beyond that volume, what rate will it pay?": the one on steel); empty when
+    none shares a word with it."""
+    if "[1]" not in answer:
+        return ""
+    asked = set(read_question(question).terms)
+    told = [t for t in re.split(r"(?<=\])\s+", answer.strip()) if t]
+    best = max(told, key=lambda t: len(asked & stems(t)), default="")
+    return _DATELINE.sub("", best) if asked & stems(best) else ""
 
 
 def _first_sentence(text: str) -> str:

@@ -131,3 +131,22 @@ def test_a_question_that_only_asks_what_kind_follows_the_last_exchange() -> None
     assert "two years" in read.context
     assert read_question("Over what timeframe?").wants == "duration"
     assert resolve("Over what timeframe?", [], []).follows is None
+
+
+def test_a_follow_up_to_an_overview_reads_with_the_development_it_picks() -> None:
+    read = resolve(
+        "And pulp beyond that volume, what rate will it pay?",
+        ["What's new in the timber talks since yesterday?"],
+        [
+            "Ostmark said saw exports would not be part of the timber talks. [1] Ostmark and"
+            " Lunde agreed a pulp quota of 2 million tonnes a year. [2]"
+        ],
+    )
+    assert "pulp quota" in read.context and "saw exports" not in read.context
+    # after a question that is no overview, the answer's first sentence stays the subject
+    other = resolve(
+        "And what rate will it pay?",
+        ["What did the timber talks decide?"],
+        ["Ostmark said saw exports would go on. [1] A pulp quota was agreed. [2]"],
+    )
+    assert "saw exports" in other.context
