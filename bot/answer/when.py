@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RECENT = re.compile(
     r"\b(latest|newest|most recent|recently|now|currently|so far|update|still|yet|any more|"
-    r"the news|overnight|last night)\b"
+    r"the news|overnight|last night|final|finally|in the end)\b"
 )
 
 

@@ -36,7 +36,7 @@ _SYNONYMS = [
     "ahead off cancel scrap suspend",
     "deal agreement accord pact framework",
     "agree settle",
-    "talk negotiation",
+    "talk negotiation session",
     "chief head boss lead leader executive",
     "delegation negotiator team",
     "rule regulation requirement regime",

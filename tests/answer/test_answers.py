@@ -129,6 +129,7 @@ def test_relative_dates() -> None:
     )
     assert scope_of("the latest on quotas", now).recent
     assert scope_of("What did they settle on overnight?", now).recent  # the newest telling
+    assert scope_of("How long did the final session go on?", now).recent
     assert scope_of("what did she say", now).since is None
     late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # already Thursday in Brussels
     assert scope_of("today", late, "Europe/Brussels").since == datetime(

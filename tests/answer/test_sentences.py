@@ -30,6 +30,7 @@ from bot.answer.sentences import has_kind, names_in, read_question, stem, stems,
         ("settled", "agreed"),
         ("reconsider", "review"),
         ("bosses", "executives"),
+        ("session", "talks"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
