@@ -127,6 +127,9 @@ def evidence(
     all_names = {stem(n) for n in asked.names}
     rows: list[tuple[str, PassageHit]] = []
     before: dict[int, str] = {}  # row -> the sentence that names a quote's "he said"
+    # "Who is Odile Marchetti?": "…, the guild's director" says who once the guild is named
+    who_is = _WHO_IS.match(question) is not None
+    intro: dict[int, str] = {}  # row -> the sentence before that names its "the guild"
     for hit in hits:
         if passage_names[hit.id] != all_names:
             continue
@@ -136,6 +139,10 @@ def evidence(
         for i, text in enumerate(sentences):
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
+            if who_is and i:
+                named_before = introduced(text, sentences[:i])
+                if named_before:
+                    intro[len(rows)] = named_before
             rows.append((text, hit))
     if not rows:
         return []
@@ -225,6 +232,8 @@ def evidence(
             score -= LEANS_ON_BEFORE  # a sentence that stands alone tells it better
         if recent:  # "is it still …?", "the latest": the newest telling first
             score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
+        if row in intro:
+            text = f"{intro[row]} {text}"
         found.append(Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
@@ -237,6 +246,20 @@ def speaker_words(person: str) -> set[str]:
     if all(w[:1].isupper() for w in words):
         return {stem(words[-1])}
     return stems(person) - {"the"}
+
+
+_WHO_IS = re.compile(r"\s*(?i:who)(?:'s|’s| is| was)\s+[A-Z]")
+_THE_ONES = re.compile(r"\b(?:the|its|their) ([a-z]{3,})['’]s\b")
+
+
+def introduced(sentence: str, earlier: Sequence[str]) -> str:
+    """The nearest earlier sentence that names what a sentence calls "the guild's …" ("the
+    Valdoran Metalworking Guild, which represents …"); empty when none does."""
+    m = _THE_ONES.search(sentence)
+    if m is None:
+        return ""
+    name = re.compile(rf"(?:\b[A-Z][\w’'-]+ ){{1,4}}{m.group(1).capitalize()}\b")
+    return next((e for e in reversed(earlier) if name.search(e)), "")
 
 
 def said_about(question: str) -> set[str]:

@@ -410,3 +410,19 @@ def test_how_a_thing_will_be_done_is_told_by_the_act_done_to_it() -> None:
     ):
         found = _answers(asked, hit)
         assert found and "each quarter" in found[0], asked
+
+
+def test_who_someone_is_names_what_their_title_refers_back_to() -> None:
+    hit = _hit(
+        1,
+        "Mill owners fear a pulp quota",
+        "Pulp prices have risen 9 percent, according to the Ostmark Papermakers Guild, which"
+        " represents the country's mills.\n"
+        "“Our members pay for a tax they did not ask for,” said Aino Virta, the guild’s"
+        " director.",
+    )
+    found = _answers("Who is Aino Virta?", hit)
+    assert found and found[0].startswith("Pulp prices") and "the guild’s director" in found[0]
+    # a question that is not who someone is gets the sentence alone
+    said = _answers("What did Aino Virta say?", hit)
+    assert said and said[0].startswith("“Our members")
