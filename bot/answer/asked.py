@@ -224,10 +224,13 @@ def act_asked(question: str) -> tuple[str, ...]:
     closure?"), the stem of its main verb: the sentence that says that act tells it best."""
     if read_question(question).wants or not _WHAT.match(question):
         return ()
+    doc = parsed(question)
+    # "What are the rare earths used for?" parses with "are" as its root: the participle then
+    be_root = any(t.dep_ == "ROOT" and t.lower_ in _BE for t in doc)
     return tuple(
         stem(t.text)
-        for t in parsed(question)
-        if t.dep_ == "ROOT"
+        for t in doc
+        if (t.dep_ == "ROOT" or (be_root and t.tag_ == "VBN" and t.dep_ in ("acl", "ccomp")))
         and t.tag_.startswith("VB")
         and t.lower_ not in STOPWORDS
         and stem(t.text) not in _LIGHT_VERBS
@@ -236,5 +239,6 @@ def act_asked(question: str) -> tuple[str, ...]:
     )
 
 
+_BE = frozenset("is are was were be been".split())
 _WHAT = re.compile(r"\s*(?:(?:and|so|but),? )?what\b", re.IGNORECASE)
 _GIVING = frozenset(stem(w) for w in "give gave given keep kept put".split())

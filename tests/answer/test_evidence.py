@@ -426,3 +426,17 @@ def test_who_someone_is_names_what_their_title_refers_back_to() -> None:
     # a question that is not who someone is gets the sentence alone
     said = _answers("What did Aino Virta say?", hit)
     assert said and said[0].startswith("“Our members")
+
+
+def test_what_a_thing_is_used_for_is_the_sentence_that_says_it_is_used() -> None:
+    from bot.answer.asked import act_asked
+
+    assert act_asked("What are the rare earths used for?") == (stem("used"),)
+    hit = _hit(
+        1,
+        "Lunde asks Ostmark to guarantee cobalt supplies",
+        "Ostmark mines about 9,000 tonnes of cobalt a year, one of the largest producers.\n"
+        "The metal is used in batteries for electric cars and phones.",
+    )
+    found = _answers("What is the cobalt used for?", hit)
+    assert found and found[0].startswith("The metal is used")

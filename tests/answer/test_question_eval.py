@@ -23,7 +23,7 @@ from tests.answer.question_eval import (
 # Today's offline figures (right answers, refusals). The goal is 90 % right and every
 # unanswerable question refused; raise these as the engine improves.
 BARS = {
-    "development set": (QUESTIONS, 48, 19),  # 51 answerable, 19 not
+    "development set": (QUESTIONS, 49, 19),  # 51 answerable, 19 not
     "held-out set": (HELD_OUT, 29, 12),  # 33 answerable, 12 not
     "fresh set": (FRESH, 41, 12),  # 44 answerable, 14 not
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
