@@ -105,7 +105,8 @@ def evidence(
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
     covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
-    nouns = set(things_asked(question)) - {which_head(question)}
+    head = which_head(question)  # "which firms …?": names answer it, not the word "firms"
+    nouns = set(things_asked(question)) - {head}
     actions = set(manner_asked(question))
     # what a question of manner's act is done to ("how will the price be fixed?": the price)
     manner = set(subjects_asked(question)) if actions and not asked.wants else set()
@@ -115,9 +116,7 @@ def evidence(
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
     missing = [n for n in nouns if not mentions_any({n}, covered)]
-    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)) - {
-        which_head(question)
-    }:
+    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)) - {head}:
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
     period = period_asked(question)
@@ -139,10 +138,8 @@ def evidence(
         for i, text in enumerate(sentences):
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
-            if who_is and i:
-                named_before = introduced(text, sentences[:i])
-                if named_before:
-                    intro[len(rows)] = named_before
+            if who_is and (named_before := introduced(text, sentences[:i])):
+                intro[len(rows)] = named_before
             rows.append((text, hit))
     if not rows:
         return []

@@ -26,7 +26,6 @@ _BARE_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it)\b", re.IGNORECASE)
 _LOOK_BACK = 3  # exchanges a definite "the money" may name the subject of
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.IGNORECASE)
 _AND = re.compile(r"^\s*(?:and|what about|how about)\b[\s,]*(.*?)[\s?.!]*$", re.IGNORECASE)
-# "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
 # "Over what timeframe?", "By when?", "Since when?", "How much?": no subject of its own
 _ELLIPSIS = re.compile(
     r"^\s*(?:(?:over|in|within|by|since|until|for|from|at) )?(?:what|which|when|how|where|why)"
@@ -34,6 +33,7 @@ _ELLIPSIS = re.compile(
     r"[\s?.!]*$",
     re.IGNORECASE,
 )
+# "So is the walkout off?", "Then when will they sign?": a question drawn from the last answer.
 _SO = re.compile(r"^\s*(?:so|then|but)\b[\s,]*", re.IGNORECASE)
 # "How did the Union respond?", "What was the reaction?": a reaction to what was just said.
 _REACTION = re.compile(

@@ -211,7 +211,7 @@ def read_question(question: str) -> Asked:
     ):
         wants = "amount"  # money, a share or a measure, not a count
     elif not wants and re.search(rf"\bwhat (?:{_MEASURED})\b", q):
-        wants = "amount"  # "what revenue is X forecasting": a figure, not a mention
+        wants = "amount"  # "what loss did X report?": a figure, not a mention
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
 
@@ -232,15 +232,13 @@ def which_head(question: str) -> str:
 
 
 # Things that are measured in money or shares: "what revenue …?" wants a figure.
-_MEASURED = (
-    r"revenue|revenues|profit|profits|sales|earnings|income|loss|losses|budget|cost|costs|"
-    r"wage|wages|salary|turnover|valuation|deficit|surplus|price|prices|fee|fine"
-)
 # What is counted in money: "what revenue …?", "how much profit …?" want a sum.
 _MONEY_NOUNS = (
     r"revenues?|profits?|earnings|income|turnover|valuation|wages?|salar(?:y|ies)|fees?|fines?|"
     r"budget"
 )
+# What may be given in money or a share ("what sales …?", "what loss …?"): a figure.
+_MEASURED = rf"{_MONEY_NOUNS}|sales|loss|losses|cost|costs|deficit|surplus|price|prices"
 # "how much money …", "how much did it cost": a sum of money.
 _MONEY_ASKED = re.compile(
     r"\bhow much (?:money|cash|funding|public money|compensation)\b|"
