@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer.changed import asks_what_changed
 from bot.answer.sentences import read_question, stem, stems
+from bot.summarise.attribution.names import FEMALE, MALE, fold
 
 _PRONOUN = re.compile(
     r"\b(he|she|they|him|her|them|his|their|hers|theirs|that|it|its|this|those|these|one|"
@@ -89,13 +90,14 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
                 new += "'s"
             return FollowUp(previous.replace(old, new, 1), previous)
         return FollowUp(question, previous, previous)
-    if _PERSON_PRONOUN.search(question):
-        people = _people(previous) or _people(last_answer)
-        if people:
+    pronoun = _PERSON_PRONOUN.search(question)
+    if pronoun:
+        person = _meant(pronoun.group(0), previous, last_answer)
+        if person:
             # "And what did he say …?": the person the last question (or answer) named.
             plain = re.sub(r"^\s*(?:and|but|so)\s+", "", question, flags=re.IGNORECASE)
             plain = plain[:1].upper() + plain[1:]
-            return FollowUp(_PERSON_PRONOUN.sub(people[0], plain, count=1), previous, previous)
+            return FollowUp(_PERSON_PRONOUN.sub(person, plain, count=1), previous, previous)
     if _PRONOUN.search(question) or _SO.match(question) or _REACTION.search(question.strip()):
         # "What strings are attached to it?", "So is the walkout off?": on what came before
         # (after an overview, on the development of it the question picks).
@@ -126,6 +128,55 @@ def unresolved(question: str) -> bool:
     """Whether a question asked outside any conversation says too little beside its pronouns
     to know what it is about ("When are they signing it?")."""
     return bool(_BARE_PRONOUN.search(question)) and len(read_question(question).terms) <= 1
+
+
+def _meant(pronoun: str, previous: str, answer: str) -> str | None:
+    """The person a "he" or "she" stands for: one the last question named, else one its answer
+    named; never one whose first name or pronoun in the answer says the other gender ("he"
+    after an answer naming Sabine Ostrova first). After "Who heads the Union's team?", the
+    person the answer names in the question's words ("the Union's chief negotiator Mateo
+    Carvell") before others it names along the way."""
+    wanted = "f" if pronoun.casefold() in ("she", "her") else "m"
+    for text in (previous, answer):
+        people = [p for p in dict.fromkeys(_people(text)) if _gender(p, answer) in (None, wanted)]
+        if not people:
+            continue
+        if text is answer and _WHO.match(previous):
+            asked = stems(previous)
+            return max(
+                people, key=lambda p: (len(asked & stems(_before(p, answer))), -people.index(p))
+            )
+        known = [p for p in people if _gender(p, answer) == wanted]
+        return (known or people)[0]
+    return None
+
+
+_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
+
+
+def _before(person: str, text: str) -> str:
+    """The few words before a name's first mention (its title: "the Union's chief negotiator")."""
+    at = text.find(person)
+    return " ".join(text[:at].split()[-5:]) if at >= 0 else ""
+
+
+def _gender(person: str, text: str) -> str | None:
+    """ "f", "m" or None: from a first name that is only given to one, else from the first he or
+    she after the name in `text` before another person is named."""
+    first = fold(person.split()[0])
+    if first in FEMALE:
+        return "f"
+    if first in MALE:
+        return "m"
+    at = text.find(person)
+    if at < 0:
+        return None
+    after = text[at + len(person) :]
+    cut = _FULL_NAME.search(after)
+    m = re.search(r"\b(he|his|him|she|her)\b", after[: cut.start() if cut else 400][:400])
+    if m is None:
+        return None
+    return "f" if m.group(1) in ("she", "her") else "m"
 
 
 def _people(text: str) -> list[str]:

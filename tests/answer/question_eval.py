@@ -8,6 +8,7 @@ tests/answer/test_question_eval.py (the gate; -s prints the figures)."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,11 +16,13 @@ from pathlib import Path
 
 from bot.answer import Answer, QuestionEngine
 from bot.answer.quotes import QuoteFinder
+from bot.collect import relevance
+from bot.config import TopicConfig
 from bot.store import Store
 from bot.store.quotes import Quotes
-from tests.briefing.test_scenario import SCENARIO, TOPIC, _service, _store
+from tests.briefing.test_scenario import QUERY, SCENARIO, TOPIC, _service, _store
 from tests.helpers.clock import Clock
-from tests.scenario import Question, load_questions
+from tests.scenario import Question, Scenario, load_questions, load_scenario
 
 QUESTIONS = load_questions()
 # A second set written apart from the engine's development (by a helper that never saw the
@@ -51,13 +54,14 @@ BLIND5 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "ques
 class Result:
     question: Question
     answer: Answer
+    scenario: Scenario = SCENARIO
 
     @property
     def right(self) -> bool:
         q, a = self.question, self.answer
         if not q.answerable:
             return not a.answered
-        wanted = {x.url.split("?")[0] for x in SCENARIO.articles if x.id in q.source_ids}
+        wanted = {x.url.split("?")[0] for x in self.scenario.articles if x.id in q.source_ids}
         cited = {s.url.split("?")[0].split("#")[0] for s in a.sources}
         text = a.text.casefold()
         return (
@@ -106,11 +110,31 @@ class Report:
         ]
 
 
-async def evaluate(folder: Path | None = None, questions: list[Question] | None = None) -> Report:
+def world(folder: Path) -> tuple[Scenario, TopicConfig, relevance.Query]:
+    """Another fictional world (tests/fixtures/scenario_*/), with the relevance query an editor
+    would write for it: its keywords, minus the words of its off-topic bait."""
+    scenario = load_scenario(folder)
+    meta = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
+    must_not = tuple(str(w) for w in meta.get("must_not", ()))
+    topic = TopicConfig(
+        name=scenario.topic,
+        title=scenario.title,
+        query={"may": list(scenario.keywords), "must_not": list(must_not)},
+    )
+    return scenario, topic, relevance.Query(may=scenario.keywords, must_not=must_not, min_score=0.2)
+
+
+async def evaluate(
+    folder: Path | None = None,
+    questions: list[Question] | None = None,
+    *,
+    scenario_dir: Path | None = None,
+) -> Report:
     folder = folder or Path(tempfile.mkdtemp())
+    scenario, topic, query = world(scenario_dir) if scenario_dir else (SCENARIO, TOPIC, QUERY)
     store = Store.from_url(f"sqlite+aiosqlite:///{folder / 'questions.db'}")
     await store.db.migrate()
-    clock = Clock(SCENARIO.days[0].window_start)
+    clock = Clock(scenario.days[0].window_start)
     briefings = _service(store, clock)
     engine = QuestionEngine(
         store.articles,
@@ -131,20 +155,25 @@ async def evaluate(folder: Path | None = None, questions: list[Question] | None 
         return q.id
 
     try:
-        for day in SCENARIO.days:
+        for day in scenario.days:
             await _store(
-                store, [a for a in SCENARIO.articles if day.contains(a.fetched_at)], stored
+                store,
+                [a for a in scenario.articles if day.contains(a.fetched_at)],
+                stored,
+                scenario=scenario,
+                topic=topic,
+                query=query,
             )
             clock.current = day.briefing_at
-            await briefings.brief(TOPIC)
+            await briefings.brief(topic)
             for q in (q for q in questions if q.day == day.day):
                 answer = await engine.ask(
                     q.question,
-                    topic=TOPIC.name,
-                    zone=SCENARIO.timezone,
+                    topic=topic.name,
+                    zone=scenario.timezone,
                     conversation=f"{day.day}-{root(q)}",
                 )
-                report.results.append(Result(q, answer))
+                report.results.append(Result(q, answer, scenario))
     finally:
         await store.close()
     return report

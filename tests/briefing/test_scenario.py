@@ -26,7 +26,7 @@ from bot.store.articles import NewArticle
 from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
 from tests.helpers.clock import Clock
-from tests.scenario import ScenarioArticle, load_scenario
+from tests.scenario import Scenario, ScenarioArticle, load_scenario
 
 SCENARIO = load_scenario()
 # The query an editor following the story would write (and refine after seeing the bait).
@@ -41,21 +41,29 @@ TOPIC = TopicConfig(
 QUERY = relevance.Query(may=MAY, must_not=MUST_NOT, min_score=0.2)
 
 
-async def _store(store: Store, batch: list[ScenarioArticle], stored: dict[str, int]) -> None:
+async def _store(
+    store: Store,
+    batch: list[ScenarioArticle],
+    stored: dict[str, int],
+    *,
+    scenario: Scenario = SCENARIO,
+    topic: TopicConfig = TOPIC,
+    query: relevance.Query = QUERY,
+) -> None:
     for a in batch:
-        judged = relevance.score(QUERY, a.title, a.text)
+        judged = relevance.score(query, a.title, a.text)
         group = a.copy_of or a.id
         first = next(
             (
                 stored[x.id]
-                for x in SCENARIO.articles
+                for x in scenario.articles
                 if (x.copy_of or x.id) == group and x.id in stored
             ),
             None,
         )
         added = await store.articles.add_article(
             NewArticle(
-                topic=TOPIC.name,
+                topic=topic.name,
                 url=a.url,
                 canonical_url=a.url.split("?")[0],
                 source=a.outlet,
