@@ -3,8 +3,11 @@ references, times, and every planted fact and answer present verbatim in its sou
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -175,3 +178,14 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
             assert seen[q.previous].day == q.day, q.id
         seen[q.id] = q
     assert all(q.previous is not None for q in questions if q.kind == "follow-up")
+
+
+@pytest.mark.parametrize("world", ["scenario_platforms", "scenario_batteries"])
+def test_the_other_worlds_hold_together(world: str) -> None:
+    # each world's own check (written with it): windows, hosts, copies, every must_contain
+    # string in a source fetched before its question, follow-ups after what they follow
+    script = Path(__file__).resolve().parent / "fixtures" / world / "check.py"
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

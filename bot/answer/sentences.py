@@ -37,6 +37,7 @@ STOPWORDS = frozenset(
     nearly almost reportedly apparently currently precisely actually so-called
     remind wonder wondering curious anything something news take took taken less fewer meant
     reckon reckons reckoned believe believes believed think thinks having
+    under anyone whether ever go goes went
     come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.
@@ -63,7 +64,10 @@ NUMBER = re.compile(
     r"forty|fifty|hundred|thousand|million|billion|half|quarter|dozen)\b",
     re.IGNORECASE,
 )
+# Months as wire copy abbreviates them before a day ("Oct. 6", "Sept. 30", "Jan 12").
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{1,2}\b"
 _TIME = re.compile(
+    rf"\b{_MONTH_ABBR}|"
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
     r"tonight|yesterday|week|month|year|morning|evening|night|noon|midnight|spring|summer|"
@@ -74,7 +78,8 @@ _QUOTE = re.compile(r"[“”\"]")
 # "by the end of March", "before 1 January", "no later than Friday": what must be done by when
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:(?:end|middle|start|beginning|"
-    r"close) of\s+(?:the\s+)?)?(?:\d|january|february|march|april|may|june|july|august|"
+    r"close) of\s+(?:the\s+)?)?(?:\d|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d|"
+    r"january|february|march|april|may|june|july|august|"
     r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|next|this|year|month|week|spring|summer|autumn|winter|tomorrow|tonight)"
     r"|\bdeadline\b",
@@ -185,6 +190,8 @@ def read_question(question: str) -> Asked:
         wants = "deadline"  # "by when must it close?": the date it must be done by
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b", q):
         wants = "time"
+    elif _WHERE_CLOSED.search(q):
+        wants = "figure"  # "where did the shares close?": a level, not a place
     elif re.search(r"^\s*where\b|\bin which (?:city|town|country|place)\b", q) and not re.search(
         r"\b(?:come|comes|coming|came) from\b", q
     ):
@@ -215,6 +222,11 @@ def read_question(question: str) -> Asked:
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
 
+_WHERE_CLOSED = re.compile(
+    r"^\s*(?:and |so )?where (?:did|does|do|will|has|have|had|is|are|was|were)\b.{0,60}?"
+    r"\b(?:close|closed|closing|end|ended|ending|finish|finished|settle|settled|stand|stood|"
+    r"trade|traded|trading|open|opened)\b"
+)
 _PLACING = frozenset(stem(w) for w in "put puts putting".split())
 _WHICH = re.compile(
     r"\bwhich (?:[\w'’-]+ )?(firms?|compan(?:y|ies)|countr(?:y|ies)|ministers?|officials?|"

@@ -116,6 +116,8 @@ _PHRASES = {
     r"(?:counterpart|opposite number) (?:of|to)|"
     # "are the miners on board with a guarantee?": their stance on it, however worded
     r"on board with|"
+    # "how many cities are we talking?", "worst case, how big a fine …": how it is asked
+    r"(?:are|is) we talking(?: about)?|worst[- ]case,?|"
     # "what is Kaldor blaming for the decision to close the works?": for the closing
     r"(?:the |its |their |his |her )?(?:decision|move) to(?= [a-z])",
 }

@@ -49,6 +49,19 @@ BLIND4 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "ques
 # when first measured at 038b4f6, before any change made with it in view).
 BLIND5 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind5.json")
 
+# Two other fictional worlds, each written with its questions by a helper that saw neither the
+# engine nor any question set (platform-work regulation; a battery takeover and recall): how
+# the engine does on coverage it was not developed on (19/45 right, 10/15 refused and 14/45,
+# 12/15 at their first measure, at 9051a42 plus the he/she change).
+PLATFORMS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_platforms"
+PLATFORMS = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_platforms.json"
+)
+BATTERIES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_batteries"
+BATTERIES = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_batteries.json"
+)
+
 
 @dataclass
 class Result:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.answer.question_eval import (
+    BATTERIES,
+    BATTERIES_DIR,
     BLIND,
     BLIND2,
     BLIND3,
@@ -16,6 +18,8 @@ from tests.answer.question_eval import (
     BLIND5,
     FRESH,
     HELD_OUT,
+    PLATFORMS,
+    PLATFORMS_DIR,
     QUESTIONS,
     evaluate,
 )
@@ -32,14 +36,23 @@ BARS = {
     "fourth blind set": (BLIND4, 41, 14),  # 45 answerable, 15 not
     "fifth blind set": (BLIND5, 41, 15),  # 45 answerable, 15 not
 }
+# Sets over other worlds than the development scenario (name -> its folder).
+WORLDS = {
+    "platform-work world": (PLATFORMS, 22, 10, PLATFORMS_DIR),  # 45 answerable, 15 not
+    "battery-takeover world": (BATTERIES, 16, 12, BATTERIES_DIR),  # 45 answerable, 15 not
+}
 
 
-@pytest.mark.parametrize("name", sorted(BARS))
+@pytest.mark.parametrize("name", sorted(BARS) + sorted(WORLDS))
 async def test_the_question_sets_are_answered_at_least_as_well_as_before(
     tmp_path: Path, name: str
 ) -> None:
-    questions, right_at_least, refused_at_least = BARS[name]
-    report = await evaluate(tmp_path, questions)
+    if name in WORLDS:
+        questions, right_at_least, refused_at_least, world = WORLDS[name]
+        report = await evaluate(tmp_path, questions, scenario_dir=world)
+    else:
+        questions, right_at_least, refused_at_least = BARS[name]
+        report = await evaluate(tmp_path, questions)
     print("\n".join(report.lines()))
     right, answerable = report.share(answerable=True)
     refused, unanswerable = report.share(answerable=False)

@@ -334,3 +334,24 @@ def test_being_on_board_with_a_thing_asks_about_the_thing() -> None:
         "pulp",
         "quota",
     )
+
+
+def test_wire_copy_dates_are_times_and_deadlines() -> None:
+    # "Oct. 6", "Sept. 30": months as wire copy abbreviates them before a day
+    assert has_kind(
+        "Under the rules, the bidder has until Oct. 6 to make a firm offer.", "deadline"
+    )
+    assert has_kind("The hearing was set for Sept. 30.", "time")
+    assert not has_kind("The offer was raised in October.", "deadline")
+
+
+def test_where_a_share_closed_asks_for_a_level_not_a_place() -> None:
+    assert read_question("Where did Cindral shares close on Tuesday?").wants == "figure"
+    assert read_question("And where did the index end up?").wants == "figure"
+    assert read_question("Where will the new plant be built?").wants == "place"
+
+
+def test_how_a_question_is_put_is_no_part_of_it() -> None:
+    assert read_question("How many cities are we talking about?").terms == ("city",)
+    assert "worst" not in read_question("Worst case, how big a fine can it get?").terms
+    assert "under" not in read_question("What is the fine under the law?").terms
