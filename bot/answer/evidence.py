@@ -79,7 +79,8 @@ _WHY = re.compile(
 )
 _BECAUSE = re.compile(
     r"\b(?:because|after|since|as a result|due to|owing to|in response to|in protest|amid|"
-    r"citing|blamed|blames|reason|so that|arguing|argued|in order to|over fears?|to protest)\b",
+    r"citing|blamed|blames|reason|so that|arguing|argued|in order to|over fears?|to protest|"
+    r"saying|on the grounds)\b",
     re.IGNORECASE,
 )
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
@@ -208,6 +209,9 @@ def evidence(
         typed = bool(asked.wants) and (
             in_sentence == 1.0 or (not asked.names and asked.wants in ("duration", "money"))
         )
+        # "Why not?" after "Did the board take it?": the sentence on that subject that gives
+        # a reason ("…, saying it fell well short") says what is asked
+        typed = typed or (why and _BECAUSE.search(text) is not None)
         if not (
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):

@@ -44,7 +44,7 @@ _SYNONYMS = [
     "aid subsidy support lifeline bailout rescue",
     "president head",
     "say declare announce claim tell",
-    "offer propose proposal",
+    "offer propose proposal bid bidder",
     "decide decision",
     "set fix determine calculate",
     "withdraw withdrawal",
@@ -65,6 +65,10 @@ _SYNONYMS = [
     "year annual yearly",
     "above beyond exceeding",
     "respond answer reply react response reaction",
+    "factory plant facility",
+    "city town",
+    "regulator watchdog authority",
+    "app platform",
 ]
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:

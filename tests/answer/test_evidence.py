@@ -440,3 +440,22 @@ def test_what_a_thing_is_used_for_is_the_sentence_that_says_it_is_used() -> None
     )
     found = _answers("What is the cobalt used for?", hit)
     assert found and found[0].startswith("The metal is used")
+
+
+def test_why_not_after_a_question_is_told_by_the_reason_given_on_its_subject() -> None:
+    hit = _hit(
+        1,
+        "Merrow board turns down Halden's raised bid",
+        "The board of Merrow Foods rejected Halden's raised offer late on Monday, saying it "
+        "still undervalued the company's brands.\n"
+        "Merrow's shares closed at 6.10 crowns.",
+    )
+    found = evidence("Why not?", ["merrow", "board", "offer"], [hit], embed(["Why not?"])[0])
+    assert found and "undervalued" in found[0].text
+
+
+def test_a_factory_is_a_plant_and_a_town_a_city() -> None:
+    assert stems("the factory") & stems("the plant")
+    assert stems("smaller towns") & stems("smaller cities")
+    assert stems("the watchdog") & stems("the regulator")
+    assert stems("a second bidder") & stems("a rival offer")
