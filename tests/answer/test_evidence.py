@@ -450,7 +450,8 @@ def test_why_not_after_a_question_is_told_by_the_reason_given_on_its_subject() -
         "still undervalued the company's brands.\n"
         "Merrow's shares closed at 6.10 crowns.",
     )
-    found = evidence("Why not?", ["merrow", "board", "offer"], [hit], embed(["Why not?"])[0])
+    context = ["board", "cave", "halden", "deal"]  # "did the board cave?" and its answer
+    found = evidence("Why not?", context, [hit], embed(["Why not?"])[0])
     assert found and "undervalued" in found[0].text
 
 
