@@ -242,3 +242,11 @@ def act_asked(question: str) -> tuple[str, ...]:
 _BE = frozenset("is are was were be been".split())
 _WHAT = re.compile(r"\s*(?:(?:and|so|but),? )?what\b", re.IGNORECASE)
 _GIVING = frozenset(stem(w) for w in "give gave given keep kept put".split())
+
+
+def read_with_parse(question: str) -> None:
+    """Read (and cache) what needs the English pipeline: the question's nouns, the verbs of a
+    question of manner, what "how much of X" takes a part of."""
+    things_asked(question)
+    manner_asked(question)
+    part_asked(question)

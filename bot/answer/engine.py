@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.answer.asked import manner_asked, part_asked, things_asked
+from bot.answer.asked import read_with_parse
 from bot.answer.changed import asks_what_changed, developments, opening_article
 from bot.answer.descriptors import descriptor_in, firm_described, named, search_words
 from bot.answer.evidence import (
@@ -35,7 +35,14 @@ from bot.answer.evidence import (
     whole_quotes,
 )
 from bot.answer.followup import resolve, unresolved
-from bot.answer.quotes import SPEECH_VERBS, FoundQuote, QuoteFinder, person_of
+from bot.answer.quotes import (
+    SPEECH_VERBS,
+    FoundQuote,
+    QuoteFinder,
+    person_of,
+    who_said,
+    words_asked,
+)
 from bot.answer.rerank import Reranker
 from bot.answer.seats import acting_seats
 from bot.answer.sentences import read_question, stem, stems
@@ -218,7 +225,9 @@ class QuestionEngine:
             return await self._done(
                 replace(changed, question=question), conversation, zone, follows
             )
-        said = await self._who_said(asked, topic, scope, context) if self.quotes else None
+        said = await self._said_by(asked, topic, scope) or (
+            await self._who_said(asked, topic, scope, context) if self.quotes else None
+        )
         if said is not None:
             return await self._done(replace(said, question=question), conversation, zone, follows)
         # The question's nouns come from the English pipeline: read (and the model loaded,
@@ -346,6 +355,21 @@ class QuestionEngine:
         return Answer(
             question=question, text=" ".join(parts), answered=True, sources=tuple(refs.values())
         )
+
+    async def _said_by(self, question: str, topic: str | None, scope: Scope) -> Answer | None:
+        """ "Who said the plant is plan A, B and C?" from the stored verified quotes: the one
+        quote that says those words, with its speaker; None when no one quote does."""
+        words = words_asked(question)
+        if words is None or self.quotes is None:
+            return None
+        found = await self.quotes.find(topic, None, since=scope.since, until=scope.until, limit=500)
+        quote = who_said(words, found.quotes)
+        if quote is None:
+            return None
+        sources = tuple(replace(s, n=n) for n, s in enumerate(quote.sources[:3], 1))
+        cites = "".join(f"[{s.n}]" for s in sources)
+        text = f"{quote.speaker}: “{quote.text}” {cites}"
+        return Answer(question=question, text=text, answered=True, sources=sources)
 
     async def _what_changed(self, question: str, topic: str | None) -> Answer | None:
         """ "What changed (since yesterday)?" from the newest briefing's new developments (the
@@ -561,14 +585,6 @@ class QuestionEngine:
             sources=tuple(numbered.refs[n] for n in sorted(used)),
             answerer=f"llm:{self.llm.model if self.llm else ''}",
         )
-
-
-def read_with_parse(question: str) -> None:
-    """Read (and cache) what needs the English pipeline: the question's nouns, the verbs of a
-    question of manner, what "how much of X" takes a part of."""
-    things_asked(question)
-    manner_asked(question)
-    part_asked(question)
 
 
 def _history_terms(history: Sequence[Turn]) -> list[str]:

@@ -127,6 +127,7 @@ def evidence(
     all_names = {stem(n) for n in asked.names}
     rows: list[tuple[str, PassageHit]] = []
     before: dict[int, str] = {}  # row -> the sentence that names a quote's "he said"
+    asks: dict[int, str] = {}  # row -> the explainer's question it answers
     # "Who is Odile Marchetti?": "…, the guild's director" says who once the guild is named
     who_is = _WHO_IS.match(question) is not None
     intro: dict[int, str] = {}  # row -> the sentence before that names its "the guild"
@@ -137,6 +138,10 @@ def evidence(
             continue  # a follow-up must stay with the people and things it follows
         sentences = [" ".join(s.text.split()) for s in split_sentences(hit.text)]
         for i, text in enumerate(sentences):
+            if text.endswith("?") and not _QUOTE_MARK.search(text):
+                continue  # an explainer's heading ("What caused the fires?") tells nothing
+            if i and sentences[i - 1].endswith("?") and not _QUOTE_MARK.search(sentences[i - 1]):
+                asks[len(rows)] = sentences[i - 1]  # … but says what the answer below it is about
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
             if who_is and (named_before := introduced(text, sentences[:i])):
@@ -165,7 +170,7 @@ def evidence(
         said_before = before.get(row, "")
         if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
             continue  # someone else's words, or words that only name them
-        words = stems(text) | passage_names[hit.id] | stems(said_before)
+        words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
         if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
             continue  # words about something else than the question's "about …"
         # A sentence speaks of its article's subject: one word of the question the sentence
@@ -235,6 +240,8 @@ def evidence(
             score += 0.5 * math.exp(-(newest - hit.at).total_seconds() / 86400)
         if row in intro:
             text = f"{intro[row]} {text}"
+        elif said_before and asked.wants == "person":
+            text = f"{said_before} {text}"  # "who said …?": the sentence that names "he"
         found.append(Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.answer.roles import DETERMINERS, ROLE_WORDS, Wanted, fold, named_speaker, words_of
+from bot.answer.sentences import STOPWORDS, stems
 from bot.models import SourceRef
 from bot.store.quotes import StoredQuote
 from bot.text.markdown import md_escape, md_source_line
@@ -256,3 +257,35 @@ def quotes_to_dict(quotes: QuoteList) -> dict[str, Any]:
             for q in quotes.quotes
         ],
     }
+
+
+# "Who said the plant is plan A, B and C?", "Who called the offer opportunistic?"
+_WHO_SAID = re.compile(
+    r"^\s*(?:and\s+)?who (?:said|says|called|described|warned|told|argued|insisted|claimed|"
+    r"complained|declared)\b(?P<words>.+?)[?.!]*\s*$",
+    re.IGNORECASE,
+)
+SAID_ENOUGH = 0.6  # the share of the question's words a quote must hold to be the one asked
+
+
+def words_asked(question: str) -> str | None:
+    """The words a "who said …?" question quotes or paraphrases; None for other questions."""
+    m = _WHO_SAID.match(question)
+    return m.group("words") if m else None
+
+
+def who_said(words: str, quotes: Sequence[FoundQuote]) -> FoundQuote | None:
+    """The stored quote that says the words asked about (most of them, in its own words),
+    when exactly one quote says them best; None when none does, or two speakers tie."""
+    asked = stems(words) - STOPWORDS
+    if not asked:
+        return None
+    scored = sorted(
+        ((len(asked & stems(q.text)) / len(asked), q) for q in quotes),
+        key=lambda x: -x[0],
+    )
+    if not scored or scored[0][0] < SAID_ENOUGH:
+        return None
+    best, quote = scored[0]
+    rivals = {q.speaker for share, q in scored if share == best}
+    return quote if len(rivals) == 1 else None

@@ -460,3 +460,14 @@ def test_a_factory_is_a_plant_and_a_town_a_city() -> None:
     assert stems("smaller towns") & stems("smaller cities")
     assert stems("the watchdog") & stems("the regulator")
     assert stems("a second bidder") & stems("a rival offer")
+
+
+def test_an_explainers_heading_is_no_answer_but_says_what_the_next_sentence_answers() -> None:
+    hit = _hit(
+        1,
+        "Explainer: the Merrow recall",
+        "What caused the fires?\nInspectors found a faulty seal in cells from one line.\n"
+        "Merrow said on Monday that 9,000 units were affected.",
+    )
+    found = _answers("What caused the fires?", hit)
+    assert found and "faulty seal" in found[0] and not any(f.endswith("?") for f in found)

@@ -3,11 +3,20 @@ syndicated copies merged, newest first, and the person a question asks about."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.answer.quotes import QuoteFinder, QuoteList, person_of, quotes_to_markdown
+from bot.answer.quotes import (
+    FoundQuote,
+    QuoteFinder,
+    QuoteList,
+    person_of,
+    quotes_to_markdown,
+    who_said,
+    words_asked,
+)
+from bot.models import SourceRef
 from bot.store import Store
 from bot.store.quotes import Quotes
 from tests.helpers.clock import Clock
@@ -248,3 +257,27 @@ async def test_markdown_keeps_hostile_quotes_inert(finder: QuoteFinder) -> None:
 )
 def test_person_of(question: str, person: str | None) -> None:
     assert person_of(question) == person
+
+
+def _said(text: str, speaker: str) -> FoundQuote:
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    return FoundQuote(text, speaker, at, (SourceRef(1, 1, "t", "https://example.test/a"),))
+
+
+def test_who_said_some_words_is_the_one_quote_that_says_them() -> None:
+    quotes = [
+        _said("Halden is trying to buy this firm at the bottom of a bad year.", "Ada Lunn"),
+        _said("We will look at any offer on its merits.", "Per Voss"),
+    ]
+    words = words_asked("Who said Halden was trying to buy the firm at the bottom of a bad year?")
+    assert words is not None
+    found = who_said(words, quotes)
+    assert found is not None and found.speaker == "Ada Lunn"
+    # words no quote says, or two speakers saying them as well as each other: nobody
+    assert who_said("the board was asleep at the wheel", quotes) is None
+    twice = [
+        *quotes,
+        _said("Halden is trying to buy this firm at the bottom of a bad year.", "Bo Kay"),
+    ]
+    assert who_said(words, twice) is None
+    assert words_asked("What did Ada Lunn say?") is None
