@@ -226,6 +226,14 @@ def _tied_anywhere(texts: Iterable[str], speaker: str, wanted: Wanted) -> bool:
     if not wanted.org:
         return False
     bare = Wanted(wanted.name, wanted.role, (), alone=True)
+    if any(
+        lead
+        and not all(w in DETERMINERS for w in lead)
+        and not _same_words(lead[-1:], wanted.org[-1:])
+        for text in texts
+        for lead in _leads(text, speaker, bare)
+    ):
+        return False  # "Quillon chief executive Theo Rasmark" somewhere: not Cindral's
     for text in texts:
         if not _mentions(text, wanted.org):
             continue

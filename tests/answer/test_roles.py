@@ -127,3 +127,27 @@ async def test_who_holds_a_role_is_read_from_earlier_coverage_than_the_quotes_as
         TOPIC, "the Council spokeswoman", since=clock.now() - timedelta(hours=6), until=None
     )
     assert [q.text for q in found.quotes] == ["Nothing moves until the money does"]
+
+
+async def test_a_bare_role_is_not_anothers_when_the_coverage_names_its_organisation(
+    store: Store, clock: Clock
+) -> None:
+    # Berg is Halvik's chief executive; an article on Brekka calls her only "chief executive
+    # Tove Berg" — which is Halvik's, as another article says, not Brekka's.
+    at = clock.now() - timedelta(hours=3)
+    await add_article(
+        store, slug="bid", title="Halvik bids for Brekka",
+        text="Halvik chief executive Tove Berg said the bid was fair. “It is a fair price,” "
+        "Berg said.", site="Harbour Ledger", at=at, quotes=[("It is a fair price", "Tove Berg")],
+    )  # fmt: skip
+    await add_article(
+        store, slug="reply", title="Brekka rejects Halvik",
+        text="Brekka Shipyards rejected the offer. Chief executive Tove Berg said she would "
+        "wait. “We can wait,” Berg said. Brekka's chief executive, Osric Tamm, was scathing. "
+        "“It is an insult,” Tamm said.", site="Tradewatch", at=at,
+        quotes=[("We can wait", "Tove Berg"), ("It is an insult", "Osric Tamm")],
+    )  # fmt: skip
+    found = await QuoteFinder(Quotes(store.db), now=clock.now).find(
+        TOPIC, "Brekka's CEO", since=None, until=None
+    )
+    assert {q.speaker for q in found.quotes} == {"Osric Tamm"}, found
