@@ -13,7 +13,11 @@ Each round measures the three apps one after the other, in the next of the six o
 app first, second and third twice in six rounds). For each, a separate load-generator process
 (`bench/ack_load.py`) opens its connections with a warm-up round of `/brief help` commands
 (acked inline, no answering work), then fires 500 signed `/brief ask …` commands, 50 in
-flight, and times each one's HTTP response (the ack Slack waits at most 3 s for). The real
+flight, and times each one's HTTP response (the ack Slack waits at most 3 s for). Each
+command leaves in one write, headers and body together, as Slack's small POSTs do: with
+httpx's separate writes the app's clock started at the headers and waited for the body
+while the nice-19 load generator was off the CPU (10 ms of a bare app's 21 ms median, and
+most of briefbot's p99 excess, since its answering child took that CPU). The real
 app's answers are all delivered before the next phase, so one app's work never lands on
 another's acks; before the rounds it answers one question, so that what it loads on its first
 question is not counted as an ack's cost.
