@@ -308,7 +308,9 @@ class QuestionEngine:
         found = await self.quotes.find(topic, person, since=scope.since, until=scope.until)
         if not found.found or not found.quotes:
             return None
-        about = set(read_question(question).others) - stems(person) - _SAY_STEMS
+        read, not_about = read_question(question), stems(person) | _SAY_STEMS
+        # "about Greyhaven": when only a name says what about, the words must be about it
+        about = set(read.others) - not_about or set(read.terms) - not_about
         follows = {stem(t) for t in context} - stems(person)
         articles = await self.articles.articles_by_id(
             s.article_id for q in found.quotes for s in q.sources

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.answer import QuestionEngine
 from bot.answer.quotes import (
     FoundQuote,
     QuoteFinder,
@@ -281,3 +282,23 @@ def test_who_said_some_words_is_the_one_quote_that_says_them() -> None:
     ]
     assert who_said(words, twice) is None
     assert words_asked("What did Ada Lunn say?") is None
+
+
+async def test_what_someone_said_about_a_name_needs_words_about_it(
+    store: Store, clock: Clock
+) -> None:
+    at = clock.now() - timedelta(hours=3)
+    await add_article(
+        store, slug="watchdog", title="Watchdog opens review of Merrow deal",
+        text="The competition board opened a review of the Merrow takeover on Monday. “Buyers "
+        "have few places to go,” said Ada Lunn, the board's chair.", site="Harbour Ledger",
+        at=at, quotes=[("Buyers have few places to go", "Ada Lunn")],
+    )  # fmt: skip
+    engine = QuestionEngine(
+        store.articles, store.search, store.chat, now=clock.now,
+        quotes=QuoteFinder(Quotes(store.db), now=clock.now),
+    )  # fmt: skip
+    about = await engine.ask("What did Ada Lunn say about Halvik?", topic=TOPIC)
+    assert "few places" not in about.text  # her words are not about Halvik
+    anything = await engine.ask("What did Ada Lunn say?", topic=TOPIC)
+    assert "few places" in anything.text
