@@ -49,7 +49,8 @@ KIND_WORDS = frozenset(
 SEASONS = frozenset("spring summer autumn winter".split())
 # What a figure question may count without naming a thing the answer must repeat.
 GENERIC_FOCUS = frozenset(
-    "money material amount number figure sum quantity value cash funding much many".split()
+    "money material amount number figure sum quantity value cash funding much many unit units "
+    "item items".split()
 )
 _IRREGULAR = {
     "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
@@ -257,6 +258,7 @@ _MONEY_ASKED = re.compile(
     r"\bhow much (?:[\w'’-]+ ){0,5}(?:cost|costs|spend|spent|raise|raised|collect|collected|"
     r"earn|earned|paid|pay|worth)\b|"
     r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b|"
+    r"\bin (?:euro|dollar|pound|yen|yuan|cash|money) terms\b|"
     # "what revenue is X forecasting?", "how much profit": a sum, not a share of it
     r"\b(?:what|how much) (?:(?!share|percentage|proportion|portion|fraction|part|growth|rise|"
     r"fall|drop|increase|decrease|change)[\w'’-]+ ){0,2}?"

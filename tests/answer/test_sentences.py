@@ -355,3 +355,9 @@ def test_how_a_question_is_put_is_no_part_of_it() -> None:
     assert read_question("How many cities are we talking about?").terms == ("city",)
     assert "worst" not in read_question("Worst case, how big a fine can it get?").terms
     assert "under" not in read_question("What is the fine under the law?").terms
+
+
+def test_units_counted_are_any_and_dollar_terms_ask_for_money() -> None:
+    # "How many X units …": the count of X, whatever the article calls them ("batteries")
+    assert read_question("How many HearthCell units are being recalled?").focus == ""
+    assert read_question("How big is the deal in dollar terms?").wants == "money"
