@@ -76,6 +76,14 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“”\"]")
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
+_REPORTED_WHEN = re.compile(
+    rf"\b(?:said|says|told \w+|announced|confirmed|warned|added|wrote)\s+(?:(?:late|early|"
+    rf"earlier|later)\s+)?(?:on\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b|"
+    rf"\b(?:on\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?:said|announced|"
+    rf"confirmed|warned)\b",
+    re.IGNORECASE,
+)
 # "by the end of March", "before 1 January", "no later than Friday": what must be done by when
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:(?:end|middle|start|beginning|"
@@ -395,7 +403,8 @@ def has_kind(sentence: str, wants: str) -> bool:
     if wants == "deadline":
         return bool(_DEADLINE.search(sentence))
     if wants == "time":
-        return bool(_TIME.search(sentence))
+        # "X said late on Monday that it would …" dates the saying, not what is asked about
+        return bool(_TIME.search(_REPORTED_WHEN.sub(" ", sentence)))
     if wants == "words":
         return bool(_QUOTE.search(sentence)) or bool(
             re.search(r"\b(?:said|says|told|added|warned|argued|stated|declared)\b", sentence)

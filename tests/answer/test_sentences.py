@@ -361,3 +361,10 @@ def test_units_counted_are_any_and_dollar_terms_ask_for_money() -> None:
     # "How many X units …": the count of X, whatever the article calls them ("batteries")
     assert read_question("How many HearthCell units are being recalled?").focus == ""
     assert read_question("How big is the deal in dollar terms?").wants == "money"
+
+
+def test_the_day_something_was_said_is_not_when_it_happens() -> None:
+    said = "The association said late on Monday that it would challenge the rule in court."
+    assert not has_kind(said, "time")
+    assert has_kind("The hearing is on Tuesday, the court said on Monday.", "time")
+    assert has_kind("The strike starts at 6 a.m. on Tuesday.", "time")
