@@ -57,7 +57,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import asyncpg
 
 from bot.answer import QuestionEngine
-from bot.answer.engine import _STOP, _WORD, content_terms
+from bot.answer.terms import STOP as _STOP
+from bot.answer.terms import WORD as _WORD
+from bot.answer.terms import content_terms
 from bot.answer.when import scope_of
 from bot.config import async_database_url
 from bot.store import Store

@@ -37,7 +37,7 @@ from bench.retrieval import (
     questions,
 )
 from bot.answer import QuestionEngine
-from bot.answer.engine import content_terms
+from bot.answer.terms import content_terms
 from bot.answer.when import scope_of
 from bot.briefing.compose import BriefingService
 from bot.config import TopicConfig, async_database_url

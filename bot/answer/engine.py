@@ -46,8 +46,8 @@ from bot.answer.quotes import (
 from bot.answer.rerank import Reranker
 from bot.answer.seats import acting_seats
 from bot.answer.sentences import read_question, stem, stems
+from bot.answer.terms import content_terms, coverage, enough, named_terms
 from bot.answer.when import Scope, scope_of
-from bot.answer.wording import fold_phrases
 from bot.errors import LLMError
 from bot.llm import LLM, Completion
 from bot.llm.prompts import Prompt, load_prompt, untrusted
@@ -65,16 +65,6 @@ from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-_STOP = frozenset(
-    """a an the and or but of to in on at for with by from as is are was were be been being
-    has have had do does did it its this that these those he she they we you i me my his her
-    their our your what which who whom whose when where why how will would could should can
-    may might must about into over after before since than then there here so if not no any
-    all some more most say said says tell told latest newest recent recently today yesterday
-    week last past days day now currently exactly please also just did does happen happened
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+)+\b")
 # Words of a "who said" question that only say it asks for someone's words or when.
 _SAY_STEMS = {stem(w) for w in SPEECH_VERBS} | {
@@ -99,46 +89,6 @@ class Answer:
     timezone: str = "UTC"
     # A follow-up ("and the Union?") read together with the earlier question it follows.
     follows: str | None = None
-
-
-def content_terms(text: str) -> list[str]:
-    """The words of a question that retrieval should match (stopwords dropped)."""
-    seen: dict[str, None] = {}
-    words = _WORD.findall(fold_phrases(text))  # "down tools": "strike"
-    for i, word in enumerate(words):
-        low = word.casefold().replace("’", "'").removesuffix("'s")
-        if i and words[i - 1].casefold() == "how":
-            continue  # "how much", "how long": the kind of answer, not what it is about
-        if low not in _STOP and (len(low) > 2 or low.isdigit()):
-            seen.setdefault(low, None)
-    return list(seen)
-
-
-def _stem(word: str) -> str:
-    return word.casefold()[:5]
-
-
-def coverage(terms: Sequence[str], hit: PassageHit) -> float:
-    """The share of the question's terms found in a passage (or its title)."""
-    if not terms:
-        return 0.0
-    found = {_stem(w) for w in _WORD.findall(f"{hit.title} {hit.text}")}
-    return sum(1 for t in terms if _stem(t) in found) / len(terms)
-
-
-def named_terms(question: str) -> list[str]:
-    """Capitalised words after the first (names, places): a passage must contain them all."""
-    words = _WORD.findall(question)[1:]
-    return [w.casefold() for w in words if w[:1].isupper() and w.casefold() not in _STOP]
-
-
-def enough(terms: Sequence[str], hit: PassageHit, names: Sequence[str] = ()) -> bool:
-    """Whether a passage covers enough of the question to answer from it: most of its terms,
-    and every name it mentions."""
-    needed = max(1, math.ceil(0.6 * len(terms)))
-    if round(coverage(terms, hit) * len(terms)) < needed:
-        return False
-    return not names or coverage(names, hit) == 1.0
 
 
 PER_ARTICLE = 3  # passages of one article among those retrieved

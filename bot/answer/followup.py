@@ -138,7 +138,8 @@ def _meant(pronoun: str, previous: str, answer: str) -> str | None:
     Carvell") before others it names along the way."""
     wanted = "f" if pronoun.casefold() in ("she", "her") else "m"
     for text in (previous, answer):
-        people = [p for p in dict.fromkeys(_people(text)) if _gender(p, answer) in (None, wanted)]
+        genders = {p: _gender(p, answer) for p in _people(text)}
+        people = [p for p, g in genders.items() if g in (None, wanted)]
         if not people:
             continue
         if text is answer and _WHO.match(previous):
@@ -146,7 +147,7 @@ def _meant(pronoun: str, previous: str, answer: str) -> str | None:
             return max(
                 people, key=lambda p: (len(asked & stems(_before(p, answer))), -people.index(p))
             )
-        known = [p for p in people if _gender(p, answer) == wanted]
+        known = [p for p in people if genders[p] == wanted]
         return (known or people)[0]
     return None
 

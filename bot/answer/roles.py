@@ -226,21 +226,24 @@ def _tied_anywhere(texts: Iterable[str], speaker: str, wanted: Wanted) -> bool:
     if not wanted.org:
         return False
     bare = Wanted(wanted.name, wanted.role, (), alone=True)
+    leads_in = [(text, _leads(text, speaker, bare)) for text in texts]  # read once, used twice
     if any(
         lead
         and not all(w in DETERMINERS for w in lead)
         and not _same_words(lead[-1:], wanted.org[-1:])
-        for text in texts
-        for lead in _leads(text, speaker, bare)
+        for _, leads in leads_in
+        for lead in leads
     ):
         return False  # "Quillon chief executive Theo Rasmark" somewhere: not Cindral's
-    for text in texts:
-        if not _mentions(text, wanted.org):
-            continue
-        leads = _leads(text, speaker, bare)
-        if leads and all(
-            all(w in DETERMINERS for w in lead) or _same_words(lead[-len(wanted.org) :], wanted.org)
-            for lead in leads
+    for text, leads in leads_in:
+        if (
+            leads
+            and _mentions(text, wanted.org)
+            and all(
+                all(w in DETERMINERS for w in lead)
+                or _same_words(lead[-len(wanted.org) :], wanted.org)
+                for lead in leads
+            )
         ):
             return True
     return False

@@ -107,7 +107,7 @@ def test_idioms_mean_their_word() -> None:
     assert stem("cancel") in stems("The union called off the strike.")
     assert stem("condition") in read_question("Any strings attached?").terms
     from bot.answer.asked import things_asked
-    from bot.answer.engine import content_terms
+    from bot.answer.terms import content_terms
 
     assert "strike" in content_terms("When do the steelworkers down tools?")  # what is searched
     assert stem("tool") not in things_asked("When do the steelworkers down tools?")
