@@ -50,7 +50,7 @@ SEASONS = frozenset("spring summer autumn winter".split())
 # What a figure question may count without naming a thing the answer must repeat.
 GENERIC_FOCUS = frozenset(
     "money material amount number figure sum quantity value cash funding much many unit units "
-    "item items".split()
+    "item items more less extra".split()
 )
 _IRREGULAR = {
     "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
@@ -190,7 +190,10 @@ def read_question(question: str) -> Asked:
         wants = "money"  # a sum of money, not a share or a tonnage
     elif _asks_for_figure(q) or re.search(
         r"\bhow (?:many|much|big|large|far|badly|high|low)\b|\bwhat (?:price|share|"
-        r"percentage|proportion|portion|fraction|figure|number|amount|tariff|rate|quota)\b|"
+        r"percentage|proportion|portion|fraction|figure|number|amount|tariff|rate|quota|"
+        r"population|cutoff|cut-off|threshold|ceiling)\b|"
+        # "how hard did Rydo's stock get hit?": by how much
+        r"\bhow hard\b.{0,60}\b(?:hit|fall|fell|drop|dropped|suffer|suffered)\b|"
         r"\bby how\b",
         q,
     ):

@@ -40,14 +40,14 @@ _SYNONYMS = [
     "chief head boss lead leader executive",
     "delegation negotiator team",
     "rule regulation requirement regime",
-    "curb restriction control limit",
+    "curb restriction control limit cap ceiling",
     "aid subsidy support lifeline bailout rescue",
     "president head",
     "say declare announce claim tell",
     "offer propose proposal bid bidder",
     "decide decision",
     "set fix determine calculate",
-    "withdraw withdrawal",
+    "withdraw withdrawal abandon exit quit leave",
     "apply application",
     "review reconsider rethink reassess reexamine",
     "threaten warn",
@@ -67,7 +67,9 @@ _SYNONYMS = [
     "respond answer reply react response reaction",
     "factory plant facility",
     "city town",
-    "regulator watchdog authority",
+    "regulator watchdog authority regulatory",
+    "hurt injure injury wound casualty",
+    "earn earnings income",
     "app platform",
 ]
 FOLD: dict[str, str] = {}
@@ -99,6 +101,16 @@ _PHRASES = {
     "conditions": r"strings attached",
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
+    # "two people were treated in hospital": hurt
+    "hurt": r"(?:treated|taken) (?:in|to) hospital|hospitali[sz]ed",
+    "earn": r"tak(?:e|es|ing|en) home|took home",
+    # "what's the damage for Rydo?": what it costs
+    "how much cost": r"what(?:'s|’s| is| was) the damage",
+    "list": r"hit list",
+    "challenge": r"go(?:es|ing)? after|went after|tak(?:e|es|ing|en) (?:it |them )?to court",
+    # "Corbel Ridge owns 4.6% of Cindral": its stake
+    "holds a stake of": r"own(?:s|ed)?(?= (?:about |around |roughly |nearly |almost |some )?"
+    r"\d[\d.,]*\s?(?:%|percent|per cent) of\b)",
     "run out": r"run(?:s|ning)? short|ran short",
     "respond": r"c[oa]me(?:s)? back|hit(?:s|ting)? back|push(?:es|ed|ing)? back",
     # "what did Kestria give in return?": what it conceded

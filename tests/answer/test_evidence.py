@@ -471,3 +471,23 @@ def test_an_explainers_heading_is_no_answer_but_says_what_the_next_sentence_answ
     )
     found = _answers("What caused the fires?", hit)
     assert found and "faulty seal" in found[0] and not any(f.endswith("?") for f in found)
+
+
+def test_news_idioms_mean_their_plain_words() -> None:
+    assert stems("threatened to abandon rural routes") & stems("pull out of rural routes")
+    assert stem("list") in stems("Which ports are on the hit list?")
+    assert stems("a ceiling on fees") & stems("a limit on fees")
+    assert stems("two crew were treated in hospital") & stems("was anyone hurt")
+    assert stem("stake") in stems("Harl Capital owns 6.2% of Merrow, filings show.")
+    assert read_question("What's the damage for Merrow?").wants == "money"
+
+
+def test_a_stock_hit_hard_is_answered_by_its_fall() -> None:
+    hit = _hit(
+        1,
+        "Vantro slides as port levy approved",
+        "Shares in Vantro Logistics fell 6.1% on Friday after the levy vote.\n"
+        "The company said it would study the law.",
+    )
+    found = _answers("How hard did Vantro's shares get hit?", hit)
+    assert found and "6.1%" in found[0]

@@ -368,3 +368,15 @@ def test_the_day_something_was_said_is_not_when_it_happens() -> None:
     assert not has_kind(said, "time")
     assert has_kind("The hearing is on Tuesday, the court said on Monday.", "time")
     assert has_kind("The strike starts at 6 a.m. on Tuesday.", "time")
+
+
+def test_how_hard_a_stock_was_hit_and_what_cutoff_ask_for_figures() -> None:
+    assert read_question("How hard did Vantro's shares get hit on Friday?").wants == "figure"
+    assert read_question("What population threshold does the rule use?").wants == "figure"
+    assert read_question("How hard is it to get a licence?").wants == ""
+
+
+def test_how_much_more_counts_no_thing_called_more() -> None:
+    asked = read_question("How much more are drivers in the trial taking home a week?")
+    assert asked.focus == ""
+    assert stem("earnings") in asked.terms  # "taking home" is what they earn
