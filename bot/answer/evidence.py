@@ -66,6 +66,8 @@ ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
 _PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
+# "Its chair-designate, Ruth Okonkwo-Bell, …": a sentence about what the one before names
+_REFERS_BACK = re.compile(r"(?:Its|Their)\b")
 # "a 48-hour strike", "six weeks": a span counted, which tells "how long" better than "until …"
 _COUNTED_SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
@@ -128,6 +130,7 @@ def evidence(
     rows: list[tuple[str, PassageHit]] = []
     before: dict[int, str] = {}  # row -> the sentence that names a quote's "he said"
     asks: dict[int, str] = {}  # row -> the explainer's question it answers
+    refers: dict[int, str] = {}  # row -> the sentence its opening "Its …" refers back to
     # "Who is Odile Marchetti?": "…, the guild's director" says who once the guild is named
     who_is = _WHO_IS.match(question) is not None
     intro: dict[int, str] = {}  # row -> the sentence before that names its "the guild"
@@ -144,6 +147,8 @@ def evidence(
                 asks[len(rows)] = sentences[i - 1]  # … but says what the answer below it is about
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
+            if i and _REFERS_BACK.match(text):
+                refers[len(rows)] = sentences[i - 1]
             if who_is and (named_before := introduced(text, sentences[:i])):
                 intro[len(rows)] = named_before
             rows.append((text, hit))
@@ -171,6 +176,7 @@ def evidence(
         if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
             continue  # someone else's words, or words that only name them
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
+        words |= stems(_subject(refers.get(row, "")))
         if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
             continue  # words about something else than the question's "about …"
         # A sentence speaks of its article's subject: one word of the question the sentence
@@ -242,9 +248,19 @@ def evidence(
             text = f"{intro[row]} {text}"
         elif said_before and asked.wants == "person":
             text = f"{said_before} {text}"  # "who said …?": the sentence that names "he"
+        elif row in refers:
+            text = f"{refers[row]} {text}"  # "Its chair-designate": whose, said first
         found.append(Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
+
+
+def _subject(sentence: str) -> str:
+    """What a sentence is about, as its opening words say it ("A new Digital Labour
+    Authority, with about 120 staff …" -> "A new Digital Labour Authority"): what the next
+    sentence's "Its" most often refers to."""
+    head = re.split(r",|;|:|\s[-–—]\s", sentence, maxsplit=1)[0].split()
+    return " ".join(head[:6])
 
 
 def speaker_words(person: str) -> set[str]:

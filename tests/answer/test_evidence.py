@@ -491,3 +491,22 @@ def test_a_stock_hit_hard_is_answered_by_its_fall() -> None:
     )
     found = _answers("How hard did Vantro's shares get hit?", hit)
     assert found and "6.1%" in found[0]
+
+
+def test_its_refers_back_to_what_the_sentence_before_is_about() -> None:
+    hit = _hit(
+        1,
+        "Port levy: your questions answered",
+        "Who runs it? A new Harbour Standards Authority, with about 40 staff, will oversee "
+        "the levy. Its chair-designate, Lena Brookfield, previously ran the customs office.",
+    )
+    found = _answers("Who is going to chair the new authority?", hit)
+    assert found and "Lena Brookfield" in found[0] and found[0].startswith("A new Harbour")
+    # … but only what it is about: not the rest of the sentence before
+    other = _hit(
+        2,
+        "Toolmakers count the cost",
+        "Harl Systems, the Dunmere-based toolmaker, sells 20 percent of its output abroad. "
+        "Its largest customer there is Vantro Logistics.",
+    )
+    assert not _answers("What were Vantro's sales last year?", other)
