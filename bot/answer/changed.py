@@ -26,7 +26,7 @@ _CHANGED = re.compile(
 _CHANGE_WORDS = {
     stem(w)
     for w in "change new briefing latest since happen anything something update development"
-    " news".split()
+    " news side front".split()  # "on the regulatory side", "on the pay front"
 }
 
 
@@ -128,7 +128,7 @@ def ranked(question: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
             story it belongs to says."""
             cited = set(point["citations"])
             told = stems(" ".join(text for c, text, _ in stories if c & cited))
-            own = stems(point["text"])
+            own = stems(point["text"]) | _bodies(point["text"])
             said = sum(1 for w in about if mentions_any({w}, own)) / len(about)
             story = sum(1 for w in about if mentions_any({w}, told)) / len(about)
             return said + 0.5 * story if max(said, story) >= 0.5 else 0.0
@@ -154,3 +154,15 @@ def ranked(question: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 _QUOTE_MARK = re.compile(r"[“”\"?]")
+# "Tarsia's Competition Review Board", "the Electrical Safety Directorate": a regulator named
+_BODY = re.compile(
+    r"\b[A-Z]\w+ (?:[A-Z]\w+ )?(?:Authority|Board|Commission|Agency|Directorate|Regulator|"
+    r"Inspectorate|Ombudsman)\b"
+)
+_REGULATOR = stems("regulator")
+
+
+def _bodies(text: str) -> set[str]:
+    """ "regulator" for a development that names a regulating body: what "anything new on the
+    regulatory side?" asks about."""
+    return set(_REGULATOR) if _BODY.search(text) else set()

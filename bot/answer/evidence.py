@@ -71,8 +71,8 @@ _REFERS_BACK = re.compile(r"(?:Its|Their)\b")
 # "a 48-hour strike", "six weeks": a span counted, which tells "how long" better than "until …"
 _COUNTED_SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"eighteen|twenty|thirty|forty|fifty|sixty|ninety)[\s-]+(?:minute|hour|day|week|month|year|"
-    r"decade)s?\b",
+    r"eighteen|twenty|thirty|forty|fifty|sixty|ninety)[\s-]+(?:(?:working|business|calendar|"
+    r"straight|consecutive|more|further)\s+)?(?:minute|hour|day|week|month|year|decade)s?\b",
     re.IGNORECASE,
 )
 _WHY = re.compile(
@@ -202,6 +202,9 @@ def evidence(
             # most; the names its answer gave only help
             extra = max(extra, len(earlier_stems & words) / len(earlier_stems))
         cover = own if asked.terms else extra
+        if not asked.terms and extra and asked.wants == "duration" and _COUNTED_SPAN.search(text):
+            # "How long will that take?" after the news of it: the span said on its subject
+            cover = max(cover, PARTLY)
         if manner and actions <= stems(text) and manner <= stems(text):
             # "How will the price be fixed?": "Prices will be set each quarter by …" says the
             # act done to that thing, which is the manner asked for

@@ -283,8 +283,9 @@ _MONEY = re.compile(
 _SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|eighteen|twenty|thirty|forty|fifty|sixty|ninety|a|an|a few|several|many|"
-    r"half an?|a half)[\s-]+(?:more\s+|further\s+|full\s+)?"
+    r"half an?|a half)[\s-]+(?:more\s+|further\s+|full\s+|working\s+|business\s+)?"
     r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|quarters?)\b"
+    r"(?!\s+(?:after|before|earlier|later|ago)\b)"  # "a day after": when, not how long
     r"|\bovernight\b|\buntil\b|\bthrough\b",
     re.IGNORECASE,
 )

@@ -107,6 +107,8 @@ _PHRASES = {
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
     "list": r"hit list",
+    # "the platforms' legal fight": their case in court
+    "court": r"legal (?:fight|battle|action|bid|case|challenge)s?|lawsuits?|court cases?",
     "challenge": r"go(?:es|ing)? after|went after|tak(?:e|es|ing|en) (?:it |them )?to court",
     # "Corbel Ridge owns 4.6% of Cindral": its stake
     "holds a stake of": r"own(?:s|ed)?(?= (?:about |around |roughly |nearly |almost |some )?"

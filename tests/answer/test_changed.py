@@ -150,3 +150,19 @@ def test_a_quotation_is_not_a_detail() -> None:
     assert detail_after(ARTICLE, "Varn will license cranes from January, the port said.") != ""
     assert detail_after(ARTICLE, "The rule covers cranes that lift more than 40 tonnes.") == ""
     assert detail_after(ARTICLE, "Something the article does not say at all.") == ""
+
+
+def test_the_regulatory_side_is_what_a_named_regulating_body_did() -> None:
+    payload = {
+        **PAYLOAD,
+        "new_since_last": [
+            *PAYLOAD["new_since_last"],
+            {
+                "text": "Varn's Port Safety Board opened an inquiry into the cranes.",
+                "citations": [2],
+            },
+        ],
+    }
+    found = developments("Anything new on the regulatory side since yesterday?", payload)
+    assert found is not None and found[0].startswith("Varn's Port Safety Board opened")
+    assert developments("Anything new on the regulatory side since yesterday?", PAYLOAD) is None

@@ -510,3 +510,19 @@ def test_its_refers_back_to_what_the_sentence_before_is_about() -> None:
         "Its largest customer there is Vantro Logistics.",
     )
     assert not _answers("What were Vantro's sales last year?", other)
+
+
+def test_how_long_after_the_news_is_the_span_said_of_it() -> None:
+    hit = _hit(
+        1,
+        "Port Safety Board opens inquiry into Varn cranes",
+        "Varn's Port Safety Board has opened an inquiry into the crane licences, a day after "
+        "the port raised its fees. The board will report within 30 working days whether a "
+        "full hearing is needed.",
+    )
+    context = ["port", "safety", "board", "inquiry", "varn", "crane", "regulator", "licence"]
+    found = evidence(
+        "How long will that take?", context, [hit], embed(["How long will that take?"])[0]
+    )
+    assert found and "30 working days" in found[0].text
+    assert stems("the platforms' legal fight") & stems("the platforms' court challenge")

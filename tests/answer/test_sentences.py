@@ -380,3 +380,8 @@ def test_how_much_more_counts_no_thing_called_more() -> None:
     asked = read_question("How much more are drivers in the trial taking home a week?")
     assert asked.focus == ""
     assert stem("earnings") in asked.terms  # "taking home" is what they earn
+
+
+def test_a_day_after_is_when_not_how_long() -> None:
+    assert not has_kind("The board acted a day after the port raised its fees.", "duration")
+    assert has_kind("The board will report within 30 working days.", "duration")
