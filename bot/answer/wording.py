@@ -107,6 +107,8 @@ _PHRASES = {
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
     "list": r"hit list",
+    # "a second bidder", "a competing bid", "a counter-bid": a rival offer
+    "rival offer": r"(?:second|competing|counter|rival)[- ]?(?:bidder|bid|offer|suitor)s?",
     # "the platforms' legal fight": their case in court
     "court": r"legal (?:fight|battle|action|bid|case|challenge)s?|lawsuits?|court cases?",
     "challenge": r"go(?:es|ing)? after|went after|tak(?:e|es|ing|en) (?:it |them )?to court",
@@ -135,7 +137,7 @@ _PHRASES = {
     # "are the miners on board with a guarantee?": their stance on it, however worded
     r"on board with|"
     # "how many cities are we talking?", "worst case, how big a fine …": how it is asked
-    r"(?:are|is) we talking(?: about)?|worst[- ]case,?|"
+    r"(?:are|is) we talking(?: about)?|worst[- ]case,?|in the picture|on the cards|"
     # "what is Kaldor blaming for the decision to close the works?": for the closing
     r"(?:the |its |their |his |her )?(?:decision|move) to(?= [a-z])",
 }

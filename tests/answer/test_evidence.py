@@ -526,3 +526,9 @@ def test_how_long_after_the_news_is_the_span_said_of_it() -> None:
     )
     assert found and "30 working days" in found[0].text
     assert stems("the platforms' legal fight") & stems("the platforms' court challenge")
+
+
+def test_a_second_bidder_is_a_rival_offer_and_in_the_picture_says_nothing() -> None:
+    assert stems("Is there a second bidder?") & stems("weighing a rival offer")
+    assert stems("a competing bid") == stems("a rival offer")
+    assert "pictur" not in read_question("Is there a second bidder in the picture?").terms
