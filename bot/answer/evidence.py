@@ -161,6 +161,8 @@ def evidence(
     for row, ((text, hit), similarity) in enumerate(zip(rows, meaning, strict=True)):
         if not has_kind(text, asked.wants):
             continue
+        if asked.wants == "person" and not who_is and not _someone_else(text, asked.names):
+            continue  # "Who at Forkly phoned Mayor Drummond?" is not answered by Drummond
         if focus and not counts(text, focus):
             continue  # a figure of something else
         if period and focus and of_another_period(text, focus, period):
@@ -256,6 +258,30 @@ def evidence(
         found.append(Evidence(text, hit, score))
     found.sort(key=lambda e: (-round(e.score, 9), e.hit.id, e.text))
     return found
+
+
+# A run of capitalised words outside quotation marks: a name ("Paul Drummond", "Forkly").
+_NAME_RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+def _someone_else(sentence: str, names: Sequence[str]) -> bool:
+    """Whether the sentence names anyone besides those the question names (its first word,
+    capitalised as every sentence's is, aside): who a "who …?" question asks for."""
+    asked = {n.casefold().removesuffix("'s").removesuffix("’s") for n in names}
+    text = unquoted(sentence)
+    for m in _NAME_RUN.finditer(text):
+        words = [w.casefold().removesuffix("'s").removesuffix("’s") for w in m.group().split()]
+        if m.start() == len(text) - len(text.lstrip()) and len(words) == 1:
+            continue  # "The", "Shares": a sentence's first word
+        if not asked & set(words) and not set(words) <= _CALENDAR:
+            return True
+    return False
+
+
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split()
+)
 
 
 def _subject(sentence: str) -> str:

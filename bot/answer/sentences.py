@@ -231,6 +231,8 @@ def read_question(question: str) -> Asked:
         wants = "amount"  # money, a share or a measure, not a count
     elif not wants and re.search(rf"\bwhat (?:{_MEASURED})\b", q):
         wants = "amount"  # "what loss did X report?": a figure, not a mention
+    elif wants in ("", "figure") and re.search(r"\bbe fined\b|\b(?:fine|penalty)\b", q):
+        wants = "amount"  # "what would X be fined?": a sum, or a share of its turnover
     return Asked(tuple(terms), names, wants, _focus(q), others)
 
 

@@ -107,6 +107,8 @@ _PHRASES = {
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
     "list": r"hit list",
+    # "when will the judge rule on it?": decide, not the rules
+    "decide on": r"rul(?:e|es|ed|ing) on",
     # "a second bidder", "a competing bid", "a counter-bid": a rival offer
     "rival offer": r"(?:second|competing|counter|rival)[- ]?(?:bidder|bid|offer|suitor)s?",
     # "the platforms' legal fight": their case in court

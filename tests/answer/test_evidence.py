@@ -532,3 +532,20 @@ def test_a_second_bidder_is_a_rival_offer_and_in_the_picture_says_nothing() -> N
     assert stems("Is there a second bidder?") & stems("weighing a rival offer")
     assert stems("a competing bid") == stems("a rival offer")
     assert "pictur" not in read_question("Is there a second bidder in the picture?").terms
+
+
+def test_who_did_it_is_not_answered_by_the_person_the_question_names() -> None:
+    only_him = _hit(
+        1,
+        "Mayor Ruud waits for Skarn's call",
+        "“Varn is not going to sit by the phone,” Otto Ruud told councillors on Tuesday.\n"
+        "He said Skarn had told him of its plans in a phone call on Monday.",
+    )
+    assert not _answers("Who at Skarn phoned Mayor Ruud?", only_him)
+    named = _hit(
+        2,
+        "Skarn explains its exit to Varn",
+        "Skarn's operations director, Ida Berg, phoned Otto Ruud on Monday to explain the exit.",
+    )
+    found = _answers("Who at Skarn phoned Mayor Ruud?", only_him, named)
+    assert found and "Ida Berg" in found[0]

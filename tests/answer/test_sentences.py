@@ -385,3 +385,11 @@ def test_how_much_more_counts_no_thing_called_more() -> None:
 def test_a_day_after_is_when_not_how_long() -> None:
     assert not has_kind("The board acted a day after the port raised its fees.", "duration")
     assert has_kind("The board will report within 30 working days.", "duration")
+
+
+def test_a_fine_is_an_amount_and_ruling_on_something_is_deciding() -> None:
+    assert read_question("What would Skarn be fined if it broke the rule?").wants == "amount"
+    assert read_question("Worst case, how big a fine could it face?").wants == "amount"
+    assert read_question("Was Skarn fined?").wants == ""
+    assert stem("rule") not in stems("When will the judge rule on the levy?")
+    assert stem("decide") in stems("When will the judge rule on the levy?")
