@@ -107,6 +107,13 @@ _PHRASES = {
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
     "list": r"hit list",
+    # "did the board cave / go for it?", "did the union blink?": whether it gave way or held
+    # out, which the sentence saying it accepted, rejected or suspended tells
+    "accept reject": r"cave[sd]?(?: in)?|caving(?: in)?|go(?:es)? for it|went for it|"
+    r"g[ia]ve(?:s)? (?:in|way)|giving (?:in|way)|back(?:s|ed)? down|blink(?:s|ed)?",
+    "reject": r"turn(?:s|ed|ing)? down",
+    # "who are they teaming up with?": whom they join
+    "join": r"team(?:s|ed|ing)? up",
     # "when will the judge rule on it?": decide, not the rules
     "decide on": r"rul(?:e|es|ed|ing) on",
     # "a second bidder", "a competing bid", "a counter-bid": a rival offer

@@ -549,3 +549,16 @@ def test_who_did_it_is_not_answered_by_the_person_the_question_names() -> None:
     )
     found = _answers("Who at Skarn phoned Mayor Ruud?", only_him, named)
     assert found and "Ida Berg" in found[0]
+
+
+def test_caving_and_teaming_up_are_read_as_what_the_article_says() -> None:
+    hit = _hit(
+        1,
+        "Merrow holds out against Halden",
+        "The board of Merrow Foods turned down Halden's raised offer on Tuesday night.\n"
+        "Halden is talking to the Varn Pension Trust about joining a bid as a minority investor.",
+    )
+    found = _answers("Did Merrow's board go for it?", hit)
+    assert found and "turned down" in found[0]
+    assert stems("Who are they teaming up with?") & stems("about joining a bid")
+    assert stems("did the union blink?") & stems("the union rejected the deal")
