@@ -67,6 +67,7 @@ _SYNONYMS = [
     "respond answer reply react response reaction",
     "factory plant facility",
     "city town",
+    "law legislation statute act",
     "regulator watchdog authority regulatory",
     "hurt injure injury wound casualty",
     "earn earnings income",

@@ -562,3 +562,8 @@ def test_caving_and_teaming_up_are_read_as_what_the_article_says() -> None:
     assert found and "turned down" in found[0]
     assert stems("Who are they teaming up with?") & stems("about joining a bid")
     assert stems("did the union blink?") & stems("the union rejected the deal")
+
+
+def test_an_act_is_a_law() -> None:
+    assert stems("the Port Levy Act") & stems("the new law")
+    assert stems("the legislation") & stems("the statute")
