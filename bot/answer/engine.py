@@ -193,8 +193,24 @@ class QuestionEngine:
         # CPU work (thousands of sentences stemmed and embedded): in a thread, so that acks
         # and other requests keep their turn on the event loop.
         earlier = [t for t in content_terms(read.follows or "") if t in context]
+        # "Who said …?" answered by "the chairman … he said": the article names the chairman
+        whole = (
+            {
+                a.id: a.text
+                for a in (await self.articles.articles_by_id(h.article_id for h in hits)).values()
+            }
+            if read_question(asked).wants == "person"
+            else {}
+        )
         found = await asyncio.to_thread(
-            evidence, asked, context, hits, vector, recent=scope.recent, earlier=earlier
+            evidence,
+            asked,
+            context,
+            hits,
+            vector,
+            recent=scope.recent,
+            earlier=earlier,
+            articles=whole,
         )
         good_hits = list({e.hit.id: e.hit for e in found}.values())
         if self.llm is not None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.answer.asked import (
@@ -27,6 +28,7 @@ from bot.answer.asked import (
     subjects_asked,
     things_asked,
 )
+from bot.answer.holders import holder_sentence
 from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
@@ -96,9 +98,11 @@ def evidence(
     *,
     recent: bool = False,
     earlier: Sequence[str] = (),
+    articles: Mapping[int, str] | None = None,
 ) -> list[Evidence]:
     """The sentences of the passages that answer the question, best first (`context`: words of
-    the exchange a follow-up is read with; `earlier`: those of its question alone)."""
+    the exchange a follow-up is read with; `earlier`: those of its question alone; `articles`:
+    the whole texts of the passages' articles, where a "who" answer's office is named)."""
     asked = read_question(question)
     context_stems = {stem(t) for t in context} - set(asked.terms)
     earlier_stems = {stem(t) for t in earlier} & context_stems
@@ -134,6 +138,7 @@ def evidence(
     # "Who is Odile Marchetti?": "…, the guild's director" says who once the guild is named
     who_is = _WHO_IS.match(question) is not None
     intro: dict[int, str] = {}  # row -> the sentence before that names its "the guild"
+    holders: dict[int, str] = {}  # row -> the sentence naming who holds the office it names
     for hit in hits:
         if passage_names[hit.id] != all_names:
             continue
@@ -147,6 +152,13 @@ def evidence(
                 asks[len(rows)] = sentences[i - 1]  # … but says what the answer below it is about
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
+            if asked.wants == "person" and not who_is:
+                # "Cindral's chairman was blunter. “…,” he said.": who the chairman is
+                said = f"{before.get(len(rows), '')} {text}"
+                whole = (articles or {}).get(hit.article_id)
+                around = _sentences_of(whole) if whole else sentences
+                if named_holder := holder_sentence(around, text, said):
+                    holders[len(rows)] = named_holder
             if i and _REFERS_BACK.match(text):
                 refers[len(rows)] = sentences[i - 1]
             if who_is and (named_before := introduced(text, sentences[:i])):
@@ -161,7 +173,8 @@ def evidence(
     for row, ((text, hit), similarity) in enumerate(zip(rows, meaning, strict=True)):
         if not has_kind(text, asked.wants):
             continue
-        if asked.wants == "person" and not who_is and not _someone_else(text, asked.names):
+        told = f"{holders.get(row, '')} {before.get(row, '')} {text}"
+        if asked.wants == "person" and not who_is and not _someone_else(told, asked.names):
             continue  # "Who at Forkly phoned Mayor Drummond?" is not answered by Drummond
         if focus and not counts(text, focus):
             continue  # a figure of something else
@@ -253,6 +266,10 @@ def evidence(
             text = f"{intro[row]} {text}"
         elif said_before and asked.wants == "person":
             text = f"{said_before} {text}"  # "who said …?": the sentence that names "he"
+            if row in holders and not same_sentence(holders[row], said_before):
+                text = f"{holders[row]} {text}"  # … and the one that names the chairman
+        elif row in holders:
+            text = f"{holders[row]} {text}"
         elif row in refers:
             text = f"{refers[row]} {text}"  # "Its chair-designate": whose, said first
         found.append(Evidence(text, hit, score))
@@ -262,6 +279,11 @@ def evidence(
 
 # A run of capitalised words outside quotation marks: a name ("Paul Drummond", "Forkly").
 _NAME_RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+@lru_cache(maxsize=64)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    return tuple(" ".join(s.text.split()) for s in split_sentences(text))
 
 
 def _someone_else(sentence: str, names: Sequence[str]) -> bool:

@@ -1,0 +1,76 @@
+"""Who holds a role a sentence names without naming the person ("Cindral's chairman was
+blunter. “…,” he said."), read from the other sentences of the same passage ("Desmond Aukett,
+who has chaired Cindral since 2021, said …"): pure, over the passage's own words.
+
+A holder is given only when exactly one person of the passage is named next to that role;
+two (a chairman here, another firm's chairman there) give none, so a "who" answer is never
+given to the wrong person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from bot.summarise.attribution.names import FEMALE, MALE, UNISEX, fold
+
+_FIRST_NAMES = FEMALE | MALE | UNISEX
+# The offices news names people by, as the start of the words that say them ("chaired",
+# "chairman", "chairwoman" are one office; "chief executive" and "executive" too).
+_OFFICES = (
+    "chair", "spokes", "chief", "executive", "minister", "president", "director", "founder",
+    "leader", "secretary", "governor", "mayor", "commissioner", "ceo",
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
+# "Cindral’s chairman", "Merrow's chief executive": whose office
+_OWNED = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s+(?:[a-z-]+\s+)?(?=" + "|".join(_OFFICES) + ")")
+
+
+def offices(sentence: str) -> set[str]:
+    """The offices a sentence names ("the chairman" -> {"chair"})."""
+    found: set[str] = set()
+    for word in _WORD.findall(sentence):
+        low = fold(word)
+        found.update(o for o in _OFFICES if low.startswith(o))
+    return found
+
+
+def people(sentence: str) -> set[str]:
+    """The people a sentence names in full, by a known first name ("Desmond Aukett")."""
+    words = list(_CAPITALISED.finditer(sentence))
+    return {
+        f"{a.group()} {b.group()}".removesuffix("’s").removesuffix("'s")
+        for a, b in pairwise(words)
+        if fold(a.group()) in _FIRST_NAMES and not sentence[a.end() : b.start()].strip()
+    }
+
+
+def owner(sentence: str) -> str:
+    """The organisation whose office a sentence names ("Cindral’s chairman" -> "cindral"),
+    or ""."""
+    m = _OWNED.search(sentence)
+    return fold(m.group(1)) if m else ""
+
+
+def holder_sentence(sentences: Sequence[str], own: str, text: str) -> str:
+    """The sentence of the article that names who holds the office `text` speaks of without
+    naming anyone ("Cindral's chairman was blunter. “…,” he said."), or "" when the text names
+    someone, names no office, or the article names no one, or several people, in that office
+    (of that organisation, when the text says whose: "Halden's chairman" is not Merrow's).
+    `own`: the sentence itself, among `sentences`."""
+    wanted = offices(text)
+    if not wanted or people(text):
+        return ""
+    org = owner(text)
+    found: dict[str, str] = {}
+    for sentence in sentences:
+        if sentence == own or not wanted & offices(sentence):
+            continue
+        named = {fold(w).removesuffix("'s").removesuffix("’s") for w in _WORD.findall(sentence)}
+        if org and org not in named:
+            continue
+        for person in people(sentence):
+            found.setdefault(person.split()[-1], sentence)
+    return next(iter(found.values())) if len(found) == 1 else ""
