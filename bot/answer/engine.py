@@ -199,7 +199,7 @@ class QuestionEngine:
                 a.id: a.text
                 for a in (await self.articles.articles_by_id(h.article_id for h in hits)).values()
             }
-            if read_question(asked).wants == "person"
+            if read_question(asked).wants in ("person", "words")
             else {}
         )
         found = await asyncio.to_thread(

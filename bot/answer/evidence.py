@@ -28,7 +28,7 @@ from bot.answer.asked import (
     subjects_asked,
     things_asked,
 )
-from bot.answer.holders import holder_sentence
+from bot.answer.holders import holder_sentence, office_holders
 from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
@@ -43,6 +43,7 @@ from bot.answer.sentences import (
 )
 from bot.store.embed import embed
 from bot.store.search import PassageHit
+from bot.summarise.attribution.names import fold
 from bot.text.sentences import split_sentences
 
 
@@ -108,6 +109,12 @@ def evidence(
     earlier_stems = {stem(t) for t in earlier} & context_stems
     person = person_of(question) if asked.wants == "words" else None
     speaker = speaker_words(person) if person else set()
+    # whose office a role names ("Rydo's boss": Rydo), when the question asks by role
+    owners = (
+        {stem(w) for w in person.split() if w[:1].isupper()}
+        if person and speaker != {stem(person.split()[-1])}
+        else set()
+    )
     topic = said_about(question) - speaker if asked.wants == "words" else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
@@ -168,6 +175,19 @@ def evidence(
         return []
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
+
+    def _by_holder(text: str, said_before: str, hit: PassageHit) -> bool:
+        """ "Rydo's boss" asked, under a Rydo headline: the sentence gives the office ("chief
+        executive Marguerite Olander said"), or names the one person the article gives it
+        ("Olander said")."""
+        spoken = stems(unquoted(text)) | stems(unquoted(said_before))
+        if spoken >= speaker - owners:
+            return True
+        whole = (articles or {}).get(hit.article_id) or hit.text
+        held = office_holders(_sentences_of(whole), person or "")
+        named = {fold(w) for w in re.findall(r"[A-Z][\w'’-]+", unquoted(f"{said_before} {text}"))}
+        return len(held) == 1 and held <= named
+
     newest = max(hit.at for _, hit in rows)
     found: list[Evidence] = []
     for row, ((text, hit), similarity) in enumerate(zip(rows, meaning, strict=True)):
@@ -188,7 +208,11 @@ def evidence(
             continue  # "how will it be paid?" needs the paying, not only the sum
         # "“…,” he said." speaks as the sentence before says who he is, and of what
         said_before = before.get(row, "")
-        if speaker and not speaker <= stems(unquoted(text)) | stems(unquoted(said_before)):
+        if speaker and not (
+            stems(unquoted(text)) | stems(unquoted(said_before)) >= speaker
+            # "Rydo's boss": "chief executive Marguerite Olander said" under a Rydo headline
+            or (owners and title_stems[hit.id] >= owners and _by_holder(text, said_before, hit))
+        ):
             continue  # someone else's words, or words that only name them
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
         words |= stems(_subject(refers.get(row, "")))
@@ -202,6 +226,8 @@ def evidence(
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
         own = term_coverage(asked, about) if asked.terms else 0.0
         named = names_met(asked, f"{unquoted(said_before)} {text}")
+        if owners and title_stems[hit.id] >= owners:
+            named |= owners  # "Rydo's boss" speaking under a Rydo headline: Rydo's words
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
         if (market or part) and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's

@@ -13,28 +13,43 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from bot.answer.sentences import stems
 from bot.summarise.attribution.names import FEMALE, MALE, UNISEX, fold
 
 _FIRST_NAMES = FEMALE | MALE | UNISEX
-# The offices news names people by, as the start of the words that say them ("chaired",
-# "chairman", "chairwoman" are one office; "chief executive" and "executive" too).
-_OFFICES = (
-    "chair", "spokes", "chief", "executive", "minister", "president", "director", "founder",
-    "leader", "secretary", "governor", "mayor", "commissioner", "ceo",
-)  # fmt: skip
+# The offices news names people by, each as one key: "chaired", "chairman", "chairwoman" are
+# one office; a finance chief is not the chief executive.
+_OFFICE_PATTERNS = {
+    "cfo": r"(?:finance|financial) (?:chief|director|officer)|chief financial officer|cfo",
+    "ceo": r"chief executive|ceo|managing director",
+    "chair": r"chair\w*",
+    "spokes": r"spokes\w*",
+    "minister": r"ministers?",
+    "president": r"presidents?",
+    "director": r"director",
+    "founder": r"founders?|co-founders?",
+    "leader": r"leaders?",
+    "secretary": r"secretary",
+    "governor": r"governors?",
+    "mayor": r"mayors?",
+    "commissioner": r"commissioners?",
+}
+_OFFICE = re.compile(
+    "|".join(rf"(?P<{key}>\b(?:{pattern})\b)" for key, pattern in _OFFICE_PATTERNS.items()),
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 # "Cindral’s chairman", "Merrow's chief executive": whose office
-_OWNED = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s+(?:[a-z-]+\s+)?(?=" + "|".join(_OFFICES) + ")")
+_OWNED = re.compile(
+    r"\b([A-Z][\w-]+)(?:’s|'s)\s+(?:[a-z-]+\s+)?(?=" + "|".join(_OFFICE_PATTERNS.values()) + ")",
+    re.IGNORECASE,
+)
 
 
 def offices(sentence: str) -> set[str]:
     """The offices a sentence names ("the chairman" -> {"chair"})."""
-    found: set[str] = set()
-    for word in _WORD.findall(sentence):
-        low = fold(word)
-        found.update(o for o in _OFFICES if low.startswith(o))
-    return found
+    return {m.lastgroup for m in _OFFICE.finditer(sentence) if m.lastgroup}
 
 
 def people(sentence: str) -> set[str]:
@@ -74,3 +89,21 @@ def holder_sentence(sentences: Sequence[str], own: str, text: str) -> str:
         for person in people(sentence):
             found.setdefault(person.split()[-1], sentence)
     return next(iter(found.values())) if len(found) == 1 else ""
+
+
+def office_holders(sentences: Sequence[str], role: str) -> set[str]:
+    """The surnames (folded) of the people the sentences name in the office a role names,
+    said in its own words ("Kestria's finance minister": a sentence saying "finance" and
+    "minister"; "Rydo's boss": whoever a sentence calls chief executive, not its finance
+    chief)."""
+    wanted = offices(role) | ({"ceo"} if _BOSS.search(role) else set())
+    words = stems(" ".join(w for w in role.split() if not w[:1].isupper())) - {"the", "a"}
+    return {
+        fold(person.split()[-1])
+        for sentence in sentences
+        if wanted & offices(sentence) and words <= stems(sentence)
+        for person in people(sentence)
+    }
+
+
+_BOSS = re.compile(r"\b(?:boss|head|leader)\b", re.IGNORECASE)

@@ -11,7 +11,7 @@ import re
 # Words news writing uses for the same thing (each group folds to its first word).
 _SYNONYMS = [
     "close shut shutdown closure",
-    "strike walkout stoppage",
+    "strike walkout stoppage picket",
     "rise climb jump gain increase up surge rally higher",
     "fall drop slump slide lose decline tumble plunge down sink lower shrink",
     "cut reduce slash trim lowering reduction",

@@ -49,3 +49,28 @@ def test_who_said_it_is_answered_with_the_sentence_that_names_the_chairman() -> 
     assert found and found[0].text.startswith("Ingrid Solberg, who has chaired Merrow")
     # without the article, nobody is named, and "he" is no answer to "who"
     assert not evidence(question, [], [passage], embed([question])[0])
+
+
+def test_a_boss_asked_for_by_role_speaks_by_surname_under_the_firms_headline() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    article = (
+        "Merrow's finance chief, Anders Holt, put the cost at 40 million crowns. "
+        "On a call with analysts, chief executive Ingrid Solberg said Merrow would comply. "
+        "Asked about the strike, Solberg said the pay offer was “not up for talks on a "
+        "picket line”."
+    )
+    hit = PassageHit(
+        id=1, article_id=7, title="Merrow pauses pay cut as strike ends", at=at, rank=-1.0,
+        text="Asked about the strike, Solberg said the pay offer was “not up for talks on a "
+        "picket line”.",
+    )  # fmt: skip
+    question = "What did Merrow's boss say about the strike?"
+    found = evidence(question, [], [hit], embed([question])[0], articles={7: article})
+    assert found and "picket line" in found[0].text
+    # the finance minister is not the trade minister the article names
+    letter = PassageHit(
+        id=2, article_id=8, title="Norland weighs levy", at=at, rank=-1.0,
+        text="The letter, sent to Norland Trade Minister Ilse Berg, says the levy would hurt.",
+    )  # fmt: skip
+    asked = "What has Norland's finance minister said about the levy?"
+    assert not evidence(asked, [], [letter], embed([asked])[0], articles={8: letter.text})
