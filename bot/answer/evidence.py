@@ -66,6 +66,7 @@ IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
 SPANNED = 0.3  # what a sentence counting a span gains when "how long" is asked
 CAUSED = 0.3  # what a sentence giving a reason gains when "why" is asked
 ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
+MOVED = 0.3  # what a sentence giving a share move by a figure gains when a market is asked
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
 _PRONOUN_SAID = re.compile(r"[”\"],?\s+(?:he|she|they) (?:said|added|says|told)\b")
@@ -76,6 +77,13 @@ _COUNTED_SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"eighteen|twenty|thirty|forty|fifty|sixty|ninety)[\s-]+(?:(?:working|business|calendar|"
     r"straight|consecutive|more|further)\s+)?(?:minute|hour|day|week|month|year|decade)s?\b",
+    re.IGNORECASE,
+)
+# "jumped 29%", "fell 7.5 percent", "down 12%": a move by a figure
+_MOVED = re.compile(
+    r"\b(?:rose|rise|rises|jumped|jumps|climbed|gained|surged|soared|fell|falls|dropped|drops|"
+    r"slid|slumped|sank|tumbled|plunged|up|down|lost|added)\s+(?:by\s+|as much as\s+)?"
+    r"[\d.,]+\s?(?:%|percent|per cent)",
     re.IGNORECASE,
 )
 _WHY = re.compile(
@@ -282,6 +290,8 @@ def evidence(
             score += SPANNED
         if why and _BECAUSE.search(text):
             score += CAUSED  # "why …?": the sentence that gives a reason
+        if market and _MOVED.search(text):
+            score += MOVED  # "how did Cindral's stock react?": "jumped 29% to T$4.04"
         if act and act <= stems(text):
             score += ACTED  # "what is Kaldor blaming?": "The company blamed …"
         if said_before and asked.wants != "words":

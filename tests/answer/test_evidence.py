@@ -567,3 +567,16 @@ def test_caving_and_teaming_up_are_read_as_what_the_article_says() -> None:
 def test_an_act_is_a_law() -> None:
     assert stems("the Port Levy Act") & stems("the new law")
     assert stems("the legislation") & stems("the statute")
+
+
+def test_how_a_stock_reacted_is_told_first_by_its_move() -> None:
+    hit = _hit(
+        1,
+        "Merrow shares leap on Halden bid",
+        "The stock closed just shy of the offer even after Merrow's board rejected it, a sign "
+        "that traders are betting on a deal.\nMerrow's shares closed at 5.90 crowns on Monday, "
+        "just below the offer.\nMerrow Foods jumped 24% to 5.90 crowns after Halden offered "
+        "6.10 crowns a share in cash.",
+    )
+    found = _answers("How did Merrow's stock react?", hit)
+    assert found and "jumped 24%" in found[0]
