@@ -61,6 +61,10 @@ BATTERIES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_bat
 BATTERIES = load_questions(
     Path(__file__).resolve().parents[1] / "fixtures" / "questions_batteries.json"
 )
+# A third, a water-utility crisis, written the same way in a later session: 15/45 right, 11/15
+# refused at its first measure (4731a41), the same as at that session's start (83dab55).
+WATER_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_water"
+WATER = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_water.json")
 
 
 @dataclass

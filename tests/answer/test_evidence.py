@@ -580,3 +580,17 @@ def test_how_a_stock_reacted_is_told_first_by_its_move() -> None:
     )
     found = _answers("How did Merrow's stock react?", hit)
     assert found and "jumped 24%" in found[0]
+
+
+def test_a_count_of_the_thing_asked_answers_in_other_words() -> None:
+    hit = _hit(
+        1,
+        "Varn told to boil water",
+        "About 30,000 households in and around Varn were told to boil all drinking water on "
+        "Sunday after a parasite was found at the Lunde works.\n"
+        "The company owes 400 million crowns of bonds due in March.",
+    )
+    found = _answers("How many homes have been told to boil their water?", hit)
+    assert found and "30,000 households" in found[0]
+    assert stems("the company's debt") & stems("its bonds")
+    assert stems("people got sick") & stems("people fell ill")

@@ -21,6 +21,8 @@ from tests.answer.question_eval import (
     PLATFORMS,
     PLATFORMS_DIR,
     QUESTIONS,
+    WATER,
+    WATER_DIR,
     evaluate,
 )
 
@@ -40,6 +42,7 @@ BARS = {
 WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
     "battery-takeover world": (BATTERIES, 28, 13, BATTERIES_DIR),  # 45 answerable, 15 not
+    "water-crisis world": (WATER, 18, 11, WATER_DIR),  # 45 answerable, 15 not
 }
 
 
