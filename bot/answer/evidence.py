@@ -232,6 +232,8 @@ def evidence(
         # does the strike begin?" needs the strike's start, not another start).
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
+        if asked.wants == "person" and not who_is and not context_stems and not nouns <= about:
+            continue  # "Who is Aquena's largest shareholder?" needs the shareholder said
         own = term_coverage(asked, about) if asked.terms else 0.0
         named = names_met(asked, f"{unquoted(said_before)} {text}")
         if owners and title_stems[hit.id] >= owners:
@@ -359,7 +361,8 @@ def speaker_words(person: str) -> set[str]:
     return stems(person) - {"the"}
 
 
-_WHO_IS = re.compile(r"\s*(?i:who)(?:'s|’s| is| was)\s+[A-Z]")
+# "Who is Odile Marchetti?" (not "Who is Aquena's largest shareholder?", a role)
+_WHO_IS = re.compile(r"\s*(?i:who)(?:'s|’s| is| was)\s+[A-Z][\w-]*+(?!['’])")
 _THE_ONES = re.compile(r"\b(?:the|its|their) ([a-z]{3,})['’]s\b")
 
 

@@ -594,3 +594,15 @@ def test_a_count_of_the_thing_asked_answers_in_other_words() -> None:
     assert found and "30,000 households" in found[0]
     assert stems("the company's debt") & stems("its bonds")
     assert stems("people got sick") & stems("people fell ill")
+
+
+def test_who_holds_a_role_needs_the_role_said() -> None:
+    hit = _hit(
+        1,
+        "Merrow slides",
+        "The Varn index closed lower, with Merrow Foods by far the biggest faller.\n"
+        "Ida Berg leads Merrow's negotiating team.",
+    )
+    assert not _answers("Who is Merrow's largest shareholder?", hit)
+    found = _answers("Who leads Merrow's negotiating team?", hit)
+    assert found and "Ida Berg" in found[0]

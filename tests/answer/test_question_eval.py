@@ -35,14 +35,14 @@ BARS = {
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 42, 14),  # 45 answerable, 15 not
     "third blind set": (BLIND3, 36, 15),  # 45 answerable, 15 not
-    "fourth blind set": (BLIND4, 42, 14),  # 45 answerable, 15 not
+    "fourth blind set": (BLIND4, 42, 15),  # 45 answerable, 15 not
     "fifth blind set": (BLIND5, 41, 15),  # 45 answerable, 15 not
 }
 # Sets over other worlds than the development scenario (name -> its folder).
 WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
     "battery-takeover world": (BATTERIES, 28, 13, BATTERIES_DIR),  # 45 answerable, 15 not
-    "water-crisis world": (WATER, 18, 11, WATER_DIR),  # 45 answerable, 15 not
+    "water-crisis world": (WATER, 18, 12, WATER_DIR),  # 45 answerable, 15 not
 }
 
 
