@@ -382,12 +382,13 @@ def _focus(q: str) -> str:
         return stem(nouns[-1] if nouns else (words or of.group(1).split())[-1])
     group = m.group(1).split()
     # "how many jobs go if …": the noun phrase ends where a clause or a verb begins
-    tags = {t.lower_: t.tag_ for t in parsed(q)} if len(group) > 1 else {}
+    tags = {t.lower_: t.tag_ for t in parsed(q)} if group else {}
+    # … and "how many ended up in hospital?" counts no thing at all: a verb comes first
     cut = next(
         (
             i
             for i, w in enumerate(group)
-            if i and (w in STOPWORDS or w in _CLAUSE or tags.get(w, "").startswith(("VB", "MD")))
+            if (i and w in STOPWORDS) or w in _CLAUSE or tags.get(w, "").startswith(("VB", "MD"))
         ),
         len(group),
     )

@@ -393,3 +393,8 @@ def test_a_fine_is_an_amount_and_ruling_on_something_is_deciding() -> None:
     assert read_question("Was Skarn fined?").wants == ""
     assert stem("rule") not in stems("When will the judge rule on the levy?")
     assert stem("decide") in stems("When will the judge rule on the levy?")
+
+
+def test_how_many_followed_by_a_verb_counts_no_thing() -> None:
+    assert read_question("And how many ended up in hospital?").focus == ""
+    assert read_question("How many jobs go if it closes?").focus == stem("jobs")
