@@ -98,6 +98,9 @@ _PHRASES = {
     "resign": r"step(?:s|ped|ping)? down",
     "set": r"work(?:s|ed|ing)? out",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
+    # "who's in charge now?", "what changed at the top of Aquena?": who leads it
+    "lead": r"in charge",
+    "chief": r"at the top(?= of\b)",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",

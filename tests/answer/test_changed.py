@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.answer.changed import asks_what_changed, detail_after, developments, opening_article
+from bot.answer.sentences import stems
 
 
 def _source(n: int, article: int) -> dict[str, Any]:
@@ -166,3 +167,19 @@ def test_the_regulatory_side_is_what_a_named_regulating_body_did() -> None:
     found = developments("Anything new on the regulatory side since yesterday?", payload)
     assert found is not None and found[0].startswith("Varn's Port Safety Board opened")
     assert developments("Anything new on the regulatory side since yesterday?", PAYLOAD) is None
+
+
+def test_the_top_of_a_firm_is_its_chief() -> None:
+    payload = {
+        **PAYLOAD,
+        "new_since_last": [
+            *PAYLOAD["new_since_last"],
+            {
+                "text": "Brekka's chief executive, Osric Tamm, resigned on Tuesday.",
+                "citations": [4],
+            },
+        ],
+    }
+    found = developments("What's changed at the top of Brekka since yesterday?", payload)
+    assert found is not None and found[0].startswith("Brekka's chief executive, Osric Tamm")
+    assert stems("Who's in charge now?") & stems("who leads it")
