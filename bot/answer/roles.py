@@ -279,10 +279,11 @@ def _clause_before(text: str) -> str:
 
 
 # One office, said in several ways: words folded to one ("lead negotiator" is the "chief
-# negotiator"; a union's "leader" or "chair" its "head"), and whole roles that are the same.
+# negotiator"; a union's "leader" its "head"; a "chairwoman" its "chair"), and whole roles
+# that are the same.
 _ROLE_FOLD = {
-    "lead": "chief", "top": "chief", "leader": "head", "chair": "head", "chairman": "head",
-    "chairwoman": "head", "chairperson": "head", "boss": "head",
+    "lead": "chief", "top": "chief", "leader": "head", "chairman": "chair",
+    "chairwoman": "chair", "chairperson": "chair", "boss": "head",
 }  # fmt: skip
 _SAME_ROLE = (
     (("head", "of", "state"), ("president",)),
@@ -313,6 +314,10 @@ def _forms(role: Sequence[str]) -> list[tuple[str, ...]]:
                 for i in range(1, len(base) - len(x) + 1):
                     if base[i : i + len(x)] == x:
                         forms.append((*base[:i], *y, *base[i + len(x) :]))
+    if base == ("chair",):
+        # a chairman may be written as the head ("head of the Mining Council"), but a head or
+        # boss is not the chairman: a firm's chairman is not its chief executive
+        forms.append(("head",))
     forms += [narrow for broad, narrow in _NARROWER if base == broad]
     if len(base) > 1 and base[0] in ("chief", "head"):
         forms.append(("head" if base[0] == "chief" else "chief", *base[1:]))

@@ -151,3 +151,19 @@ async def test_a_bare_role_is_not_anothers_when_the_coverage_names_its_organisat
         TOPIC, "Brekka's CEO", since=None, until=None
     )
     assert {q.speaker for q in found.quotes} == {"Osric Tamm"}, found
+
+
+async def test_a_firms_chairman_is_not_its_chief_executive(store: Store, clock: Clock) -> None:
+    at = clock.now() - timedelta(hours=3)
+    await add_article(
+        store, slug="board", title="Brekka board backs its chief",
+        text="Osric Tamm, the chief executive of Brekka Shipyards, apologised on Monday. “I am "
+        "staying,” Tamm said. Brekka's chairman, Edda Vik, backed him. “He has our full "
+        "confidence,” Vik said.", site="Harbour Ledger", at=at,
+        quotes=[("I am staying", "Osric Tamm"), ("He has our full confidence", "Edda Vik")],
+    )  # fmt: skip
+    finder = QuoteFinder(Quotes(store.db), now=clock.now)
+    chairman = await finder.find(TOPIC, "Brekka's chairman", since=None, until=None)
+    assert {q.speaker for q in chairman.quotes} == {"Edda Vik"}, chairman
+    boss = await finder.find(TOPIC, "Brekka's boss", since=None, until=None)
+    assert {q.speaker for q in boss.quotes} == {"Osric Tamm"}, boss
