@@ -70,6 +70,7 @@ _SYNONYMS = [
     "household home dwelling",
     "debt bond borrowing",
     "sick ill illness infected",
+    "fine penalty sanction",
     "law legislation statute act",
     "regulator watchdog authority regulatory",
     "hurt injure injury wound casualty",
@@ -105,7 +106,7 @@ _PHRASES = {
     "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
-    "conditions": r"strings attached",
+    "conditions": r"strings (?:are |were |is )?attached",
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
     # "two people were treated in hospital": hurt

@@ -606,3 +606,10 @@ def test_who_holds_a_role_needs_the_role_said() -> None:
     assert not _answers("Who is Merrow's largest shareholder?", hit)
     found = _answers("Who leads Merrow's negotiating team?", hit)
     assert found and "Ida Berg" in found[0]
+
+
+def test_strings_attached_are_conditions_and_a_penalty_a_fine() -> None:
+    assert (
+        read_question("What strings are attached?").terms == read_question("What conditions?").terms
+    )
+    assert stems("a penalty of up to 5 percent") & stems("how big a fine")
