@@ -225,8 +225,12 @@ def _tied_anywhere(texts: Iterable[str], speaker: str, wanted: Wanted) -> bool:
         return True
     if not wanted.org:
         return False
-    bare = Wanted(wanted.name, wanted.role, (), alone=True)
-    leads_in = [(text, _leads(text, speaker, bare)) for text in texts]  # read once, used twice
+    roles = [wanted.role]
+    if tuple(role_words(wanted.role)) == ("head",) and _BODIES & set(wanted.org):
+        roles.append(("chair",))  # "the head of the Water Commission": its chair
+    bare = [Wanted(wanted.name, role, (), alone=True) for role in roles]
+    # read once, used twice
+    leads_in = [(text, [lead for b in bare for lead in _leads(text, speaker, b)]) for text in texts]
     if any(
         lead
         and not all(w in DETERMINERS for w in lead)
@@ -242,6 +246,8 @@ def _tied_anywhere(texts: Iterable[str], speaker: str, wanted: Wanted) -> bool:
             and all(
                 all(w in DETERMINERS for w in lead)
                 or _same_words(lead[-len(wanted.org) :], wanted.org)
+                # "the commission's chair" in an article naming the Water Commission
+                or (lead[:1] == ["the"] and _same_words(lead[-1:], wanted.org[-1:]))
                 for lead in leads
             )
         ):
@@ -293,6 +299,11 @@ _SAME_ROLE = (
 )
 # A role asked more broadly than written (a "spokesperson" may be a spokesman, not the reverse).
 _NARROWER = ((("spokesperson",), ("spokesman",)), (("spokesperson",), ("spokeswoman",)))
+# Organisations whose head is their chair, not a chief executive.
+_BODIES = frozenset(
+    "commission council union board authority committee federation association agency "
+    "regulator guild party assembly parliament tribunal court".split()
+)
 # Verbs that make the subject the head of what follows ("…, who chairs the Mining Council").
 _HEADS = frozenset("chairs chaired heads headed leads led runs ran".split())
 
@@ -302,10 +313,13 @@ def role_words(words: Sequence[str]) -> list[str]:
     return [_ROLE_FOLD.get(w, w) for w in words]
 
 
-def _forms(role: Sequence[str]) -> list[tuple[str, ...]]:
-    """The ways of saying a role ("lead negotiator": chief negotiator, head negotiator)."""
+def _forms(role: Sequence[str], org: Sequence[str] = ()) -> list[tuple[str, ...]]:
+    """The ways of saying a role ("lead negotiator": chief negotiator, head negotiator); the
+    head of a commission, council or union is also its chair (a firm's is its chief)."""
     base = tuple(role_words(role))
     forms = [base]
+    if base == ("head",) and _BODIES & set(org):
+        forms.append(("chair",))
     for a, b in _SAME_ROLE:
         for x, y in ((a, b), (b, a)):
             if base == x:
@@ -339,7 +353,7 @@ def _role_at(words: Sequence[str], at: int, wanted: Wanted) -> int:
     `at` in folded words; -1 when it does not."""
     words = role_words([_possessive(w) or w for w in words])
     org = list(wanted.org)
-    for role in _forms(wanted.role):
+    for role in _forms(wanted.role, wanted.org):
         n = len(role)
         if org:
             # "Heliant's chief executive", "Heliant chief executive", "Kestrian President"
@@ -407,7 +421,10 @@ def _role_after(after: str, wanted: Wanted) -> list[str] | None:
         if any(low in MODIFIERS for _, low in lead):
             return None
         # before the role: "the", "Heliant's", "EU" and the like, never a verb ("who replaced")
-        if not all(low in DETERMINERS or w[:1].isupper() for w, low in lead):
+        # … or a possessive ("the commission's chair")
+        if not all(
+            low in DETERMINERS or w[:1].isupper() or w.endswith(("'s", "’s")) for w, low in lead
+        ):
             return None
         # after it: nothing, "of …" for a role asked without its organisation, or the rest of
         # the organisation's name ("chief executive of Corvex Semiconductors")

@@ -167,3 +167,18 @@ async def test_a_firms_chairman_is_not_its_chief_executive(store: Store, clock: 
     assert {q.speaker for q in chairman.quotes} == {"Edda Vik"}, chairman
     boss = await finder.find(TOPIC, "Brekka's boss", since=None, until=None)
     assert {q.speaker for q in boss.quotes} == {"Osric Tamm"}, boss
+
+
+async def test_the_head_of_a_commission_is_its_chair(store: Store, clock: Clock) -> None:
+    at = clock.now() - timedelta(hours=3)
+    await add_article(
+        store, slug="levy", title="Harbour Commission caps the port levy",
+        text="The Harbour Commission on Monday capped Varn's port levy. “Shippers should not "
+        "pay twice,” said Lene Aas, the commission’s chair. The dockers were unmoved. “It is "
+        "not enough,” said Ole Brun, the union’s chair.", site="Harbour Ledger", at=at,
+        quotes=[("Shippers should not pay twice", "Lene Aas"), ("It is not enough", "Ole Brun")],
+    )  # fmt: skip
+    found = await QuoteFinder(Quotes(store.db), now=clock.now).find(
+        TOPIC, "the head of the Harbour Commission", since=None, until=None
+    )
+    assert {q.speaker for q in found.quotes} == {"Lene Aas"}, found
