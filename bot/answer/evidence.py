@@ -184,16 +184,19 @@ def evidence(
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
 
-    def _by_holder(text: str, said_before: str, hit: PassageHit) -> bool:
+    held_in: dict[int, set[str]] = {}  # article -> who it gives the office asked about
+
+    def _by_holder(spoken: set[str], said: str, hit: PassageHit) -> bool:
         """ "Rydo's boss" asked, under a Rydo headline: the sentence gives the office ("chief
         executive Marguerite Olander said"), or names the one person the article gives it
         ("Olander said")."""
-        spoken = stems(unquoted(text)) | stems(unquoted(said_before))
         if spoken >= speaker - owners:
             return True
-        whole = (articles or {}).get(hit.article_id) or hit.text
-        held = office_holders(_sentences_of(whole), person or "")
-        named = {fold(w) for w in re.findall(r"[A-Z][\w'’-]+", unquoted(f"{said_before} {text}"))}
+        if hit.article_id not in held_in:
+            whole = (articles or {}).get(hit.article_id) or hit.text
+            held_in[hit.article_id] = office_holders(_sentences_of(whole), person or "")
+        held = held_in[hit.article_id]
+        named = {fold(w) for w in re.findall(r"[A-Z][\w'’-]+", said)}
         return len(held) == 1 and held <= named
 
     newest = max(hit.at for _, hit in rows)
@@ -216,10 +219,15 @@ def evidence(
             continue  # "how will it be paid?" needs the paying, not only the sum
         # "“…,” he said." speaks as the sentence before says who he is, and of what
         said_before = before.get(row, "")
+        spoken = stems(unquoted(text)) | stems(unquoted(said_before)) if speaker else set()
         if speaker and not (
-            stems(unquoted(text)) | stems(unquoted(said_before)) >= speaker
+            spoken >= speaker
             # "Rydo's boss": "chief executive Marguerite Olander said" under a Rydo headline
-            or (owners and title_stems[hit.id] >= owners and _by_holder(text, said_before, hit))
+            or (
+                owners
+                and title_stems[hit.id] >= owners
+                and _by_holder(spoken, unquoted(f"{said_before} {text}"), hit)
+            )
         ):
             continue  # someone else's words, or words that only name them
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.answer.sentences import stems
@@ -47,19 +48,22 @@ _OWNED = re.compile(
 )
 
 
-def offices(sentence: str) -> set[str]:
-    """The offices a sentence names ("the chairman" -> {"chair"})."""
-    return {m.lastgroup for m in _OFFICE.finditer(sentence) if m.lastgroup}
+@lru_cache(maxsize=4096)
+def offices(sentence: str) -> frozenset[str]:
+    """The offices a sentence names ("the chairman" -> {"chair"}); cached, as one article's
+    sentences are read for each of its sentences that names an office alone."""
+    return frozenset(m.lastgroup for m in _OFFICE.finditer(sentence) if m.lastgroup)
 
 
-def people(sentence: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def people(sentence: str) -> frozenset[str]:
     """The people a sentence names in full, by a known first name ("Desmond Aukett")."""
     words = list(_CAPITALISED.finditer(sentence))
-    return {
+    return frozenset(
         f"{a.group()} {b.group()}".removesuffix("’s").removesuffix("'s")
         for a, b in pairwise(words)
         if fold(a.group()) in _FIRST_NAMES and not sentence[a.end() : b.start()].strip()
-    }
+    )
 
 
 def owner(sentence: str) -> str:
