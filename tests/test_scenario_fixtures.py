@@ -180,7 +180,9 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
     assert all(q.previous is not None for q in questions if q.kind == "follow-up")
 
 
-@pytest.mark.parametrize("world", ["scenario_platforms", "scenario_batteries", "scenario_water"])
+@pytest.mark.parametrize(
+    "world", ["scenario_platforms", "scenario_batteries", "scenario_water", "scenario_pharma"]
+)
 def test_the_other_worlds_hold_together(world: str) -> None:
     # each world's own check (written with it): windows, hosts, copies, every must_contain
     # string in a source fetched before its question, follow-ups after what they follow

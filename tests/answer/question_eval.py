@@ -65,6 +65,11 @@ BATTERIES = load_questions(
 # refused at its first measure (4731a41), the same as at that session's start (83dab55).
 WATER_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_water"
 WATER = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_water.json")
+# A fourth, a pharmaceutical story (an approval, a price talk, a recall, a patent case),
+# written the same way in a later session: 16/45 right, 10/15 refused at its first measure
+# (5dee79a, before any change made with it in view).
+PHARMA_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_pharma"
+PHARMA = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_pharma.json")
 
 
 @dataclass
