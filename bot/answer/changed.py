@@ -118,7 +118,7 @@ def ranked(question: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
         )
         for story in payload.get("stories", [])
     ]
-    about = {stem(w) for w in read_question(question).terms} - _CHANGE_WORDS
+    about = set(read_question(question).terms) - _CHANGE_WORDS
     if about:
         # A development is about what was asked when it says most of it, or its story does
         # (so "what changed in the talks" finds the deal they produced); those that say it
@@ -128,7 +128,7 @@ def ranked(question: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
             story it belongs to says."""
             cited = set(point["citations"])
             told = stems(" ".join(text for c, text, _ in stories if c & cited))
-            own = stems(point["text"]) | _bodies(point["text"])
+            own = stems(point["text"]) | _bodies(point["text"]) | _causes(point["text"])
             said = sum(1 for w in about if mentions_any({w}, own)) / len(about)
             story = sum(1 for w in about if mentions_any({w}, told)) / len(about)
             return said + 0.5 * story if max(said, story) >= 0.5 else 0.0
@@ -160,9 +160,21 @@ _BODY = re.compile(
     r"Inspectorate|Ombudsman)\b"
 )
 _REGULATOR = stems("regulator")
+# "a power fault knocked out the units", "traced to a faulty valve": a cause told
+_CAUSE = re.compile(
+    r"\b(?:caus(?:e|es|ed|ing)|fault(?:y|s)?|failure|failed|traced (?:to|back)|triggered|"
+    r"knock(?:ed|s)? out|led to|blamed|because|due to|root)\b",
+    re.IGNORECASE,
+)
+_CAUSED = stems("cause reason")
 
 
 def _bodies(text: str) -> set[str]:
     """ "regulator" for a development that names a regulating body: what "anything new on the
     regulatory side?" asks about."""
     return set(_REGULATOR) if _BODY.search(text) else set()
+
+
+def _causes(text: str) -> set[str]:
+    """ "cause" for a development that tells one: what "anything new on the cause?" asks."""
+    return set(_CAUSED) if _CAUSE.search(text) else set()

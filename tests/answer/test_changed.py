@@ -184,3 +184,29 @@ def test_the_top_of_a_firm_is_its_chief() -> None:
     found = developments("What's changed at the top of Brekka since yesterday?", payload)
     assert found is not None and found[0].startswith("Brekka's chief executive, Osric Tamm")
     assert read_question("Who's in charge now?").terms == read_question("Who leads?").terms
+
+
+def test_the_cause_asked_about_is_the_development_that_tells_one() -> None:
+    # The fine's story mentions the collapse too; the development that says what made the
+    # crane fall is the news on its cause.
+    payload = {
+        "stories": [
+            {
+                "headline": {"text": "A crane collapsed at Varn port on Monday."},
+                "points": [{"text": "A worn cable snapped after its brake failed."}],
+                "citations": [1, 2],
+            },
+            {
+                "headline": {"text": "Varn's Port Safety Board fined the operator."},
+                "points": [{"text": "The fine comes days after the crane collapse."}],
+                "citations": [3],
+            },
+        ],
+        "new_since_last": [
+            {"text": "The board fined the operator 2 million crowns.", "citations": [3]},
+            {"text": "A worn cable snapped after its brake failed.", "citations": [1]},
+        ],
+        "sources": [_source(1, 11), _source(2, 12), _source(3, 13)],
+    }
+    found = developments("What's new on the cause of the collapse since yesterday?", payload)
+    assert found is not None and found[0].startswith("A worn cable snapped")
