@@ -280,7 +280,10 @@ def evidence(
         # Enough: most of the question's words; or some, and most of its meaning; or some,
         # with every name it asks about and the kind of thing it wants in the same sentence.
         typed = bool(asked.wants) and (
-            in_sentence == 1.0 or (not asked.names and asked.wants in ("duration", "money"))
+            in_sentence == 1.0
+            or (not asked.names and asked.wants in ("duration", "money"))
+            # "how many staff work on it?": a figure of the very thing counted (`counts` held)
+            or (not asked.names and bool(focus))
         )
         # "Why not?" after "Did the board take it?": the sentence on that subject that gives
         # a reason ("…, saying it fell well short") says what is asked

@@ -613,3 +613,18 @@ def test_strings_attached_are_conditions_and_a_penalty_a_fine() -> None:
         read_question("What strings are attached?").terms == read_question("What conditions?").terms
     )
     assert stems("a penalty of up to 5 percent") & stems("how big a fine")
+
+
+def test_a_follow_up_count_is_answered_by_the_count_of_that_thing_on_its_subject() -> None:
+    # "How many staff work on it?" after "Which line at Ostby was stopped?": the sentence
+    # counting the workers of that line answers, though it says "sent home", not "work".
+    hit = _hit(
+        1,
+        "Tollan halts filling after mould found",
+        "Tollan halted production on its filling line at Ostby on Monday.\n"
+        "About 90 workers on the affected line have been sent home while inspectors look.",
+    )
+    question = "How many staff work on it?"
+    context = ["production", "line", "ostby", "shut"]
+    found = [e.text for e in evidence(question, context, [hit], embed([question])[0])]
+    assert found and "90 workers" in found[0]
