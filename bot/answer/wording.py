@@ -76,6 +76,10 @@ _SYNONYMS = [
     "hurt injure injury wound casualty",
     "earn earnings income",
     "app platform",
+    "child children kid youngster",
+    "injection jab",
+    "delay hold-up holdup",
+    "forecast outlook guidance guide expect",
 ]
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:
@@ -96,6 +100,15 @@ _PHRASES = {
     r"kick(?:s|ed|ing)? in|"
     r"take(?:s)? effect|took effect|come(?:s)? into force",
     "cut jobs": r"lay(?:s|ing)? off|laid off|layoffs?",
+    # "the syrup being pulled back": recalled
+    "recall": r"(?:pull|call)(?:s|ed|ing)? back|"
+    r"pull(?:s|ed|ing)? (?:from|off) (?:the )?shel(?:f|ves)",
+    # "is the jab OK'd?", "given the green light": approved
+    "approve": r"ok(?:ay)?(?:'|’)?(?:e)?d|okays?|green[- ]?light(?:s|ed)?|(?:given|gets?|got) the "
+    r"(?:nod|go-ahead|green light)",
+    # "when does it hit the market?": its launch
+    "launch": r"hit(?:s|ting)? the (?:market|shelves)|go(?:es)? on sale|reach(?:es)? (?:the )?"
+    r"(?:market|shelves|pharmacies)",
     "resign": r"step(?:s|ped|ping)? down",
     "set": r"work(?:s|ed|ing)? out",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",

@@ -291,6 +291,11 @@ def test_a_rate_is_given_in_percent() -> None:
         ("When will the mill be up and running?", {stem("open")}),
         ("Where is Ostmark building its second fabrication plant?", {"fab"}),
         ("How much has Lunde put on the table?", {stem("offer")}),
+        ("How many bottles of the kids' syrup are being pulled back?", {"recall", "child"}),
+        ("Is the jab OK'd for teenagers?", {stem("injection"), stem("approve")}),
+        ("When does Tolvex hit the market?", {stem("launch")}),
+        ("Why the hold-up?", {stem("delay")}),
+        ("What is Brandvik guiding for profit now?", {stem("expect")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
