@@ -214,7 +214,9 @@ def read_question(question: str) -> Asked:
         r"\b(?:say|said|says|saying|comment\w*|react\w*|respond\w*|reply|replied|tell|told|"
         r"speak|think of|"
         r"spoke|spoken|statement|remarks?|quotable|quotes?|quoted|announce[sd]?|reaction|"
-        r"response|stance|line|justify|justified|explain|explained|defend|defended)\b|"
+        r"response|stance|justify|justified|explain|explained|defend|defended)\b|"
+        # "Marrow's line on a guarantee" is a stance; "the production line", "Line 3" are not
+        r"(?:'s|’s|\btheir|\bhis|\bher|\bits|\bofficial|\bparty) line\b(?!\s*\d)|"
         r"\bhow did .{3,60} take\b",
         q,
     ):

@@ -403,3 +403,10 @@ def test_a_fine_is_an_amount_and_ruling_on_something_is_deciding() -> None:
 def test_how_many_followed_by_a_verb_counts_no_thing() -> None:
     assert read_question("And how many ended up in hospital?").focus == ""
     assert read_question("How many jobs go if it closes?").focus == stem("jobs")
+
+
+def test_a_production_line_is_not_a_stance() -> None:
+    assert read_question("Which production line at Ostby was shut down?").wants != "words"
+    assert read_question("Are the Line 3 staff still being paid?").wants != "words"
+    assert read_question("What's Tamm's line on the quota?").wants == "words"
+    assert read_question("What is the official line on the quota?").wants == "words"
