@@ -18,6 +18,8 @@ _CHANGED = re.compile(
     r"\bnew since\b|\bchanged since\b|\b(?:anything|something) (?:new|changed?)\b|"
     r"\bchanged?\b.*\bsince (?:yesterday|the last|last)\b|"
     r"^\s*what (?:have|has)\b.*\bsince (?:yesterday|the last|last)\b|"
+    # "where have the price talks got to since yesterday?", "where do things stand since …"
+    r"^\s*(?:and |so )?where\b.*\bsince (?:yesterday|the last|last)\b|"
     r"\b(?:any|an|the latest|latest)\s+(?:updates?|news|developments?)\b.*\bsince\b|"
     r"\bwhat(?:'s|’s| is) the latest\b",
     re.IGNORECASE,

@@ -54,6 +54,7 @@ PAYLOAD: dict[str, Any] = {
         "Any update on the Holm shipyard since yesterday?",
         "Anything new on the ferry pledge since the last briefing?",
         "What have the ministers decided since yesterday?",
+        "where have the ferry talks got to since yesterday?",
     ],
 )
 def test_questions_that_ask_what_changed(question: str) -> None:
@@ -61,7 +62,12 @@ def test_questions_that_ask_what_changed(question: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["How many cranes need a licence?", "Has the strike been called off?"]
+    "question",
+    [
+        "How many cranes need a licence?",
+        "Has the strike been called off?",
+        "Where did Brekka shares close?",
+    ],
 )
 def test_questions_that_do_not(question: str) -> None:
     assert not asks_what_changed(question)
