@@ -393,7 +393,16 @@ def said_about(question: str) -> set[str]:
     m = re.search(r"\babout (.+)$", question)
     if m is None:
         return set()
+    if _ABOUT_SOMEONE.match(m.group(1)):
+        return set()  # "about Kordell's future": about Kordell, whose name is asked for anyway
     return set(read_question(f"about {m.group(1)}").others)
+
+
+# "about Kordell's future / position / role": about the person, however the words put it
+_ABOUT_SOMEONE = re.compile(
+    r"[A-Z][\w-]+(?: [A-Z][\w-]+)*(?:'s|’s) (?:future|fate|position|role|job|prospects|"
+    r"performance|record|leadership)\W*$"
+)
 
 
 def paragraph_around(text: str, quote: str) -> str:

@@ -77,6 +77,7 @@ _SYNONYMS = [
     "earn earnings income",
     "app platform",
     "child children kid youngster",
+    "chair chairman chairwoman chairperson",
     "injection jab",
     "delay hold-up holdup",
     "forecast outlook guidance guide expect",

@@ -628,3 +628,14 @@ def test_a_follow_up_count_is_answered_by_the_count_of_that_thing_on_its_subject
     context = ["production", "line", "ostby", "shut"]
     found = [e.text for e in evidence(question, context, [hit], embed([question])[0])]
     assert found and "90 workers" in found[0]
+
+
+def test_the_chair_is_the_chairman_and_a_persons_future_is_about_them() -> None:
+    hit = _hit(
+        1,
+        "Tollan chairman backs chief executive",
+        "Tollan's chairman, Aksel Brun, said the chief executive, Mira Sand, had "
+        "“the whole board behind her”.",
+    )
+    found = _answers("What did the chair say about Sand's future?", hit)
+    assert found and "whole board behind her" in found[0]
