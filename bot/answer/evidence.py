@@ -369,7 +369,18 @@ def speaker_words(person: str) -> set[str]:
     words = person.replace("’", "'").split()
     if all(w[:1].isupper() for w in words):
         return {stem(words[-1])}
-    return stems(person) - {"the"}
+    # "the head of the medicines regulator": the head, and the regulator ("the regulator's
+    # director general"); what kind of regulator is the passage's to say
+    m = _ROLE_OF.match(person)
+    if m is not None:
+        return (stems(m.group(1)) | {stem(m.group(2))}) - _SPEAKER_STOPWORDS
+    return stems(person) - _SPEAKER_STOPWORDS
+
+
+_ROLE_OF = re.compile(
+    r"(?:the |its |their )?([a-z][\w -]*?) of (?:the )?(?:[a-z][\w-]* )*([a-z][\w-]+)$"
+)
+_SPEAKER_STOPWORDS = frozenset({"the", "of", "a", "an", "for", "at", "in", "on"})
 
 
 # "Who is Odile Marchetti?" (not "Who is Aquena's largest shareholder?", a role)

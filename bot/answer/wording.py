@@ -115,7 +115,7 @@ _PHRASES = {
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
     # "who's in charge now?", "what changed at the top of Aquena?": who leads it
     "lead": r"in charge",
-    "chief": r"at the top(?= of\b)",
+    "chief": r"at the top(?= of\b)|director[- ]general",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",

@@ -639,3 +639,13 @@ def test_the_chair_is_the_chairman_and_a_persons_future_is_about_them() -> None:
     )
     found = _answers("What did the chair say about Sand's future?", hit)
     assert found and "whole board behind her" in found[0]
+
+
+def test_the_head_of_a_kind_of_regulator_is_that_regulators_director_general() -> None:
+    hit = _hit(
+        1,
+        "Medicines board approves Tolvex with conditions",
+        "Ilse Varn, the regulator's director general, said the conditions were “what speed costs”.",
+    )
+    found = _answers("What did the head of the medicines regulator say about the conditions?", hit)
+    assert found and "what speed costs" in found[0]
