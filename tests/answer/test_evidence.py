@@ -649,3 +649,16 @@ def test_the_head_of_a_kind_of_regulator_is_that_regulators_director_general() -
     )
     found = _answers("What did the head of the medicines regulator say about the conditions?", hit)
     assert found and "what speed costs" in found[0]
+
+
+def test_a_sentence_saying_it_was_not_said_does_not_answer() -> None:
+    hit = _hit(
+        1,
+        "Tollan recalls syrup after children fall ill",
+        "Tollan recalled four batches of the syrup on Monday.\n"
+        "It did not say how old the children who fell ill were.",
+    )
+    assert _answers("How old are the children who fell ill?", hit) == []
+    # … but a fact beside it still answers
+    beside = _hit(2, "Tollan staff", "Tollan, which employs 900 people, declined to comment.")
+    assert any("900" in f for f in _answers("How many people does Tollan employ?", beside))
