@@ -150,7 +150,10 @@ def counted(question: str) -> str:
         # The noun that ends the run of adjectives and nouns right after it (the tags are
         # steadier than the attachment: "how much Norland timber" is parsed either way).
         noun = ""
-        for w in doc[t.i + 1 :]:
+        rest = doc[t.i + 1 :]
+        if t.lower_ == "much" and len(rest) > 1 and rest[0].lower_ == "in":
+            rest = rest[1:]  # "how much in damages is it seeking?": the damages
+        for w in rest:
             if not (w.tag_.startswith(("JJ", "NN")) or w.tag_ == "HYPH"):
                 break
             if w.tag_ in ("NN", "NNS") and w.lower_ not in GENERIC_FOCUS:

@@ -662,3 +662,16 @@ def test_a_sentence_saying_it_was_not_said_does_not_answer() -> None:
     # … but a fact beside it still answers
     beside = _hit(2, "Tollan staff", "Tollan, which employs 900 people, declined to comment.")
     assert any("900" in f for f in _answers("How many people does Tollan employ?", beside))
+
+
+def test_how_much_in_damages_counts_the_damages() -> None:
+    from bot.answer.asked import counted
+
+    assert counted("How much in damages is Tollan seeking from Brekka?") == stem("damages")
+    assert counted("How many in hospital?") == ""
+    hit = _hit(
+        1,
+        "Tollan sues Brekka",
+        "Shares in Brekka rose 9 percent on Tuesday after the ruling.",
+    )
+    assert _answers("How much in damages is Tollan seeking from Brekka?", hit) == []
