@@ -26,6 +26,7 @@ WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
     has have had do does did it its this that these those he she they we you i me my his her
+    him them us
     their our your what which who whom whose when where why how will would could should can
     may might must about into over after before since than then there here so if not no any
     all some more most say said says tell told latest newest recent recently today yesterday

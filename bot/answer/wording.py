@@ -113,6 +113,8 @@ _PHRASES = {
     "resign": r"step(?:s|ped|ping)? down",
     "set": r"work(?:s|ed|ing)? out",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
+    # "when is she seeing him?": when they meet
+    "meet": r"(?:see|sees|seeing|saw|seen) (?:him|her|them|each other)",
     # "who's in charge now?", "what changed at the top of Aquena?": who leads it
     "lead": r"in charge",
     "chief": r"at the top(?= of\b)|director[- ]general",

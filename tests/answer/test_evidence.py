@@ -675,3 +675,20 @@ def test_how_much_in_damages_counts_the_damages() -> None:
         "Shares in Brekka rose 9 percent on Tuesday after the ruling.",
     )
     assert _answers("How much in damages is Tollan seeking from Brekka?", hit) == []
+
+
+def test_seeing_him_is_meeting_and_him_is_no_word_to_find() -> None:
+    assert read_question("When is Ilse Varn seeing him?").terms == (
+        stem("ilse"),
+        stem("varn"),
+        stem("meet"),
+    )
+    assert read_question("What did Ilse Varn tell them?").terms == (stem("ilse"), stem("varn"))
+    hit = _hit(
+        1,
+        "Minister summons Tollan chief",
+        "Ilse Varn said she had lost patience and summoned Tollan's chief executive to a "
+        "meeting at the ministry at 10 a.m. on Tuesday.",
+    )
+    found = _answers("When is Ilse Varn seeing him?", hit)
+    assert found and "10 a.m. on Tuesday" in found[0]
