@@ -77,7 +77,9 @@ def things_asked(question: str) -> tuple[str, ...]:
         dict.fromkeys(
             stem(t.text)
             for t in parsed(question)
-            if t.tag_ in ("NN", "NNS")
+            # "why can't chlorine deal with it?": an unknown word after a modal is tagged a
+            # verb, but as the subject it is the thing asked about
+            if (t.tag_ in ("NN", "NNS") or (t.tag_ == "VB" and t.dep_ in ("nsubj", "nsubjpass")))
             and t.text.casefold() not in STOPWORDS
             and stem(t.text) not in generic
             and len(t.text) > 2

@@ -32,6 +32,7 @@ from bot.answer.holders import holder_sentence, office_holders
 from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
+    STOPWORDS,
     has_kind,
     market_asked,
     names_met,
@@ -96,6 +97,26 @@ _BECAUSE = re.compile(
     r"saying|on the grounds)\b",
     re.IGNORECASE,
 )
+_WHAT_IS = re.compile(
+    r"\s*what(?:\s+exactly)?(?:'s|’s|\s+is|\s+are)\s+(?:exactly\s+)?"
+    r"(?:this|that|the|a|an|these|those)?\s*"
+    r"([a-z][\w-]{3,})(?:\s+[\w-]+){0,2}\s*\??\s*$",  # "… this crypto bug?", not "… going to do?"
+    re.IGNORECASE,
+)
+
+
+def definition_asked(question: str) -> re.Pattern[str] | None:
+    """For "what is (this) X?", a pattern of a sentence that says what X is ("X, a …", "X is
+    an …"; X as written or cut short, "crypto" for "cryptosporidium"); None otherwise."""
+    m = _WHAT_IS.match(question)
+    if m is None or m.group(1).casefold() in STOPWORDS:
+        return None
+    return re.compile(
+        rf"\b{re.escape(m.group(1))}[\w-]*,? (?:which |that )?(?:is |are |was )?(?:a|an) [a-z]",
+        re.IGNORECASE,
+    )
+
+
 # "did not say how old they were", "declined to say what the committee would pay"
 _NOT_TOLD = re.compile(
     r"\b(?:did not|didn't|does not|doesn't|would not|wouldn't|will not|could not|declined to|"
@@ -148,6 +169,7 @@ def evidence(
     manner = set(subjects_asked(question)) if actions and not asked.wants else set()
     act = set(act_asked(question))
     why = _WHY.match(question) is not None
+    defined = definition_asked(question)
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
@@ -307,6 +329,8 @@ def evidence(
         # "Why not?" after "Did the board take it?": the sentence on that subject that gives
         # a reason ("…, saying it fell well short") says what is asked
         typed = typed or (why and _BECAUSE.search(text) is not None)
+        # "What exactly is this crypto bug?": "cryptosporidium, a microscopic parasite …"
+        typed = typed or (defined is not None and defined.search(text) is not None)
         if not (
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):

@@ -692,3 +692,24 @@ def test_seeing_him_is_meeting_and_him_is_no_word_to_find() -> None:
     )
     found = _answers("When is Ilse Varn seeing him?", hit)
     assert found and "10 a.m. on Tuesday" in found[0]
+
+
+def test_what_a_thing_is_is_told_by_the_sentence_that_defines_it() -> None:
+    hit = _hit(
+        1,
+        "Boil notice for Ostby",
+        "Tests at the Ostby works found giardia, a single-celled parasite carried by animals, "
+        "in treated water.\nThe works serve 80,000 homes.",
+    )
+    found = _answers("What exactly is this giardia thing?", hit)
+    assert found and "single-celled parasite" in found[0]
+    # "what is X going to do?" asks no definition
+    from bot.answer.evidence import definition_asked
+
+    assert definition_asked("What is giardia going to do to the homes?") is None
+
+
+def test_an_unknown_subject_after_a_modal_is_a_thing_asked_about() -> None:
+    from bot.answer.asked import things_asked
+
+    assert stem("chlorine") in things_asked("Why can’t chlorine deal with it?")
