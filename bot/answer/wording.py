@@ -117,7 +117,10 @@ _PHRASES = {
     "meet": r"(?:see|sees|seeing|saw|seen) (?:him|her|them|each other)",
     # "who's in charge now?", "what changed at the top of Aquena?": who leads it
     "lead": r"in charge",
-    "chief": r"at the top(?= of\b)|director[- ]general",
+    # … and the titles that head a body: "the regulator's director general", "the union's
+    # general secretary"
+    "chief": r"at the top(?= of\b)|director[- ]general|general[- ]secretary|"
+    r"secretary[- ]general",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",
     "close": r"shut(?:s|ting)? down",

@@ -713,3 +713,14 @@ def test_an_unknown_subject_after_a_modal_is_a_thing_asked_about() -> None:
     from bot.answer.asked import things_asked
 
     assert stem("chlorine") in things_asked("Why can’t chlorine deal with it?")
+
+
+def test_the_union_boss_is_its_general_secretary() -> None:
+    hit = _hit(
+        1,
+        "Ostby workers call strike",
+        "Rune Dahl, the union's general secretary, said staffing at the Ostby works had been "
+        "cut from 30 to 18.",
+    )
+    found = _answers("What does the union boss say about staffing at Ostby?", hit)
+    assert found and "30 to 18" in found[0]
