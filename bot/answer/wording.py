@@ -78,6 +78,7 @@ _SYNONYMS = [
     "app platform",
     "child children kid youngster",
     "chair chairman chairwoman chairperson",
+    "resign resignation departure depart",
     "injection jab",
     "delay hold-up holdup",
     "forecast outlook guidance guide expect",

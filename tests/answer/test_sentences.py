@@ -296,6 +296,7 @@ def test_a_rate_is_given_in_percent() -> None:
         ("When does Tolvex hit the market?", {stem("launch")}),
         ("Why the hold-up?", {stem("delay")}),
         ("What is Brandvik guiding for profit now?", {stem("expect")}),
+        ("How did the minister take his departure?", {stem("resignation")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
