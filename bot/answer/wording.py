@@ -18,7 +18,7 @@ _SYNONYMS = [
     "big large huge major",
     "biggest largest",
     "tool equipment machine machinery",
-    "firm company group",
+    "firm company group utility",
     "maker manufacturer producer",
     "job worker employee staff employ workforce post position",
     "customer client buyer",

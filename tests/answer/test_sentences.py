@@ -297,6 +297,7 @@ def test_a_rate_is_given_in_percent() -> None:
         ("Why the hold-up?", {stem("delay")}),
         ("What is Brandvik guiding for profit now?", {stem("expect")}),
         ("How did the minister take his departure?", {stem("resignation")}),
+        ("How big a fine could the utility face?", {stem("company")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
