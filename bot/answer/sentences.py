@@ -77,6 +77,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“”\"]")
+# "aged 3 to 7", "a 6-year-old", "under-fives", "18 and over": an age
+_AGE = re.compile(
+    r"\baged?\s+(?:between\s+|from\s+|under\s+|over\s+)?\d|"
+    r"\d+[- ](?:year|month|week)s?[- ]olds?\b|\d+\s+(?:years?|months?) old\b|"
+    r"\bunder[- ](?:\d+|fives?|tens?)s?\b|\b\d+ and (?:over|older|under)\b",
+    re.IGNORECASE,
+)
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
 _REPORTED_WHEN = re.compile(
     rf"\b(?:said|says|told \w+|announced|confirmed|warned|added|wrote)\s+(?:(?:late|early|"
@@ -199,6 +206,8 @@ def read_question(question: str) -> Asked:
         q,
     ):
         wants = "figure"
+    elif re.search(r"\bhow old\b|\bwhat ages?\b", q):
+        wants = "age"  # "how old are they?": an age, not any figure
     elif re.search(r"\bby when\b|\bwhat(?:'s| is| was)? (?:the )?deadline\b", q):
         wants = "deadline"  # "by when must it close?": the date it must be done by
     elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b", q):
@@ -412,6 +421,8 @@ def has_kind(sentence: str, wants: str) -> bool:
         return bool(NUMBER.search(sentence))
     if wants == "deadline":
         return bool(_DEADLINE.search(sentence))
+    if wants == "age":
+        return bool(_AGE.search(sentence))
     if wants == "time":
         # "X said late on Monday that it would …" dates the saying, not what is asked about
         return bool(_TIME.search(_REPORTED_WHEN.sub(" ", sentence)))

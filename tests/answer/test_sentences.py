@@ -412,3 +412,10 @@ def test_a_production_line_is_not_a_stance() -> None:
     assert read_question("Are the Line 3 staff still being paid?").wants != "words"
     assert read_question("What's Tamm's line on the quota?").wants == "words"
     assert read_question("What is the official line on the quota?").wants == "words"
+
+
+def test_how_old_asks_for_an_age() -> None:
+    assert read_question("How old are the children?").wants == "age"
+    assert not has_kind("Two of the nine children are in hospital.", "age")
+    assert has_kind("The children, aged 2 to 9, are in hospital.", "age")
+    assert has_kind("A 6-year-old girl is in hospital.", "age")
