@@ -77,6 +77,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“”\"]")
+# "spent the day", "all year", "for hours": a span of time that dates nothing
+_UNQUANTIFIED = re.compile(
+    r"(?:(?<!\bof )(?<!\bin )(?<!\bby )(?<!\bat )(?<!\bduring )(?<!\buntil )\bthe|\ball|\bfor|"
+    r"\bthat|\bwhat|\bwhole|\bentire)\s+(?:day|week|month|year|hours?|days|weeks|months|"
+    r"years|morning|evening|night)$",
+    re.IGNORECASE,
+)
 # "aged 3 to 7", "a 6-year-old", "under-fives", "18 and over": an age
 _AGE = re.compile(
     r"\baged?\s+(?:between\s+|from\s+|under\s+|over\s+)?\d|"
@@ -425,7 +432,8 @@ def has_kind(sentence: str, wants: str) -> bool:
         return bool(_AGE.search(sentence))
     if wants == "time":
         # "X said late on Monday that it would …" dates the saying, not what is asked about
-        return bool(_TIME.search(_REPORTED_WHEN.sub(" ", sentence)))
+        told = _REPORTED_WHEN.sub(" ", sentence)
+        return any(not _UNQUANTIFIED.search(told, 0, m.end()) for m in _TIME.finditer(told))
     if wants == "words":
         return bool(_QUOTE.search(sentence)) or bool(
             re.search(r"\b(?:said|says|told|added|warned|argued|stated|declared)\b", sentence)

@@ -419,3 +419,11 @@ def test_how_old_asks_for_an_age() -> None:
     assert not has_kind("Two of the nine children are in hospital.", "age")
     assert has_kind("The children, aged 2 to 9, are in hospital.", "age")
     assert has_kind("A 6-year-old girl is in hospital.", "age")
+
+
+def test_a_span_that_dates_nothing_is_no_time() -> None:
+    assert not has_kind("“The firm has spent the day celebrating,” he said.", "time")
+    assert not has_kind("Staff worked for hours to restore it.", "time")
+    assert has_kind("It will decide by the end of the year.", "time")
+    assert has_kind("It will decide later this year.", "time")
+    assert has_kind("It will decide within 14 days.", "time")
