@@ -67,6 +67,7 @@ IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
 SPANNED = 0.3  # what a sentence counting a span gains when "how long" is asked
 CAUSED = 0.3  # what a sentence giving a reason gains when "why" is asked
 ACTED = 0.5  # what a sentence saying the act asked about ("blamed") gains
+NAMED_KIND = 1.0  # what a sentence naming one of the kind asked ("what bacterium?") gains
 MOVED = 0.3  # what a sentence giving a share move by a figure gains when a market is asked
 LEANS_ON_BEFORE = 0.3  # what a quotation whose speaker the sentence before names loses
 # "“Every euro …,” he said.": a quotation whose speaker the sentence before names
@@ -115,6 +116,32 @@ def definition_asked(question: str) -> re.Pattern[str] | None:
         rf"\b{re.escape(m.group(1))}[\w-]*,? (?:which |that )?(?:is |are |was )?(?:a|an) [a-z]",
         re.IGNORECASE,
     )
+
+
+_WHAT_KIND = re.compile(
+    r"\s*(?:what|which) ([a-z]{4,}) (?:is|was|are|were|has|have|had|did|does|do|will|got|"
+    r"could|would|can)\b",
+    re.IGNORECASE,
+)
+
+
+def naming_asked(question: str) -> re.Pattern[str] | None:
+    """For "what bacterium was found?", a pattern of a sentence that names one ("Burkholderia
+    cepacia, a bacterium", "the bacterium Burkholderia"); None for other questions."""
+    m = _WHAT_KIND.match(question)
+    if m is None or m.group(1).casefold() in STOPWORDS | _FIGURE_WORDS:
+        return None
+    kind = re.escape(m.group(1))
+    return re.compile(
+        rf"\b[A-Z][\w-]+(?: [A-Za-z][\w-]*)?,? (?:is )?(?:a|an|the) (?:[\w-]+ ){{0,2}}{kind}|"
+        rf"\bthe {kind} [A-Z]",
+    )
+
+
+_FIGURE_WORDS = frozenset(
+    "time date year month day rate price share percentage figure number amount tariff duty "
+    "level sort kind".split()
+)
 
 
 # "did not say how old they were", "declined to say what the committee would pay"
@@ -170,6 +197,7 @@ def evidence(
     act = set(act_asked(question))
     why = _WHY.match(question) is not None
     defined = definition_asked(question)
+    naming = naming_asked(question)
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
@@ -350,6 +378,8 @@ def evidence(
             score += MOVED  # "how did Cindral's stock react?": "jumped 29% to T$4.04"
         if act and act <= stems(text):
             score += ACTED  # "what is Kaldor blaming?": "The company blamed …"
+        if naming is not None and naming.search(text):
+            score += NAMED_KIND  # "what bacterium …?": "Burkholderia cepacia, a bacterium …"
         if said_before and asked.wants != "words":
             score -= LEANS_ON_BEFORE  # a sentence that stands alone tells it better
         if recent:  # "is it still …?", "the latest": the newest telling first

@@ -724,3 +724,14 @@ def test_the_union_boss_is_its_general_secretary() -> None:
     )
     found = _answers("What does the union boss say about staffing at Ostby?", hit)
     assert found and "30 to 18" in found[0]
+
+
+def test_what_kind_of_thing_is_answered_by_the_sentence_naming_one() -> None:
+    hit = _hit(
+        1,
+        "Tollan recalls syrup after contamination",
+        "Tollan is recalling its Mirax syrup after a mould was found in bottles at Ostby.\n"
+        "The contaminant in the Mirax bottles is Aspergillus niger, a mould common in soil.",
+    )
+    found = _answers("What mould was found in the Mirax bottles?", hit)
+    assert found and found[0].startswith("The contaminant")
