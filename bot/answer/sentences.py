@@ -39,7 +39,9 @@ STOPWORDS = frozenset(
     remind wonder wondering curious anything something news take took taken less fewer meant
     reckon reckons reckoned believe believes believed think thinks having
     under anyone whether ever go goes went
-    come comes came between monday tuesday wednesday thursday friday saturday sunday""".split()
+    come comes came between monday tuesday wednesday thursday friday saturday sunday
+    didn't doesn't don't isn't aren't wasn't weren't hasn't haven't hadn't can't couldn't won't
+    wouldn't shouldn't""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.
 KIND_WORDS = frozenset(

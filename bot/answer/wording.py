@@ -79,6 +79,8 @@ _SYNONYMS = [
     "child children kid youngster",
     "chair chairman chairwoman chairperson",
     "resign resignation departure depart",
+    "notice spot detect",
+    "fault failure malfunction",
     "injection jab",
     "delay hold-up holdup",
     "forecast outlook guidance guide expect",

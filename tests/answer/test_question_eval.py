@@ -44,7 +44,7 @@ BARS = {
 WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
     "battery-takeover world": (BATTERIES, 28, 13, BATTERIES_DIR),  # 45 answerable, 15 not
-    "water-crisis world": (WATER, 30, 12, WATER_DIR),  # 45 answerable, 15 not
+    "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 26, 14, PHARMA_DIR),  # 45 answerable, 15 not
 }
 

@@ -427,3 +427,12 @@ def test_a_span_that_dates_nothing_is_no_time() -> None:
     assert has_kind("It will decide by the end of the year.", "time")
     assert has_kind("It will decide later this year.", "time")
     assert has_kind("It will decide within 14 days.", "time")
+
+
+def test_a_negation_is_no_word_to_find() -> None:
+    assert read_question("Why didn’t anyone at Tollan spot the failure?").terms == (
+        stem("tollan"),
+        stem("notice"),
+        stem("fault"),
+    )
+    assert read_question("Why can't Tollan sell it?").terms == (stem("tollan"), stem("sell"))
