@@ -120,6 +120,9 @@ _AMOUNT = re.compile(
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
 
 
+_DOUBLED = frozenset("bdgmnprt")  # consonants doubled before -ed/-ing ("ll", "ss" are the word's)
+
+
 @cache
 def stem(word: str) -> str:
     """A word folded to its stem and synonym group ("closing", "shuts" -> "close"); cached,
@@ -138,6 +141,9 @@ def stem(word: str) -> str:
         short = 5 if suffix == "ment" else 4 if suffix in ("er", "ly") else 3
         if w.endswith(suffix) and len(w) - len(suffix) >= short and not w.endswith("ss"):
             base = w[: len(w) - len(suffix)] + keep
+            doubled = len(base) >= 4 and base[-1] == base[-2] and base[-1] in _DOUBLED
+            if suffix in ("ing", "ed") and doubled:
+                base = base[:-1]  # "stopped", "getting", "planned": stop, get, plan
             for candidate in (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else ""):
                 if candidate and candidate in _FOLD:
                     return _FOLD[candidate]

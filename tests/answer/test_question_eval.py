@@ -36,7 +36,7 @@ BARS = {
     "fresh set": (FRESH, 41, 12),  # 44 answerable, 14 not
     "blind set": (BLIND, 40, 15),  # 45 answerable, 15 not
     "second blind set": (BLIND2, 42, 14),  # 45 answerable, 15 not
-    "third blind set": (BLIND3, 36, 15),  # 45 answerable, 15 not
+    "third blind set": (BLIND3, 37, 15),  # 45 answerable, 15 not
     "fourth blind set": (BLIND4, 42, 15),  # 45 answerable, 15 not
     "fifth blind set": (BLIND5, 41, 15),  # 45 answerable, 15 not
 }

@@ -436,3 +436,11 @@ def test_a_negation_is_no_word_to_find() -> None:
         stem("fault"),
     )
     assert read_question("Why can't Tollan sell it?").terms == (stem("tollan"), stem("sell"))
+
+
+def test_a_doubled_consonant_before_ed_or_ing_is_the_words_own_stem() -> None:
+    assert stem("stopped") == stem("stopping") == stem("stop")
+    assert stem("planned") == stem("plan")
+    assert stem("getting") == stem("get")
+    assert stem("called") == stem("call") and stem("passed") == stem("pass")
+    assert stem("added") == stem("add")
