@@ -41,7 +41,7 @@ STOPWORDS = frozenset(
     under anyone whether ever go goes went
     come comes came between monday tuesday wednesday thursday friday saturday sunday
     didn't doesn't don't isn't aren't wasn't weren't hasn't haven't hadn't can't couldn't won't
-    wouldn't shouldn't""".split()
+    wouldn't shouldn't they're we're you're i've we've they've it's that's while even too""".split()
 )
 # Words after "what" that only say what kind of answer is wanted.
 KIND_WORDS = frozenset(

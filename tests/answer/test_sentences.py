@@ -444,3 +444,8 @@ def test_a_doubled_consonant_before_ed_or_ing_is_the_words_own_stem() -> None:
     assert stem("getting") == stem("get")
     assert stem("called") == stem("call") and stem("passed") == stem("pass")
     assert stem("added") == stem("add")
+
+
+def test_contracted_pronouns_and_while_are_no_words_to_find() -> None:
+    terms = read_question("Are the Ostby staff paid while they’re at home?").terms
+    assert not {"they'r", "whil", "they're"} & set(terms)
