@@ -98,6 +98,7 @@ _BECAUSE = re.compile(
     r"saying|on the grounds)\b",
     re.IGNORECASE,
 )
+_WH = re.compile(r"\s*(?:and |so )?(?:what|why|how|when|who|where|which)\b", re.IGNORECASE)
 _WHAT_IS = re.compile(
     r"\s*what(?:\s+exactly)?(?:'s|’s|\s+is|\s+are)\s+(?:exactly\s+)?"
     r"(?:this|that|the|a|an|these|those)?\s*"
@@ -197,6 +198,9 @@ def evidence(
     act = set(act_asked(question))
     why = _WHY.match(question) is not None
     defined = definition_asked(question)
+    # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
+    # follows cannot answer on its own ("What triggered that?" can)
+    terse = len(question.split()) <= 3 and not _WH.match(question)
     naming = naming_asked(question)
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
@@ -344,6 +348,8 @@ def evidence(
             cover = max(cover, len(both & words) / len(both))
             if nouns and not any(t in about for t in nouns):
                 continue  # "what conditions come with it?" needs the conditions said
+            if terse and asked.others and not any(t in about for t in asked.others):
+                continue  # "Has anyone died?" after the count in hospital needs a death said
             if nouns and nouns <= about and context_stems & words and not asked.wants:
                 cover = max(cover, COVERED)  # its own thing, on the subject it follows
         # Enough: most of the question's words; or some, and most of its meaning; or some,

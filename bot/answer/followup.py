@@ -50,6 +50,13 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Words that open a short question without naming anyone ("Anyone hurt?", "Any deaths?")
+_OPENERS = frozenset(
+    "Any Anyone Anybody Anything Someone Has Have Had Did Does Do Is Are Was Were Will Can "
+    "Could Would Should".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUp:
     """How a question reads in its conversation."""
@@ -117,7 +124,10 @@ def resolve(question: str, asked: Sequence[str], answered: Sequence[str]) -> Fol
         if on_it is not None:
             earlier, answer = on_it
             return FollowUp(question, earlier, f"{earlier} {_first_sentence(answer)}")
-    if m is not None or _ELLIPSIS.match(question):
+    # "Anyone hurt?", "Any deaths?": a question of three words or fewer, naming no one, asks on
+    # the subject of the exchange before
+    short = len(question.split()) <= 3 and not [n for n in _names(question) if n not in _OPENERS]
+    if m is not None or _ELLIPSIS.match(question) or short:
         # "And what's Kestria's total output?": a question of its own, on the same subject;
         # "Over what timeframe?", "By when?": a question that only says what kind of answer
         return FollowUp(question, previous, f"{previous} {_first_sentence(last_answer)}")

@@ -132,7 +132,7 @@ _PHRASES = {
     "suspend": r"on hold",
     "withdraw": r"pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out",
     # "two people were treated in hospital": hurt
-    "hurt": r"(?:treated|taken) (?:in|to) hospital|hospitali[sz]ed",
+    "hurt": r"(?:treated|taken) (?:in|to) hospital|hospitali[sz]ed|treated for",
     "earn": r"tak(?:e|es|ing|en) home|took home",
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",

@@ -735,3 +735,17 @@ def test_what_kind_of_thing_is_answered_by_the_sentence_naming_one() -> None:
     )
     found = _answers("What mould was found in the Mirax bottles?", hit)
     assert found and found[0].startswith("The contaminant")
+
+
+def test_a_terse_follow_up_needs_its_own_word_said() -> None:
+    hit = _hit(
+        1,
+        "Tollan recalls heaters after fires",
+        "Tollan is recalling 9,000 heaters after 12 fires.\n"
+        "Two people were treated for smoke inhalation after one fire, the agency said.",
+    )
+    context = ["tollan", "heaters", "recalled"]
+    hurt = [e.text for e in evidence("Anyone hurt?", context, [hit], embed(["Anyone hurt?"])[0])]
+    assert hurt and "smoke inhalation" in hurt[0]
+    died = evidence("Has anyone died?", context, [hit], embed(["Has anyone died?"])[0])
+    assert died == []

@@ -150,3 +150,12 @@ def test_a_follow_up_to_an_overview_reads_with_the_development_it_picks() -> Non
         ["Ostmark said saw exports would go on. [1] A pulp quota was agreed. [2]"],
     )
     assert "saw exports" in other.context
+
+
+def test_a_question_of_a_few_words_naming_no_one_is_on_the_subject_before() -> None:
+    read = resolve("Anyone hurt?", ["How many Tollan heaters are being recalled?"], [])
+    assert read.follows == "How many Tollan heaters are being recalled?"
+    assert "heaters" in read.context
+    # a short question that names someone stands on its own
+    assert resolve("What about Brekka?", ["How many Tollan heaters?"], []).follows is not None
+    assert resolve("Brekka's offer?", ["How many Tollan heaters?"], []).follows is None

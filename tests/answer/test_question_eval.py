@@ -43,7 +43,7 @@ BARS = {
 # Sets over other worlds than the development scenario (name -> its folder).
 WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
-    "battery-takeover world": (BATTERIES, 28, 13, BATTERIES_DIR),  # 45 answerable, 15 not
+    "battery-takeover world": (BATTERIES, 29, 13, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 26, 14, PHARMA_DIR),  # 45 answerable, 15 not
 }
