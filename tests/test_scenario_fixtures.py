@@ -181,7 +181,14 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
 
 
 @pytest.mark.parametrize(
-    "world", ["scenario_platforms", "scenario_batteries", "scenario_water", "scenario_pharma"]
+    "world",
+    [
+        "scenario_platforms",
+        "scenario_batteries",
+        "scenario_water",
+        "scenario_pharma",
+        "scenario_telecom",
+    ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:
     # each world's own check (written with it): windows, hosts, copies, every must_contain

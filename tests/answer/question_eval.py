@@ -70,6 +70,13 @@ WATER = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "quest
 # (5dee79a, before any change made with it in view).
 PHARMA_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_pharma"
 PHARMA = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_pharma.json")
+# A fifth, a telecoms story (a data breach, a regulator, a spectrum auction, a merger review),
+# written the same way at the end of that session: 25/45 right, 11/15 refused at its first
+# measure (0196898), the same answers as at that session's start (5dee79a).
+TELECOM_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_telecom"
+TELECOM = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_telecom.json"
+)
 
 
 @dataclass
