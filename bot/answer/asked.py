@@ -255,3 +255,49 @@ def read_with_parse(question: str) -> None:
     things_asked(question)
     manner_asked(question)
     part_asked(question)
+
+
+_WHAT_IS = re.compile(
+    r"\s*what(?:\s+exactly)?(?:'s|’s|\s+is|\s+are)\s+(?:exactly\s+)?"
+    r"(?:this|that|the|a|an|these|those)?\s*"
+    r"([a-z][\w-]{3,})(?:\s+[\w-]+){0,2}\s*\??\s*$",  # "… this crypto bug?", not "… going to do?"
+    re.IGNORECASE,
+)
+
+
+def definition_asked(question: str) -> re.Pattern[str] | None:
+    """For "what is (this) X?", a pattern of a sentence that says what X is ("X, a …", "X is
+    an …"; X as written or cut short, "crypto" for "cryptosporidium"); None otherwise."""
+    m = _WHAT_IS.match(question)
+    if m is None or m.group(1).casefold() in STOPWORDS:
+        return None
+    return re.compile(
+        rf"\b{re.escape(m.group(1))}[\w-]*,? (?:which |that )?(?:is |are |was )?(?:a|an) [a-z]",
+        re.IGNORECASE,
+    )
+
+
+_WHAT_KIND = re.compile(
+    r"\s*(?:what|which) ([a-z]{4,}) (?:is|was|are|were|has|have|had|did|does|do|will|got|"
+    r"could|would|can)\b",
+    re.IGNORECASE,
+)
+
+
+def naming_asked(question: str) -> re.Pattern[str] | None:
+    """For "what bacterium was found?", a pattern of a sentence that names one ("Burkholderia
+    cepacia, a bacterium", "the bacterium Burkholderia"); None for other questions."""
+    m = _WHAT_KIND.match(question)
+    if m is None or m.group(1).casefold() in STOPWORDS | _FIGURE_WORDS:
+        return None
+    kind = re.escape(m.group(1))
+    return re.compile(
+        rf"\b[A-Z][\w-]+(?: [A-Za-z][\w-]*)?,? (?:is )?(?:a|an|the) (?:[\w-]+ ){{0,2}}{kind}|"
+        rf"\bthe {kind} [A-Z]",
+    )
+
+
+_FIGURE_WORDS = frozenset(
+    "time date year month day rate price share percentage figure number amount tariff duty "
+    "level sort kind".split()
+)

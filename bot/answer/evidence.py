@@ -22,7 +22,9 @@ from bot.answer.asked import (
     counted,
     counted_not_sized,
     counts,
+    definition_asked,
     manner_asked,
+    naming_asked,
     part_asked,
     size_asked,
     subjects_asked,
@@ -32,7 +34,6 @@ from bot.answer.holders import holder_sentence, office_holders
 from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
 from bot.answer.quotes import person_of
 from bot.answer.sentences import (
-    STOPWORDS,
     has_kind,
     market_asked,
     names_met,
@@ -99,52 +100,6 @@ _BECAUSE = re.compile(
     re.IGNORECASE,
 )
 _WH = re.compile(r"\s*(?:and |so )?(?:what|why|how|when|who|where|which)\b", re.IGNORECASE)
-_WHAT_IS = re.compile(
-    r"\s*what(?:\s+exactly)?(?:'s|’s|\s+is|\s+are)\s+(?:exactly\s+)?"
-    r"(?:this|that|the|a|an|these|those)?\s*"
-    r"([a-z][\w-]{3,})(?:\s+[\w-]+){0,2}\s*\??\s*$",  # "… this crypto bug?", not "… going to do?"
-    re.IGNORECASE,
-)
-
-
-def definition_asked(question: str) -> re.Pattern[str] | None:
-    """For "what is (this) X?", a pattern of a sentence that says what X is ("X, a …", "X is
-    an …"; X as written or cut short, "crypto" for "cryptosporidium"); None otherwise."""
-    m = _WHAT_IS.match(question)
-    if m is None or m.group(1).casefold() in STOPWORDS:
-        return None
-    return re.compile(
-        rf"\b{re.escape(m.group(1))}[\w-]*,? (?:which |that )?(?:is |are |was )?(?:a|an) [a-z]",
-        re.IGNORECASE,
-    )
-
-
-_WHAT_KIND = re.compile(
-    r"\s*(?:what|which) ([a-z]{4,}) (?:is|was|are|were|has|have|had|did|does|do|will|got|"
-    r"could|would|can)\b",
-    re.IGNORECASE,
-)
-
-
-def naming_asked(question: str) -> re.Pattern[str] | None:
-    """For "what bacterium was found?", a pattern of a sentence that names one ("Burkholderia
-    cepacia, a bacterium", "the bacterium Burkholderia"); None for other questions."""
-    m = _WHAT_KIND.match(question)
-    if m is None or m.group(1).casefold() in STOPWORDS | _FIGURE_WORDS:
-        return None
-    kind = re.escape(m.group(1))
-    return re.compile(
-        rf"\b[A-Z][\w-]+(?: [A-Za-z][\w-]*)?,? (?:is )?(?:a|an|the) (?:[\w-]+ ){{0,2}}{kind}|"
-        rf"\bthe {kind} [A-Z]",
-    )
-
-
-_FIGURE_WORDS = frozenset(
-    "time date year month day rate price share percentage figure number amount tariff duty "
-    "level sort kind".split()
-)
-
-
 # "did not say how old they were", "declined to say what the committee would pay"
 _NOT_TOLD = re.compile(
     r"\b(?:did not|didn't|does not|doesn't|would not|wouldn't|will not|could not|declined to|"

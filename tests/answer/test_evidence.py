@@ -704,7 +704,7 @@ def test_what_a_thing_is_is_told_by_the_sentence_that_defines_it() -> None:
     found = _answers("What exactly is this giardia thing?", hit)
     assert found and "single-celled parasite" in found[0]
     # "what is X going to do?" asks no definition
-    from bot.answer.evidence import definition_asked
+    from bot.answer.asked import definition_asked
 
     assert definition_asked("What is giardia going to do to the homes?") is None
 
