@@ -99,6 +99,11 @@ _BECAUSE = re.compile(
     r"saying|on the grounds)\b",
     re.IGNORECASE,
 )
+_WHO_SAID = re.compile(
+    r"\s*(?:and |so )?who\s+(?:\w+\s+)?(?:said|says|told|tells|warned|argued|claimed|called|"
+    r"grumbled|complained|described|insisted|accused|admitted|promised|vowed|declared)\b",
+    re.IGNORECASE,
+)
 _WH = re.compile(r"\s*(?:and |so )?(?:what|why|how|when|who|where|which)\b", re.IGNORECASE)
 # "did not say how old they were", "declined to say what the committee would pay"
 _NOT_TOLD = re.compile(
@@ -175,6 +180,9 @@ def evidence(
     refers: dict[int, str] = {}  # row -> the sentence its opening "Its …" refers back to
     # "Who is Odile Marchetti?": "…, the guild's director" says who once the guild is named
     who_is = _WHO_IS.match(question) is not None
+    # "Who is Aquena's largest shareholder?" asks for whoever holds a role, which the answer
+    # must name; "Who said the rule is the law?" asks for the speaker of words it paraphrases
+    role_asked = asked.wants == "person" and not who_is and not _WHO_SAID.match(question)
     intro: dict[int, str] = {}  # row -> the sentence before that names its "the guild"
     holders: dict[int, str] = {}  # row -> the sentence naming who holds the office it names
     for hit in hits:
@@ -268,7 +276,7 @@ def evidence(
         # does the strike begin?" needs the strike's start, not another start).
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
-        if asked.wants == "person" and not who_is and not context_stems and not nouns <= about:
+        if role_asked and not context_stems and not nouns <= about:
             continue  # "Who is Aquena's largest shareholder?" needs the shareholder said
         own = term_coverage(asked, about) if asked.terms else 0.0
         named = names_met(asked, f"{unquoted(said_before)} {text}")

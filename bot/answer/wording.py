@@ -43,7 +43,7 @@ _SYNONYMS = [
     "curb restriction control limit cap ceiling",
     "aid subsidy support lifeline bailout rescue",
     "president head",
-    "say declare announce claim tell",
+    "say declare announce claim tell grumble complain insist",
     "offer propose proposal bid bidder",
     "decide decision",
     "set fix determine calculate",

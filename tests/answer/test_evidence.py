@@ -749,3 +749,19 @@ def test_a_terse_follow_up_needs_its_own_word_said() -> None:
     assert hurt and "smoke inhalation" in hurt[0]
     died = evidence("Has anyone died?", context, [hit], embed(["Has anyone died?"])[0])
     assert died == []
+
+
+def test_who_said_words_is_answered_by_their_speaker_without_the_questions_nouns() -> None:
+    hit = _hit(
+        1,
+        "Data authority opens inquiry into Tollan",
+        "“The reporting deadline is not a suggestion, it is the law,” said Ana Ruiz, who heads "
+        "the authority.",
+    )
+    found = _answers("Who said the reporting rule is the law, not a suggestion?", hit)
+    assert found and "Ana Ruiz" in found[0]
+    grumbled = _answers("Who grumbled that the reporting deadline is the law?", hit)
+    assert grumbled and "Ana Ruiz" in grumbled[0]
+    # a role still needs the role said
+    owner = _hit(2, "Tollan shares", "Brekka Capital said it would vote against the deal.")
+    assert _answers("Who is Tollan's largest shareholder?", owner) == []
