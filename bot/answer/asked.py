@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 from bot.answer.sentences import (
+    FIGURE_NOUNS,
     GENERIC_FOCUS,
     KIND_WORDS,
     NUMBER,
@@ -288,7 +289,7 @@ def naming_asked(question: str) -> re.Pattern[str] | None:
     """For "what bacterium was found?", a pattern of a sentence that names one ("Burkholderia
     cepacia, a bacterium", "the bacterium Burkholderia"); None for other questions."""
     m = _WHAT_KIND.match(question)
-    if m is None or m.group(1).casefold() in STOPWORDS | _FIGURE_WORDS:
+    if m is None or m.group(1).casefold() in _NOT_KINDS:
         return None
     kind = re.escape(m.group(1))
     return re.compile(
@@ -297,7 +298,5 @@ def naming_asked(question: str) -> re.Pattern[str] | None:
     )
 
 
-_FIGURE_WORDS = frozenset(
-    "time date year month day rate price share percentage figure number amount tariff duty "
-    "level sort kind".split()
-)
+# "what sort …?", "what rate …?": a kind of answer, not a kind of thing to name
+_NOT_KINDS = STOPWORDS | KIND_WORDS | FIGURE_NOUNS | {"level", "sort", "kind"}

@@ -320,7 +320,7 @@ _SPAN = re.compile(
 )
 
 # What a "what X" question asks for when X is one of these: a figure ("what duty …?").
-_FIGURE_NOUNS = frozenset(
+FIGURE_NOUNS = frozenset(
     "tariff duty levy rate quota price share percentage figure number amount".split()
 )
 
@@ -328,7 +328,7 @@ _FIGURE_NOUNS = frozenset(
 def _asks_for_figure(q: str) -> bool:
     """ "What duty …?", "how dependent is X on …?", "how did X's shares do?"."""
     head = re.search(r"\bwhat ([^\W_]+)", q)
-    if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
+    if head is not None and stem(head.group(1)) in {stem(w) for w in FIGURE_NOUNS}:
         return True
     if re.search(r"\bhow (?:dependent|reliant|exposed|important)\b", q):
         return True
@@ -366,7 +366,7 @@ def _focus(q: str) -> str:
     if m is None:
         # "what quota …?", "how big a quota …?": the figure is of that thing
         head = re.search(r"\b(?:what|how (?:big|large|high|steep|generous) an?)\s+([^\W_]+)", q)
-        if head is not None and stem(head.group(1)) in {stem(w) for w in _FIGURE_NOUNS}:
+        if head is not None and stem(head.group(1)) in {stem(w) for w in FIGURE_NOUNS}:
             return stem(head.group(1))
         # "what revenue did X report?": a figure of revenue, not of a loss
         money = re.search(rf"\bwhat (?:[\w'’-]+ )?({_MONEY_NOUNS})\b", q)
