@@ -62,6 +62,34 @@ _IRREGULAR = {
     "cut": "cut", "set": "set", "put": "put", "hit": "hit", "led": "lead", "paid": "pay",
     "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
     "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
+    # the other common irregular verbs of news copy ("stole" and "stolen" meet "steal")
+    "found": "find", "got": "get", "gotten": "get", "made": "make", "kept": "keep",
+    "knew": "know", "known": "know", "brought": "bring", "caught": "catch", "struck": "strike",
+    "spent": "spend", "built": "build", "drew": "draw", "drawn": "draw", "grew": "grow",
+    "grown": "grow", "chose": "choose", "chosen": "choose", "fought": "fight", "wrote": "write",
+    "written": "write", "spoke": "speak", "spoken": "speak", "broke": "break",
+    "broken": "break", "came": "come", "saw": "see", "seen": "see", "heard": "hear",
+    "sent": "send", "felt": "feel", "meant": "mean", "ran": "run", "stole": "steal",
+    "stolen": "steal", "withdrew": "withdraw", "withdrawn": "withdraw", "froze": "freeze",
+    "frozen": "freeze", "dealt": "deal", "stood": "stand", "understood": "understand",
+    "sank": "sink", "sunk": "sink", "shook": "shake", "shaken": "shake", "hid": "hide",
+    "hidden": "hide", "flew": "fly", "flown": "fly", "threw": "throw", "thrown": "throw",
+    "fled": "flee", "forgave": "forgive", "forgiven": "forgive", "oversaw": "oversee",
+    "overseen": "oversee", "overtook": "overtake", "overtaken": "overtake",
+    "undertook": "undertake", "upheld": "uphold", "withheld": "withhold",
+    "taught": "teach", "lent": "lend", "drove": "drive", "driven": "drive", "rode": "ride",
+    "ridden": "ride", "arose": "arise", "arisen": "arise", "woke": "wake", "woken": "wake",
+    "wore": "wear", "worn": "wear", "tore": "tear", "torn": "tear", "swore": "swear",
+    "sworn": "swear", "slept": "sleep", "swept": "sweep", "wept": "weep", "shot": "shoot",
+    "sped": "speed", "bled": "bleed", "dug": "dig", "stuck": "stick", "stung": "sting",
+    "swung": "swing", "hung": "hang", "shrank": "shrink", "shrunk": "shrink",
+    "forbade": "forbid", "forbidden": "forbid", "foresaw": "foresee", "foreseen": "foresee",
+    "mistook": "mistake", "mistaken": "mistake", "overcame": "overcome", "overran": "overrun",
+    "overthrew": "overthrow", "overthrown": "overthrow", "withstood": "withstand",
+    "ate": "eat", "eaten": "eat", "sang": "sing", "sung": "sing", "rang": "ring",
+    "rung": "ring", "bore": "bear", "borne": "bear", "laid": "lay", "lain": "lie",
+    "slid": "slide", "strove": "strive", "striven": "strive", "spun": "spin",
+    "sat": "sit",
 }  # fmt: skip
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -107,8 +135,11 @@ _DEADLINE = re.compile(
     r"close) of\s+(?:the\s+)?)?(?:\d|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d|"
     r"january|february|march|april|may|june|july|august|"
     r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|next|this|year|month|week|spring|summer|autumn|winter|tomorrow|tonight)"
-    r"|\bdeadline\b",
+    r"sunday|next|this|year|month|week|spring|summer|autumn|winter|tomorrow|tonight|midnight|"
+    r"noon|midday|close of (?:business|play|trading)|(?:the )?end of (?:the )?(?:day|week|month))"
+    r"|\b(?:a|the) deadline (?:of|on|set for)\s+\w"
+    r"|\b(?:\d{1,2}|midnight|noon|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow)['’]s)\s+deadline\b",
     re.IGNORECASE,
 )
 # An amount, as opposed to a count: money, a share, a measure.
@@ -250,6 +281,8 @@ def read_question(question: str) -> Asked:
         wants = "person"  # "which Kestrian firms have applied?": names
     if wants == "place":  # "where is X putting its fab?": where it goes, not a putting
         terms = {t: None for t in terms if t not in _PLACING}
+    elif wants == "deadline":  # "what is the deadline for …?": a date, not the word
+        terms = {t: None for t in terms if t != _DEADLINE_WORD}
     generic = {stem(w) for w in GENERIC_FOCUS}
     others = tuple(t for t in terms if t not in named and t not in generic)
     if wants == "figure" and re.search(
@@ -269,6 +302,7 @@ _WHERE_CLOSED = re.compile(
     r"trade|traded|trading|open|opened)\b"
 )
 _PLACING = frozenset(stem(w) for w in "put puts putting".split())
+_DEADLINE_WORD = stem("deadline")
 _WHICH = re.compile(
     r"\bwhich (?:[\w'’-]+ )?(firms?|compan(?:y|ies)|countr(?:y|ies)|ministers?|officials?|"
     r"producers?|makers?|manufacturers?|banks?|groups?|suppliers?|exporters?|importers?|"

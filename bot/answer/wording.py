@@ -84,6 +84,8 @@ _SYNONYMS = [
     "injection jab",
     "delay hold-up holdup",
     "forecast outlook guidance guide expect",
+    "technology tech technological",
+    "information info",
 ]
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:
@@ -126,6 +128,11 @@ _PHRASES = {
     r"secretary[- ]general",
     # "who's running the Kestrian side?": who leads it
     "lead the": r"r[ua]n(?:s|ning)? the",
+    # titles as readers shorten them: "the CEO", "Celvanta's CTO"
+    "chief executive": r"ceo",
+    "chief financial officer": r"cfo",
+    "chief technology officer": r"cto",
+    "chief operating officer": r"coo",
     "close": r"shut(?:s|ting)? down",
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
     "conditions": r"strings (?:are |were |is )?attached",

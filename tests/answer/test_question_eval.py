@@ -48,7 +48,7 @@ WORLDS = {
     "battery-takeover world": (BATTERIES, 29, 13, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 26, 14, PHARMA_DIR),  # 45 answerable, 15 not
-    "telecoms world": (TELECOM, 27, 11, TELECOM_DIR),  # 45 answerable, 15 not
+    "telecoms world": (TELECOM, 29, 11, TELECOM_DIR),  # 45 answerable, 15 not
 }
 
 

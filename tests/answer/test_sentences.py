@@ -449,3 +449,30 @@ def test_a_doubled_consonant_before_ed_or_ing_is_the_words_own_stem() -> None:
 def test_contracted_pronouns_and_while_are_no_words_to_find() -> None:
     terms = read_question("Are the Ostby staff paid while they’re at home?").terms
     assert not {"they'r", "whil", "they're"} & set(terms)
+
+
+def test_a_deadline_is_a_date_to_do_it_by_not_the_word() -> None:
+    assert has_kind("It demands V$14 million by midnight on Friday, September 18.", "deadline")
+    assert has_kind("Staff must be told by noon.", "deadline")
+    assert has_kind("It has until the end of the day to reply.", "deadline")
+    assert has_kind("… ahead of the September 28 deadline.", "deadline")
+    assert has_kind("… before Friday’s deadline.", "deadline")
+    # a deadline named, with no date to it
+    assert not has_kind("… as the hackers’ ransom deadline draws closer.", "deadline")
+    asked = read_question("What is the deadline for the ransom?")
+    assert asked.wants == "deadline" and asked.terms == (stem("ransom"),)
+
+
+def test_irregular_past_forms_meet_their_verb() -> None:
+    assert stem("stole") == stem("stolen") == stem("steals") == stem("stealing")
+    assert stem("found") == stem("finds") and stem("found") != stem("founded")
+    assert stem("fled") == stem("flees")
+    assert stem("withdrew") == stem("withdrawn") == stem("withdraw")
+    assert stem("struck") == stem("strikes")
+
+
+def test_shortened_titles_and_words_meet_the_full_ones() -> None:
+    assert stem("tech") == stem("technology")
+    asked = read_question("Who's the CTO who just left Celvanta?")
+    assert {stem("chief"), stem("technology"), stem("officer")} <= set(asked.terms)
+    assert stem("info") == stem("information")
