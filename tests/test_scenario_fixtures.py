@@ -188,6 +188,8 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
         "scenario_water",
         "scenario_pharma",
         "scenario_telecom",
+        "scenario_aviation",
+        "scenario_farming",
     ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:

@@ -77,6 +77,19 @@ TELECOM_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_telec
 TELECOM = load_questions(
     Path(__file__).resolve().parents[1] / "fixtures" / "questions_telecom.json"
 )
+# A sixth and a seventh, an aviation week (a grounding, a controllers' pay dispute, a takeover,
+# a runway) and a farming week (an animal disease, tractor protests, a price war, a drought),
+# written the same way at the start of a later session: 18/45 right, 11/15 refused and 28/45
+# right, 9/15 refused at their first measure, the same at that session's start (507c301) and
+# after its first five changes (not made with them in view).
+AVIATION_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_aviation"
+AVIATION = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_aviation.json"
+)
+FARMING_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_farming"
+FARMING = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_farming.json"
+)
 
 
 @dataclass
