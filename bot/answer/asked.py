@@ -300,3 +300,37 @@ def naming_asked(question: str) -> re.Pattern[str] | None:
 
 # "what sort …?", "what rate …?": a kind of answer, not a kind of thing to name
 _NOT_KINDS = STOPWORDS | KIND_WORDS | FIGURE_NOUNS | {"level", "sort", "kind"}
+
+
+_WHEN_IS = re.compile(r"\s*(?:and |so )?(?:by )?when(?:'s|’s|\s+(?:is|was|are|were|will))\b", re.I)
+_COPULA = frozenset("'s ’s is was are were be".split())
+
+
+def event_asked(question: str) -> frozenset[str]:
+    """For "when is the X?" ("When's the full trial?", "When was the vote?"), the stems of the
+    X, any one of which an answer must say ("the next round of talks": the round or the
+    talks): a time said of something else ("does not expire until June 2029") is no answer.
+    Empty for other questions."""
+    if not _WHEN_IS.match(question):
+        return frozenset()
+    found: set[str] = set()
+    for t in parsed(question):
+        if (
+            t.dep_ == "nsubj"
+            and t.head.dep_ == "ROOT"
+            and t.head.text.casefold() in _COPULA
+            and t.tag_ in ("NN", "NNS")
+            and t.text.casefold() not in _NOT_EVENTS
+        ):
+            found.add(stem(t.text))
+            found.update(
+                stem(o.text)
+                for p in t.children
+                if p.dep_ == "prep" and p.text.casefold() == "of"
+                for o in p.children
+                if o.dep_ == "pobj" and o.tag_ in ("NN", "NNS")
+            )
+    return frozenset(found)
+
+
+_NOT_EVENTS = KIND_WORDS | STOPWORDS | {"deadline", "date", "time", "cutoff", "cut-off"}

@@ -23,6 +23,7 @@ from bot.answer.asked import (
     counted_not_sized,
     counts,
     definition_asked,
+    event_asked,
     manner_asked,
     naming_asked,
     part_asked,
@@ -140,6 +141,7 @@ def evidence(
     earlier_stems = {stem(t) for t in earlier} & context_stems
     person = person_of(question) if asked.wants == "words" else None
     speaker = speaker_words(person) if person else set()
+    by_name = person is not None and all(w[:1].isupper() for w in person.split())
     # whose office a role names ("Rydo's boss": Rydo), when the question asks by role
     owners = (
         {stem(w) for w in person.split() if w[:1].isupper()}
@@ -158,6 +160,7 @@ def evidence(
     act = set(act_asked(question))
     why = _WHY.match(question) is not None
     defined = definition_asked(question)
+    event = event_asked(question)
     # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
     # follows cannot answer on its own ("What triggered that?" can)
     terse = len(question.split()) <= 3 and not _WH.match(question)
@@ -266,6 +269,8 @@ def evidence(
             )
         ):
             continue  # someone else's words, or words that only name them
+        if by_name and spoken_by_another(text, speaker):
+            continue  # "Ortega said she would ask Quintanar …": Ortega's words, not hers
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
         words |= stems(_subject(refers.get(row, "")))
         if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
@@ -276,6 +281,8 @@ def evidence(
         # does the strike begin?" needs the strike's start, not another start).
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
+        if event and not event & about:
+            continue  # "when's the full trial?": a time said of the trial, not of the patent
         if role_asked and not context_stems and not nouns <= about:
             continue  # "Who is Aquena's largest shareholder?" needs the shareholder said
         own = term_coverage(asked, about) if asked.terms else 0.0
@@ -391,6 +398,44 @@ def _someone_else(sentence: str, names: Sequence[str]) -> bool:
     return False
 
 
+def spoken_by_another(sentence: str, speaker: set[str]) -> bool:
+    """Whether a sentence gives only the sayings of people other than the one asked about
+    ("Deputy Camila Ortega said she would ask Quintanar …" is not Quintanar's words). A saying
+    is by the names before its verb in its clause ("Quintanar, Celvanta's chief, said"), or
+    by the name right after it ("…,” said Quintanar"); one by a pronoun or a role may be
+    theirs, and so is never another's."""
+    text = unquoted(sentence)
+    another = False
+    for verb in _SPEECH.finditer(text):
+        clause = re.split(r";|\bthat\b|\bwhile\b|\bbut\b", text[: verb.start()])[-1]
+        after = _NAME_RUN.match(text, verb.end() + 1)
+        found = [r for r in _NAME_RUN.finditer(clause) if not _calendar(r.group())]
+        if stems(" ".join(r.group() for r in found)) >= speaker:
+            return False  # "Quintanar, Celvanta's chief, said"
+        runs = [r.group() for r in found if not _opening(text, clause, r)]
+        if not runs and after is not None:
+            if stems(after.group()) >= speaker:
+                return False  # "…,” said Quintanar"
+            runs = [after.group()]
+        if not runs:
+            return False  # "she said", "the minister said": perhaps the one asked about
+        another = True
+    return another
+
+
+def _calendar(run: str) -> bool:
+    return {w.casefold() for w in run.split()} <= _CALENDAR
+
+
+def _opening(text: str, clause: str, run: re.Match[str]) -> bool:
+    """A sentence's capitalised first word standing alone ("The", "Shares")."""
+    return text.startswith(clause) and run.start() == 0 and " " not in run.group()
+
+
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|warned|warns|argued|argues|insisted|insists|"
+    r"wrote|writes|replied|replies|responded|responds|asked|asks)\b"
+)
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split()

@@ -765,3 +765,44 @@ def test_who_said_words_is_answered_by_their_speaker_without_the_questions_nouns
     # a role still needs the role said
     owner = _hit(2, "Tollan shares", "Brekka Capital said it would vote against the deal.")
     assert _answers("Who is Tollan's largest shareholder?", owner) == []
+
+
+def test_when_is_the_thing_needs_a_time_said_of_that_thing() -> None:
+    hit = _hit(
+        1,
+        "Tollan loses bid to stop rival's syrup",
+        "Tollan says the rival syrup infringes its patent, which does not expire until June "
+        "2029.\nThe judge said the case raised serious questions for a later hearing.",
+    )
+    assert _answers("When's the full trial in the Tollan patent fight?", hit) == []
+    dated = _hit(
+        2, "Tollan patent case", "The full trial of Tollan's patent case is set for March 2027."
+    )
+    found = _answers("When's the full trial in the Tollan patent fight?", dated)
+    assert found and "March 2027" in found[0]
+    from bot.answer.asked import event_asked
+
+    assert event_asked("When is the next round of talks?") == {stem("round"), stem("talks")}
+    assert event_asked("When does the strike begin?") == frozenset()
+
+
+def test_what_someone_said_is_not_what_another_said_about_them() -> None:
+    hit = _hit(
+        1,
+        "Tollan chief faces deputies",
+        "Deputy Ana Ruiz, of the opposition Renewal party, said she would ask Marta Olsen "
+        "directly whether she intended to resign.",
+    )
+    assert _answers("What did Olsen tell the deputies?", hit) == []
+    hers = _hit(
+        2, "Tollan chief apologises", "Olsen, Tollan's chief, told the deputies she was sorry."
+    )
+    found = _answers("What did Olsen tell the deputies?", hers)
+    assert found and "sorry" in found[0]
+    from bot.answer.evidence import spoken_by_another
+
+    olsen = {stem("Olsen")}
+    assert not spoken_by_another("Ruiz said Olsen told the committee that she knew.", olsen)
+    assert not spoken_by_another("“We failed,” said Olsen.", olsen)
+    assert not spoken_by_another("“We failed,” she said.", olsen)
+    assert spoken_by_another("“She failed,” said Ruiz, adding that Olsen must go.", olsen)

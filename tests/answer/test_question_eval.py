@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.answer.question_eval import (
+    AVIATION,
+    AVIATION_DIR,
     BATTERIES,
     BATTERIES_DIR,
     BLIND,
@@ -16,6 +18,8 @@ from tests.answer.question_eval import (
     BLIND3,
     BLIND4,
     BLIND5,
+    FARMING,
+    FARMING_DIR,
     FRESH,
     HELD_OUT,
     PHARMA,
@@ -47,8 +51,10 @@ WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
     "battery-takeover world": (BATTERIES, 29, 13, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
-    "pharmaceutical world": (PHARMA, 26, 14, PHARMA_DIR),  # 45 answerable, 15 not
-    "telecoms world": (TELECOM, 29, 11, TELECOM_DIR),  # 45 answerable, 15 not
+    "pharmaceutical world": (PHARMA, 26, 15, PHARMA_DIR),  # 45 answerable, 15 not
+    "telecoms world": (TELECOM, 29, 12, TELECOM_DIR),  # 45 answerable, 15 not
+    "aviation world": (AVIATION, 18, 11, AVIATION_DIR),  # 45 answerable, 15 not
+    "farming world": (FARMING, 28, 9, FARMING_DIR),  # 45 answerable, 15 not
 }
 
 
