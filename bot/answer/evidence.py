@@ -120,6 +120,15 @@ _ASKS_SAYING = re.compile(
     r"\b(?:say|said|says|comment\w*|disclose\w*|confirm\w*|reveal\w*|told|tell|explain\w*)\b",
     re.IGNORECASE,
 )
+# "what time did it take off?", "at what time …": an hour of the day is asked for
+_CLOCK_ASKED = re.compile(
+    r"\b(?:what|which) time\b(?!\s*(?:frame|scale|table|line|limit|period)s?\b)", re.IGNORECASE
+)
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|"
+    r"\b(?:noon|midnight|midday|dawn|o['’]clock)\b",
+    re.IGNORECASE,
+)
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
 
 
@@ -161,6 +170,7 @@ def evidence(
     why = _WHY.match(question) is not None
     defined = definition_asked(question)
     event = event_asked(question)
+    clock = _CLOCK_ASKED.search(question) is not None
     # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
     # follows cannot answer on its own ("What triggered that?" can)
     terse = len(question.split()) <= 3 and not _WH.match(question)
@@ -246,6 +256,8 @@ def evidence(
         told = f"{holders.get(row, '')} {before.get(row, '')} {text}"
         if asked.wants == "person" and not who_is and not _someone_else(told, asked.names):
             continue  # "Who at Forkly phoned Mayor Drummond?" is not answered by Drummond
+        if clock and not _CLOCK.search(text):
+            continue  # "what time did it take off?": an hour, not the day
         if focus and not counts(text, focus):
             continue  # a figure of something else
         if period and focus and of_another_period(text, focus, period):
@@ -453,7 +465,10 @@ def _subject(sentence: str) -> str:
 def speaker_words(person: str) -> set[str]:
     """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
     names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
-    words = person.replace("’", "'").split()
+    # "the PM's office", "the minister's spokesman": the office speaks for its holder ("a
+    # spokesman for Prime Minister Halvard Renko said")
+    person = _SPEAKS_FOR.sub("", person.replace("’", "'"))
+    words = person.split()
     if all(w[:1].isupper() for w in words):
         return {stem(words[-1])}
     # "the head of the medicines regulator": the head, and the regulator ("the regulator's
@@ -464,6 +479,9 @@ def speaker_words(person: str) -> set[str]:
     return stems(person) - _SPEAKER_STOPWORDS
 
 
+_SPEAKS_FOR = re.compile(
+    r"'s (?:press )?(?:office|spokes(?:man|woman|person|people)|camp|team|aides?)$", re.IGNORECASE
+)
 _ROLE_OF = re.compile(
     r"(?:the |its |their )?([a-z][\w -]*?) of (?:the )?(?:[a-z][\w-]* )*([a-z][\w-]+)$"
 )

@@ -133,6 +133,7 @@ _PHRASES = {
     "chief financial officer": r"cfo",
     "chief technology officer": r"cto",
     "chief operating officer": r"coo",
+    "prime minister": r"(?<=the )pm",
     "close": r"shut(?:s|ting)? down",
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
     "conditions": r"strings (?:are |were |is )?attached",

@@ -806,3 +806,31 @@ def test_what_someone_said_is_not_what_another_said_about_them() -> None:
     assert not spoken_by_another("“We failed,” said Olsen.", olsen)
     assert not spoken_by_another("“We failed,” she said.", olsen)
     assert spoken_by_another("“She failed,” said Ruiz, adding that Olsen must go.", olsen)
+
+
+def test_what_time_asks_for_an_hour_not_a_day() -> None:
+    hit = _hit(
+        1,
+        "Tollan grounds its fleet",
+        "The Tollan plane took off on Monday and an engine failed.\n"
+        "The Tollan plane took off at 06:42 and landed again 11 minutes later.",
+    )
+    found = _answers("What time did the Tollan plane take off?", hit)
+    assert found and "06:42" in found[0]
+    day_only = _hit(2, "Tollan grounds its fleet", "The Tollan plane took off on Monday.")
+    assert _answers("What time did the Tollan plane take off?", day_only) == []
+
+
+def test_an_office_speaks_for_its_holder() -> None:
+    hit = _hit(
+        1,
+        "Tollan controllers vote to strike",
+        "A spokesman for Prime Minister Ana Ruiz said the government hoped the dispute would be "
+        "“settled at the table, not on the picket line”.",
+    )
+    found = _answers("What's the PM's office said about the Tollan controllers' dispute?", hit)
+    assert found and "picket line" in found[0]
+    from bot.answer.evidence import speaker_words
+
+    assert speaker_words("the minister's spokesman") == speaker_words("the minister")
+    assert "prime" not in str(stems("They met at 3 pm."))

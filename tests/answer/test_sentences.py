@@ -476,3 +476,8 @@ def test_shortened_titles_and_words_meet_the_full_ones() -> None:
     asked = read_question("Who's the CTO who just left Celvanta?")
     assert {stem("chief"), stem("technology"), stem("officer")} <= set(asked.terms)
     assert stem("info") == stem("information")
+
+
+def test_how_soon_asks_for_a_time() -> None:
+    asked = read_question("How soon do the farmers get the money?")
+    assert asked.wants == "time" and stem("soon") not in asked.terms
