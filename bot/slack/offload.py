@@ -65,7 +65,11 @@ STOP_TIMEOUT = 5.0
 
 
 ASK = "ask"  # (request,) -> Reply
-CLAIM = "claim"  # (key, at) -> bool
+CLAIMS = "claims"  # ([(key, at), …],) -> [(failed, bool or the failure), …]
+# Seconds a claim waits for others to share its frame: under a burst of requests, one frame
+# (one pickle, one write, one reply to read) carries a dozen claims instead of one each. A
+# retry that the claim must stop comes seconds later.
+CLAIM_BATCH = 0.003
 
 
 class ChildFailed(RuntimeError):
@@ -125,10 +129,14 @@ class AnsweringProcess:
         self._reading: asyncio.Task[None] | None = None
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._ids = itertools.count(1)
+        self._claims: list[tuple[tuple[str, datetime], asyncio.Future[bool]]] = []
+        self._claiming: asyncio.TimerHandle | None = None
+        self._sending: set[asyncio.Task[Any]] = set()
         self._starting = asyncio.Lock()
         self._closed = False
         self._alive = False  # a child runs and its replies are read
         self.started = 0  # children started so far (one, unless one died)
+        self.claim_frames = 0  # frames that carried claims to the child
 
     @property
     def pid(self) -> int | None:
@@ -215,9 +223,44 @@ class AnsweringProcess:
         return reply
 
     async def claim(self, event: str, at: datetime) -> bool:
-        """Claim a request's key in the store, from the child (True: the first delivery)."""
-        won: bool = await self._call(CLAIM, event, at)
-        return won
+        """Claim a request's key in the store, from the child (True: the first delivery);
+        the claims of the next CLAIM_BATCH seconds go in one frame."""
+        loop = asyncio.get_running_loop()
+        won: asyncio.Future[bool] = loop.create_future()
+        self._claims.append(((event, at), won))
+        if self._claiming is None:
+            self._claiming = loop.call_later(CLAIM_BATCH, self._send_claims)
+        return await won
+
+    def _send_claims(self) -> None:
+        self._claiming = None
+        batch, self._claims = self._claims, []
+        task = asyncio.create_task(self._settle_claims(batch))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _settle_claims(
+        self, batch: list[tuple[tuple[str, datetime], asyncio.Future[bool]]]
+    ) -> None:
+        """Send a batch of claims in one frame; each claimant gets its own outcome."""
+        self.claim_frames += 1
+        try:
+            outcomes = await self._call(CLAIMS, [claim for claim, _ in batch])
+        except (Exception, asyncio.CancelledError) as exc:  # the child stopped, or we stop
+            error = AnsweringLost() if isinstance(exc, asyncio.CancelledError) else exc
+            for _, won in batch:
+                if not won.done():
+                    won.set_exception(error)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        for (_, won), (failed, value) in zip(batch, outcomes, strict=True):
+            if won.done():
+                continue  # its caller was cancelled (the app is stopping)
+            if failed:
+                won.set_exception(ChildFailed(value))
+            else:
+                won.set_result(value)
 
     async def _call(self, kind: str, *args: object) -> Any:
         await self.start()  # no-op while the child runs; a new one after a death
@@ -237,6 +280,13 @@ class AnsweringProcess:
         `stop_timeout`); nothing is left running."""
         async with self._starting:
             self._closed = True
+            if self._claiming is not None:  # claims not sent yet: nobody will answer them
+                self._claiming.cancel()
+                self._claiming = None
+                for _, won in self._claims:
+                    if not won.done():
+                        won.set_exception(AnsweringLost())
+                self._claims = []
             proc, writer, reading = self._proc, self._writer, self._reading
             if writer is not None:
                 with contextlib.suppress(ConnectionError):
@@ -308,9 +358,16 @@ async def serve(
     gate = asyncio.Semaphore(workers)
     under_way: set[asyncio.Task[None]] = set()
 
+    async def claim(key: str, at: datetime) -> tuple[bool, Any]:
+        try:
+            return False, await claims(key, at)
+        except Exception as exc:
+            log.exception("claiming %s failed in the answering process", key)
+            return True, f"{type(exc).__name__}: {exc}"
+
     async def run(kind: str, args: tuple[Any, ...]) -> Any:
-        if kind == CLAIM:
-            return await claims(*args)  # quick, and awaited before an answer: no turn taken
+        if kind == CLAIMS:  # quick, and awaited before an answer: no turn taken
+            return [await claim(key, at) for key, at in args[0]]
         async with gate:
             return await chat.handle(*args)  # never raises: failures are ErrorReplies
 

@@ -101,6 +101,14 @@ async def test_claims_are_written_by_the_child_and_its_failures_come_back_as_suc
         assert said(await child.handle(ask("still here"))) == f"still here from {child.pid}"
 
 
+async def test_a_burst_of_claims_goes_to_the_child_in_one_frame(clock: Clock) -> None:
+    async with AnsweringProcess(CHILD, "init") as child:
+        keys = [f"command:T1:{i % 10}" for i in range(30)]
+        won = await asyncio.gather(*(child.claim(k, clock.now()) for k in keys))
+        assert won == [True] * 10 + [False] * 20  # each key's first claim only
+        assert child.claim_frames == 1
+
+
 async def test_a_dead_child_loses_what_it_held_and_the_next_request_starts_another() -> None:
     async with AnsweringProcess(CHILD, "init") as child:
         first = child.pid
