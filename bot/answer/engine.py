@@ -26,14 +26,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.answer.asked import read_with_parse
 from bot.answer.changed import asks_what_changed, developments, opening_article
 from bot.answer.descriptors import descriptor_in, firm_described, named, search_words
-from bot.answer.evidence import (
-    Evidence,
-    evidence,
-    lead_in,
-    paragraph_around,
-    same_sentence,
-    whole_quotes,
-)
+from bot.answer.evidence import Evidence, evidence, same_sentence
 from bot.answer.followup import resolve, unresolved
 from bot.answer.quotes import (
     SPEECH_VERBS,
@@ -44,6 +37,7 @@ from bot.answer.quotes import (
     words_asked,
 )
 from bot.answer.rerank import Reranker
+from bot.answer.sayings import lead_in, paragraph_around, whole_quotes
 from bot.answer.seats import acting_seats
 from bot.answer.sentences import read_question, stem, stems
 from bot.answer.terms import content_terms, coverage, enough, named_terms

@@ -34,6 +34,15 @@ from bot.answer.asked import (
 from bot.answer.holders import holder_sentence, office_holders
 from bot.answer.periods import of_another_period, period_asked, revised, revision_asked
 from bot.answer.quotes import person_of
+from bot.answer.sayings import (
+    CALENDAR,
+    NAME_RUN,
+    QUOTE_MARK,
+    joined_quotes,
+    speaker_words,
+    spoken_by_another,
+    unquoted,
+)
 from bot.answer.sentences import (
     has_kind,
     market_asked,
@@ -150,6 +159,8 @@ def evidence(
     earlier_stems = {stem(t) for t in earlier} & context_stems
     person = person_of(question) if asked.wants == "words" else None
     speaker = speaker_words(person) if person else set()
+    # asked by name ("Quintanar"): a role ("the council") speaks through whoever holds it,
+    # named anywhere in the saying ("said Ilse Varga, who chairs the council")
     by_name = person is not None and all(w[:1].isupper() for w in person.split())
     # whose office a role names ("Rydo's boss": Rydo), when the question asks by role
     owners = (
@@ -204,10 +215,12 @@ def evidence(
         if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
             continue  # a follow-up must stay with the people and things it follows
         sentences = [" ".join(s.text.split()) for s in split_sentences(hit.text)]
+        if asked.wants in ("words", "person"):  # whose words: the speaker after a quotation
+            sentences = joined_quotes(sentences)
         for i, text in enumerate(sentences):
-            if text.endswith("?") and not _QUOTE_MARK.search(text):
+            if text.endswith("?") and not QUOTE_MARK.search(text):
                 continue  # an explainer's heading ("What caused the fires?") tells nothing
-            if i and sentences[i - 1].endswith("?") and not _QUOTE_MARK.search(sentences[i - 1]):
+            if i and sentences[i - 1].endswith("?") and not QUOTE_MARK.search(sentences[i - 1]):
                 asks[len(rows)] = sentences[i - 1]  # … but says what the answer below it is about
             if i and _PRONOUN_SAID.search(text):
                 before[len(rows)] = sentences[i - 1]
@@ -283,6 +296,13 @@ def evidence(
             continue  # someone else's words, or words that only name them
         if by_name and spoken_by_another(text, speaker):
             continue  # "Ortega said she would ask Quintanar …": Ortega's words, not hers
+        if (
+            speaker
+            and said_before
+            and not stems(unquoted(text)) >= speaker
+            and spoken_by_another(said_before, speaker)
+        ):
+            continue  # "Marrow said she had spoken to Keszler. “…,” she said.": Marrow's
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
         words |= stems(_subject(refers.get(row, "")))
         if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
@@ -387,10 +407,6 @@ def evidence(
     return found
 
 
-# A run of capitalised words outside quotation marks: a name ("Paul Drummond", "Forkly").
-_NAME_RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
-
-
 @lru_cache(maxsize=64)
 def _sentences_of(text: str) -> tuple[str, ...]:
     return tuple(" ".join(s.text.split()) for s in split_sentences(text))
@@ -401,57 +417,13 @@ def _someone_else(sentence: str, names: Sequence[str]) -> bool:
     capitalised as every sentence's is, aside): who a "who …?" question asks for."""
     asked = {n.casefold().removesuffix("'s").removesuffix("’s") for n in names}
     text = unquoted(sentence)
-    for m in _NAME_RUN.finditer(text):
+    for m in NAME_RUN.finditer(text):
         words = [w.casefold().removesuffix("'s").removesuffix("’s") for w in m.group().split()]
         if m.start() == len(text) - len(text.lstrip()) and len(words) == 1:
             continue  # "The", "Shares": a sentence's first word
-        if not asked & set(words) and not set(words) <= _CALENDAR:
+        if not asked & set(words) and not set(words) <= CALENDAR:
             return True
     return False
-
-
-def spoken_by_another(sentence: str, speaker: set[str]) -> bool:
-    """Whether a sentence gives only the sayings of people other than the one asked about
-    ("Deputy Camila Ortega said she would ask Quintanar …" is not Quintanar's words). A saying
-    is by the names before its verb in its clause ("Quintanar, Celvanta's chief, said"), or
-    by the name right after it ("…,” said Quintanar"); one by a pronoun or a role may be
-    theirs, and so is never another's."""
-    text = unquoted(sentence)
-    another = False
-    for verb in _SPEECH.finditer(text):
-        clause = re.split(r";|\bthat\b|\bwhile\b|\bbut\b", text[: verb.start()])[-1]
-        after = _NAME_RUN.match(text, verb.end() + 1)
-        found = [r for r in _NAME_RUN.finditer(clause) if not _calendar(r.group())]
-        if stems(" ".join(r.group() for r in found)) >= speaker:
-            return False  # "Quintanar, Celvanta's chief, said"
-        runs = [r.group() for r in found if not _opening(text, clause, r)]
-        if not runs and after is not None:
-            if stems(after.group()) >= speaker:
-                return False  # "…,” said Quintanar"
-            runs = [after.group()]
-        if not runs:
-            return False  # "she said", "the minister said": perhaps the one asked about
-        another = True
-    return another
-
-
-def _calendar(run: str) -> bool:
-    return {w.casefold() for w in run.split()} <= _CALENDAR
-
-
-def _opening(text: str, clause: str, run: re.Match[str]) -> bool:
-    """A sentence's capitalised first word standing alone ("The", "Shares")."""
-    return text.startswith(clause) and run.start() == 0 and " " not in run.group()
-
-
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|warned|warns|argued|argues|insisted|insists|"
-    r"wrote|writes|replied|replies|responded|responds|asked|asks)\b"
-)
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december".split()
-)
 
 
 def _subject(sentence: str) -> str:
@@ -460,32 +432,6 @@ def _subject(sentence: str) -> str:
     sentence's "Its" most often refers to."""
     head = re.split(r",|;|:|\s[-–—]\s", sentence, maxsplit=1)[0].split()
     return " ".join(head[:6])
-
-
-def speaker_words(person: str) -> set[str]:
-    """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
-    names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
-    # "the PM's office", "the minister's spokesman": the office speaks for its holder ("a
-    # spokesman for Prime Minister Halvard Renko said")
-    person = _SPEAKS_FOR.sub("", person.replace("’", "'"))
-    words = person.split()
-    if all(w[:1].isupper() for w in words):
-        return {stem(words[-1])}
-    # "the head of the medicines regulator": the head, and the regulator ("the regulator's
-    # director general"); what kind of regulator is the passage's to say
-    m = _ROLE_OF.match(person)
-    if m is not None:
-        return (stems(m.group(1)) | {stem(m.group(2))}) - _SPEAKER_STOPWORDS
-    return stems(person) - _SPEAKER_STOPWORDS
-
-
-_SPEAKS_FOR = re.compile(
-    r"'s (?:press )?(?:office|spokes(?:man|woman|person|people)|camp|team|aides?)$", re.IGNORECASE
-)
-_ROLE_OF = re.compile(
-    r"(?:the |its |their )?([a-z][\w -]*?) of (?:the )?(?:[a-z][\w-]* )*([a-z][\w-]+)$"
-)
-_SPEAKER_STOPWORDS = frozenset({"the", "of", "a", "an", "for", "at", "in", "on"})
 
 
 # "Who is Odile Marchetti?" (not "Who is Aquena's largest shareholder?", a role)
@@ -521,58 +467,6 @@ _ABOUT_SOMEONE = re.compile(
 )
 
 
-def paragraph_around(text: str, quote: str) -> str:
-    """The paragraph of an article that holds a quote, with the one before it when the quote
-    opens its paragraph, as that one then says what the quote is about ("… in a televised
-    address." / "“The deal is done.”"); empty when the quote is not found. A paragraph that
-    introduces its speaker itself ("The mayor, Ana Holm, said …") is about its own news."""
-    at = text.find(quote[: min(len(quote), 60)])
-    if at < 0:
-        return ""
-    start = text.rfind("\n", 0, at) + 1
-    if not text[start:at].strip(" “\"'‘"):
-        before = text[:start].rstrip("\n")
-        start = before.rfind("\n") + 1 if before else start
-    end = text.find("\n", at)
-    return text[start : end if end >= 0 else len(text)]
-
-
-def unquoted(sentence: str) -> str:
-    """A sentence without the words it quotes: "“The President wants a deal,” she said." is
-    "she said."; a quotation left open or closed from the sentence before counts too."""
-    out = re.sub(r"“[^”]*(?:”|$)", " ", sentence)
-    out = re.sub(r"^[^“]*”", " ", out) if "”" in out else out
-    out = re.sub(r'"[^"]*(?:"|$)', " ", out)
-    return " ".join(out.split())
-
-
-def lead_in(text: str, quote: str, speaker: str) -> str:
-    """The sentence right before a quote in its paragraph when it is the speaker's own
-    reported words ("Carvell said the framework was a package. “If one part …”"), which
-    often says what the quote is about; empty otherwise."""
-    at = text.find(quote[: min(len(quote), 60)])
-    if at < 0 or not speaker.split():
-        return ""
-    start = text.rfind("\n", 0, at) + 1
-    before = text[start:at].rstrip().rstrip('“"').rstrip()
-    if not before or not before.endswith((".", ":")):
-        return ""
-    sentences = split_sentences(before)
-    last = " ".join(sentences[-1].text.split()) if sentences else ""
-    surname = speaker.split()[-1]
-    if (
-        not last
-        or _QUOTE_MARK.search(last)
-        or not re.search(rf"\b{re.escape(surname)}\b", last)
-        or not re.search(r"\b(?:said|says|told|warned|added|argued|insisted)\b", last)
-    ):
-        return ""
-    return last
-
-
-_QUOTE_MARK = re.compile(r"[“”\"]")
-
-
 def mentions_any(wanted: set[str], found: set[str]) -> bool:
     """Whether any wanted stem is found, or begins a found word ("chip" in "chipmaking")."""
     return any(w in found or (len(w) >= 4 and any(f.startswith(w) for f in found)) for w in wanted)
@@ -582,15 +476,3 @@ def same_sentence(a: str, b: str) -> bool:
     """The same sentence told by syndicated copies (most of the words shared)."""
     x, y = stems(a), stems(b)
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= 0.8
-
-
-def whole_quotes(sentence: str) -> str:
-    """A sentence cut from a longer quotation, with its quotation marks made whole: "We could
-    run out in May,” he said." reads “We could run out in May,” he said."; an opening mark
-    the quotation closes in a later sentence is closed at the end."""
-    first_close, first_open = sentence.find("”"), sentence.find("“")
-    if first_close >= 0 and (first_open < 0 or first_close < first_open):
-        sentence = "“" + sentence
-    if sentence.count("“") > sentence.count("”"):
-        sentence = sentence.rstrip() + "”"
-    return sentence

@@ -799,7 +799,7 @@ def test_what_someone_said_is_not_what_another_said_about_them() -> None:
     )
     found = _answers("What did Olsen tell the deputies?", hers)
     assert found and "sorry" in found[0]
-    from bot.answer.evidence import spoken_by_another
+    from bot.answer.sayings import spoken_by_another
 
     olsen = {stem("Olsen")}
     assert not spoken_by_another("Ruiz said Olsen told the committee that she knew.", olsen)
@@ -830,7 +830,41 @@ def test_an_office_speaks_for_its_holder() -> None:
     )
     found = _answers("What's the PM's office said about the Tollan controllers' dispute?", hit)
     assert found and "picket line" in found[0]
-    from bot.answer.evidence import speaker_words
+    from bot.answer.sayings import speaker_words
 
     assert speaker_words("the minister's spokesman") == speaker_words("the minister")
     assert "prime" not in str(stems("They met at 3 pm."))
+
+
+def test_a_quotation_of_a_few_sentences_is_read_whole_for_whose_words_they_are() -> None:
+    from bot.answer.sayings import joined_quotes
+
+    assert joined_quotes(
+        ["He spoke.", "“Ten days is not a hint.", "It is the law,” Ruiz said."]
+    ) == [
+        "He spoke.",
+        "“Ten days is not a hint. It is the law,” Ruiz said.",
+    ]
+    # a quotation left open longer stays cut
+    long = ["“One.", "Two.", "Three.", "Four,” he said."]
+    assert joined_quotes(long) == long
+    hit = _hit(
+        1,
+        "Data authority opens inquiry into Tollan",
+        "The authority opened an inquiry on Monday.\n"
+        "“Ten days is not a hint. It is the law,” Ana Ruiz, its commissioner, told reporters.",
+    )
+    found = _answers("Who said ten days is the law, not a hint?", hit)
+    assert found and "Ana Ruiz" in found[0]
+
+
+def test_a_pronoun_quotation_is_not_the_words_of_someone_the_sentence_before_mentions() -> None:
+    hit = _hit(
+        1,
+        "Tollan talks",
+        "Marrow said she had spoken to President Anton Keszler twice on Monday. “The President "
+        "wants a deal. He does not want any deal,” she said.",
+    )
+    assert _answers("What did President Keszler say about the Tollan talks?", hit) == []
+    found = _answers("What did Marrow say about the Tollan talks?", hit)
+    assert any("any deal" in f for f in found)

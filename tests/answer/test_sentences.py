@@ -160,7 +160,7 @@ def test_words_that_only_say_what_kind_of_answer_is_wanted_are_not_terms() -> No
 
 
 def test_a_quote_is_introduced_by_its_speakers_reported_words() -> None:
-    from bot.answer.evidence import lead_in
+    from bot.answer.sayings import lead_in
 
     text = (
         "Talks resumed.\n\nThe port's chief negotiator, Ada Wren, said the plan was one piece. "
@@ -174,7 +174,7 @@ def test_a_quote_is_introduced_by_its_speakers_reported_words() -> None:
 
 
 def test_what_a_quote_is_about_comes_from_the_paragraph_before_only_when_it_opens_its_own() -> None:
-    from bot.answer.evidence import paragraph_around
+    from bot.answer.sayings import paragraph_around
 
     text = (
         "The minister said aid was possible.\n\n"
@@ -188,7 +188,7 @@ def test_what_a_quote_is_about_comes_from_the_paragraph_before_only_when_it_open
 
 
 def test_words_that_only_name_someone_inside_a_quotation_are_not_theirs() -> None:
-    from bot.answer.evidence import unquoted
+    from bot.answer.sayings import unquoted
 
     assert unquoted("“The President wants a deal.") == ""  # left open: the quote goes on
     assert unquoted("He wants no other deal,” she said.") == "she said."  # closed here
@@ -251,7 +251,7 @@ def test_other_words_for_the_same_action_meet() -> None:
 
 
 def test_a_sentence_cut_from_a_longer_quotation_keeps_its_quotation_marks_whole() -> None:
-    from bot.answer.evidence import whole_quotes
+    from bot.answer.sayings import whole_quotes
 
     assert whole_quotes("We could run short in May,” he said.") == (
         "“We could run short in May,” he said."
