@@ -334,3 +334,37 @@ def event_asked(question: str) -> frozenset[str]:
 
 
 _NOT_EVENTS = KIND_WORDS | STOPWORDS | {"deadline", "date", "time", "cutoff", "cut-off"}
+
+
+_YES_NO = re.compile(
+    r"\s*(?:(?:and|so|but),? )?(?:is|are|was|were|will|would|can|could|does|do|did|has|have|"
+    r"had)\b(?!\s+(?:there|it)\b)",
+    re.IGNORECASE,
+)
+
+
+def done_asked(question: str) -> frozenset[str]:
+    """For a yes-or-no question ("Has anyone caught the virus?", "Are they going to start
+    vaccinating?"), the stems of the verbs it asks were done, one of which an answer must
+    say: a sentence on the same people that does not say the act tells nothing of whether it
+    was done. Empty for other questions, or when its verbs are light ("going ahead")."""
+    if not _YES_NO.match(question) or read_question(question).wants:
+        return frozenset()
+    done = {
+        stem(t.text)
+        for t in parsed(question)
+        if t.tag_.startswith("VB")
+        and t.i > 0
+        and t.dep_ not in ("aux", "auxpass", "amod")
+        and t.text.casefold() not in STOPWORDS
+        and t.text[:1].isalpha()
+        and stem(t.text) not in _LIGHT_VERBS | _GIVING | _KNOWING
+        and t.lower_ not in _WANTING
+    }
+    if done & _ANSWERED:  # "did the board cave?": whether it accepted or rejected
+        done |= _ANSWERED
+    return frozenset(done)
+
+
+_KNOWING = frozenset(stem(w) for w in "know knew think hear heard understand".split())
+_ANSWERED = frozenset(stem(w) for w in "accept reject".split())

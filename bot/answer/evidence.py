@@ -23,6 +23,7 @@ from bot.answer.asked import (
     counted_not_sized,
     counts,
     definition_asked,
+    done_asked,
     event_asked,
     manner_asked,
     naming_asked,
@@ -181,6 +182,7 @@ def evidence(
     why = _WHY.match(question) is not None
     defined = definition_asked(question)
     event = event_asked(question)
+    done = done_asked(question)
     clock = _CLOCK_ASKED.search(question) is not None
     # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
     # follows cannot answer on its own ("What triggered that?" can)
@@ -313,6 +315,8 @@ def evidence(
         # does the strike begin?" needs the strike's start, not another start).
         headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
+        if done and not done & about:
+            continue  # "Has anyone caught the virus?": the catching, not only the virus
         if event and not event & about:
             continue  # "when's the full trial?": a time said of the trial, not of the patent
         if role_asked and not context_stems and not nouns <= about:

@@ -868,3 +868,23 @@ def test_a_pronoun_quotation_is_not_the_words_of_someone_the_sentence_before_men
     assert _answers("What did President Keszler say about the Tollan talks?", hit) == []
     found = _answers("What did Marrow say about the Tollan talks?", hit)
     assert any("any deal" in f for f in found)
+
+
+def test_a_yes_or_no_question_needs_the_act_it_asks_about_said() -> None:
+    hit = _hit(
+        1,
+        "Bird flu at Tollan farm",
+        "The H5N1 virus was confirmed at the Tollan farm on Saturday after workers found dead "
+        "birds.\nThe ministry banned exports of Tollan poultry.",
+    )
+    assert _answers("Has anyone at Tollan actually caught the virus from the birds?", hit) == []
+    assert _answers("Is Tollan going to start vaccinating poultry?", hit) == []
+    said = _hit(2, "Tollan vaccination", "Tollan will start vaccinating poultry next week.")
+    found = _answers("Is Tollan going to start vaccinating poultry?", said)
+    assert found and "next week" in found[0]
+    from bot.answer.asked import done_asked
+
+    assert done_asked("Is the walkout at Tollan still going ahead?") == frozenset()  # light
+    known = done_asked("Do we know which towns Tollan is leaving?")
+    assert stem("leave") in known and stem("know") not in known
+    assert done_asked("did the Tollan board cave?") == {stem("accept"), stem("reject")}

@@ -49,12 +49,12 @@ BARS = {
 # Sets over other worlds than the development scenario (name -> its folder).
 WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
-    "battery-takeover world": (BATTERIES, 29, 13, BATTERIES_DIR),  # 45 answerable, 15 not
+    "battery-takeover world": (BATTERIES, 29, 14, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 27, 15, PHARMA_DIR),  # 45 answerable, 15 not
     "telecoms world": (TELECOM, 30, 12, TELECOM_DIR),  # 45 answerable, 15 not
-    "aviation world": (AVIATION, 20, 11, AVIATION_DIR),  # 45 answerable, 15 not
-    "farming world": (FARMING, 28, 9, FARMING_DIR),  # 45 answerable, 15 not
+    "aviation world": (AVIATION, 20, 12, AVIATION_DIR),  # 45 answerable, 15 not
+    "farming world": (FARMING, 28, 11, FARMING_DIR),  # 45 answerable, 15 not
 }
 
 
