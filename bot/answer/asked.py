@@ -366,5 +366,5 @@ def done_asked(question: str) -> frozenset[str]:
     return frozenset(done)
 
 
-_KNOWING = frozenset(stem(w) for w in "know knew think hear heard understand".split())
+_KNOWING = frozenset(stem(w) for w in "know think hear understand".split())  # "knew": know
 _ANSWERED = frozenset(stem(w) for w in "accept reject".split())
