@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.answer.seats import SEATS
 from bot.answer.wording import FOLD as _FOLD
 from bot.answer.wording import fold_phrases
+from bot.text import money
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -144,8 +145,8 @@ _DEADLINE = re.compile(
 )
 # An amount, as opposed to a count: money, a share, a measure.
 _AMOUNT = re.compile(
-    r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:%|per ?cent|percent|million|billion|trillion|bn|euros?|"
-    r"dollars?|pounds?|tonnes?|tons?|kg|kilo\w*|barrels?|points?|basis points)\b",
+    rf"{money.SUM}|\d[\d.,]*\s*(?:%|per ?cent|percent|million|billion|trillion|bn|"
+    r"tonnes?|tons?|kg|kilo\w*|barrels?|points?|basis points)\b",
     re.IGNORECASE,
 )
 _CAPITAL = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+")
@@ -331,6 +332,9 @@ _MONEY_ASKED = re.compile(
     r"\bhow much (?:money|cash|funding|public money|compensation)\b|"
     r"\bhow much (?:[\w'’-]+ ){0,5}(?:cost|costs|spend|spent|raise|raised|collect|collected|"
     r"earn|earned|paid|pay|worth)\b|"
+    # "what does a controller earn?", "what will the strike cost them?": a sum
+    r"\bwhat(?:'s| is| are| do| does| did| will| would)\b[\w\s'’-]{0,60}?"
+    r"\b(?:earn|earns|cost|costs|charge|charges)\b(?! of)|"
     r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b|"
     r"\bin (?:euro|dollar|pound|yen|yuan|cash|money) terms\b|"
     # "what revenue is X forecasting?", "how much profit": a sum, not a share of it
@@ -338,11 +342,7 @@ _MONEY_ASKED = re.compile(
     r"fall|drop|increase|decrease|change)[\w'’-]+ ){0,2}?"
     rf"(?:{_MONEY_NOUNS})\b"
 )
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d.,]*\s*(?:million|billion|trillion|bn|m)?\s*"
-    r"(?:euros?|dollars?|pounds?|yuan|yen|francs?|crowns?|kronor|rupees?)\b",
-    re.IGNORECASE,
-)
+_MONEY = re.compile(money.SUM, re.IGNORECASE)
 _SPAN = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|eighteen|twenty|thirty|forty|fifty|sixty|ninety|a|an|a few|several|many|"

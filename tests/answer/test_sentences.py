@@ -49,6 +49,8 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("How much money has the government offered?", "money", ""),
         ("How much has the Union collected from the tariff?", "money", ""),
         ("What revenue is Heliant forecasting?", "money", stem("revenue")),
+        ("What does a Kaldor welder earn on average?", "money", ""),
+        ("What's the strike going to cost them?", "money", ""),
         ("What share of revenue comes from Kestria?", "amount", stem("revenue")),
         ("How many jobs go if Kaldor shuts Tarrow?", "figure", "job"),
         ("How many people work there?", "figure", stem("people")),
@@ -95,6 +97,36 @@ def test_a_duration_or_a_sum_of_money_is_not_any_time_or_figure() -> None:
     assert not has_kind("The session could run past midnight on Tuesday.", "duration")
     assert has_kind("The aid is 140 million euros.", "money")
     assert not has_kind("The Union charges an 18 percent tariff.", "money")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Each passenger is owed KSh 12,000.",
+        "The fund pays 40 million shillings a year.",
+        "Tickets cost ₹450 each.",
+        "The bid values it at R$ 3.2 billion.",
+        "The levy raises USD 40 million.",
+        "Growers get 2,500 pesos a hectare.",
+        "Farmers are paid ℳ12 a hen.",  # a currency the tables do not know: a lone sign
+    ],
+)
+def test_a_sum_is_money_in_any_currency(sentence: str) -> None:
+    assert has_kind(sentence, "money")
+    assert has_kind(sentence, "amount")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“5 people were hurt,” she said.",
+        "Zürich 2 lost the tie.",
+        "The 5 real cases are in try 2.",
+        "Flights resume at 6 a.m. on Thursday.",
+    ],
+)
+def test_a_count_with_punctuation_or_a_word_before_it_is_no_sum(sentence: str) -> None:
+    assert not has_kind(sentence, "money")
 
 
 def test_idioms_mean_their_word() -> None:
