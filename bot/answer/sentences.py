@@ -307,7 +307,9 @@ _DEADLINE_WORD = stem("deadline")
 _WHICH = re.compile(
     r"\bwhich (?:[\w'’-]+ )?(firms?|compan(?:y|ies)|countr(?:y|ies)|ministers?|officials?|"
     r"producers?|makers?|manufacturers?|banks?|groups?|suppliers?|exporters?|importers?|"
-    r"carmakers?|chipmakers?|steelmakers?|lenders?|investors?|members?|nations?|states?)\b",
+    r"carmakers?|chipmakers?|steelmakers?|lenders?|investors?|members?|nations?|states?|"
+    # people named by what they do: "which judge is hearing the case?" wants a name
+    r"judges?|lawyers?|inspectors?|investigators?|analysts?|economists?|lawmakers?|senators?)\b",
     re.IGNORECASE,
 )
 

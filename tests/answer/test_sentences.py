@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.sentences import has_kind, names_in, read_question, stem, stems, term_coverage
+from bot.answer.sentences import (
+    has_kind,
+    names_in,
+    read_question,
+    stem,
+    stems,
+    term_coverage,
+    which_head,
+)
 
 
 @pytest.mark.parametrize(
@@ -513,3 +521,12 @@ def test_shortened_titles_and_words_meet_the_full_ones() -> None:
 def test_how_soon_asks_for_a_time() -> None:
     asked = read_question("How soon do the farmers get the money?")
     assert asked.wants == "time" and stem("soon") not in asked.terms
+
+
+def test_which_judge_asks_for_a_name() -> None:
+    asked = read_question("Which judge is hearing the runway case?")
+    assert asked.wants == "person"
+    assert which_head("Which judge is hearing the runway case?") == stem("judge")
+    # a sentence that only says "a judge" names nobody
+    assert not has_kind("A judge must first decide whether the case can go ahead.", "person")
+    assert has_kind("The case goes before Judge Amara Okafor on Friday.", "person")
