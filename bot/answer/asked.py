@@ -137,7 +137,10 @@ _WANTING = frozenset(
 
 
 # Verbs that only say a count applies ("how many jobs could the curbs cost?").
-_COUNT_VERBS = frozenset(stem(w) for w in "cost mean affect involve total reach number".split())
+_COUNT_VERBS = frozenset(
+    stem(w)
+    for w in "cost mean affect involve total reach number hit cover include concern impact".split()
+)
 
 
 @cache

@@ -116,6 +116,7 @@ _WHO_SAID = re.compile(
     re.IGNORECASE,
 )
 _WH = re.compile(r"\s*(?:and |so )?(?:what|why|how|when|who|where|which)\b", re.IGNORECASE)
+_WH_ANYWHERE = re.compile(r"\b(?:what|why|how|when|who|where|which)\b", re.IGNORECASE)
 # "did not say how old they were", "declined to say what the committee would pay"
 _NOT_TOLD = re.compile(
     r"\b(?:did not|didn't|does not|doesn't|would not|wouldn't|will not|could not|declined to|"
@@ -185,8 +186,8 @@ def evidence(
     done = done_asked(question)
     clock = _CLOCK_ASKED.search(question) is not None
     # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
-    # follows cannot answer on its own ("What triggered that?" can)
-    terse = len(question.split()) <= 3 and not _WH.match(question)
+    # follows cannot answer on its own ("What triggered that?" can, and so can "Starting when?")
+    terse = len(question.split()) <= 3 and not _WH_ANYWHERE.search(question)
     naming = naming_asked(question)
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
@@ -362,7 +363,7 @@ def evidence(
         # with every name it asks about and the kind of thing it wants in the same sentence.
         typed = bool(asked.wants) and (
             in_sentence == 1.0
-            or (not asked.names and asked.wants in ("duration", "money"))
+            or (not asked.names and asked.wants in ("duration", "money", "amount"))
             # "how many staff work on it?": a figure of the very thing counted (`counts` held)
             or (not asked.names and bool(focus))
         )

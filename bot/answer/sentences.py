@@ -165,6 +165,8 @@ def stem(word: str) -> str:
     w = _IRREGULAR.get(w, w)
     if w in _FOLD:
         return _FOLD[w]
+    if short_verb := _short_verb(w):
+        return stem(short_verb)  # "owed", "using", "died": owe, use, die
     for suffix, keep in (
         ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
         ("ment", ""), ("er", ""), ("ly", ""),
@@ -185,6 +187,25 @@ def stem(word: str) -> str:
     if len(w) > 3 and w.endswith("e"):
         w = w[:-1]  # "agree" and "agreed", "licence" and "licences" meet
     return w[:6]
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _short_verb(w: str) -> str:
+    """The verb of three letters ending in e that a short inflected word is ("owed", "used",
+    "suing", "dying": owe, use, sue, die), which the suffix rules leave too short to strip;
+    empty for any other word ("feed", "shed", "thing", "being")."""
+    if len(w) == 4 and w.endswith("ed") and not w.endswith("eed") and _VOWELS & set(w[:2]):
+        return w[:2] + "e"
+    if len(w) == 5 and w.endswith("ing") and w not in ("being", "doing", "going"):
+        if w[1] == "y":
+            return w[0] + "ie"  # "dying", "lying", "tying"
+        if _VOWELS & set(w[:2]) and w[1] not in _VOWELS | {"h"}:
+            return w[:2] + "e"  # "owing", "using", "aging"
+        if w[1] in "ue" and w[0] not in _VOWELS:
+            return w[:2] + "e"  # "suing", "ruing"
+    return ""
 
 
 def stems(text: str) -> set[str]:

@@ -144,6 +144,8 @@ _PHRASES = {
     "earn": r"tak(?:e|es|ing|en) home|took home",
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
+    # "an offer 38 percent above the closing price": the premium it pays
+    "premium above": r"(?<=percent )above|(?<=per cent )above|(?<=%) above|(?<=% )above",
     "list": r"hit list",
     # "did the board cave / go for it?", "did the union blink?": whether it gave way or held
     # out, which the sentence saying it accepted, rejected or suspended tells

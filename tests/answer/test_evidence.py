@@ -888,3 +888,46 @@ def test_a_yes_or_no_question_needs_the_act_it_asks_about_said() -> None:
     known = done_asked("Do we know which towns Tollan is leaving?")
     assert stem("leave") in known and stem("know") not in known
     assert done_asked("did the Tollan board cave?") == {stem("accept"), stem("reject")}
+
+
+def _follow(question: str, context: list[str], *hits: PassageHit) -> list[str]:
+    return [e.text for e in evidence(question, context, hits, embed([question])[0])]
+
+
+def test_how_much_is_owed_is_answered_by_the_sum_owed() -> None:
+    hit = _hit(
+        1,
+        "Skarvik Air keeps its jets grounded",
+        "Under the travel code, travellers whose ferry or flight is scrapped at short notice "
+        "are owed Ŧ180 each, a bill Skarvik Air says it will not pay.",
+    )
+    found = _follow(
+        "how much would they owe each person?", ["skarvik", "compensation", "travellers"], hit
+    )
+    assert any("Ŧ180" in f for f in found)
+
+
+def test_a_count_of_what_a_measure_hits_needs_no_hitting_said() -> None:
+    assert manner_asked("how many dairy farms does that hit?") == ()
+    assert manner_asked("How many towns does the ban cover?") == ()
+
+
+def test_a_short_follow_up_asking_when_is_not_a_yes_or_no_question() -> None:
+    hit = _hit(
+        1,
+        "Vellmart answers Costa Grocers",
+        "Vellmart said on Monday it would cut prices on 300 lines by up to 15 percent from "
+        "Saturday, answering Costa Grocers' own cuts.",
+    )
+    context = ["vellmart", "respond", "costa", "grocers", "price", "cuts"]
+    assert any("Saturday" in f for f in _follow("starting when?", context, hit))
+
+
+def test_a_share_above_the_closing_price_is_the_premium() -> None:
+    hit = _hit(
+        1,
+        "Norrland Rail bids for Ostbahn",
+        "The bid of Ŧ6.10 a share is 41 percent above Ostbahn's closing price on Thursday.",
+    )
+    found = _follow("what premium is that?", ["norrland", "rail", "bid", "ostbahn"], hit)
+    assert any("41 percent" in f for f in found)

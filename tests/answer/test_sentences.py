@@ -530,3 +530,17 @@ def test_which_judge_asks_for_a_name() -> None:
     # a sentence that only says "a judge" names nobody
     assert not has_kind("A judge must first decide whether the case can go ahead.", "person")
     assert has_kind("The case goes before Judge Amara Okafor on Friday.", "person")
+
+
+def test_short_verbs_ending_in_e_meet_their_inflections() -> None:
+    for verb, forms in {
+        "owe": "owed owes owing",
+        "use": "used uses using",
+        "sue": "sued sues suing",
+        "die": "died dies dying",
+    }.items():
+        assert {stem(f) for f in forms.split()} == {stem(verb)}
+    # … and words that only look like them stay themselves
+    assert stem("feed") != stem("fee")
+    assert stem("shed") != stem("she")
+    assert stem("thing") != stem("the")
