@@ -28,7 +28,8 @@ STOPWORDS = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
     has have had do does did it its this that these those he she they we you i me my his her
     him them us
-    their our your what which who whom whose when where why how will would could should can
+    their theirs ours yours hers our your what which who whom whose when where why how will
+    would could should can
     may might must about into over after before since than then there here so if not no any
     all some more most say said says tell told latest newest recent recently today yesterday
     week last past days day now currently exactly please also just happen happened happens
@@ -477,6 +478,8 @@ def _focus(q: str) -> str:
         len(group),
     )
     group = group[:cut]
+    if group and tags.get(group[-1], "") in ("JJR", "RBR"):
+        return ""  # "how much cheaper will theirs be?": by how much, not a count of a thing
     words = [w for w in group if w not in GENERIC_FOCUS]
     return stem(words[-1]) if words and group[-1] == words[-1] else ""
 

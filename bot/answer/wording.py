@@ -146,6 +146,8 @@ _PHRASES = {
     "how much cost": r"what(?:'s|’s| is| was) the damage",
     # "an offer 38 percent above the closing price": the premium it pays
     "premium above": r"(?<=percent )above|(?<=per cent )above|(?<=%) above|(?<=% )above",
+    # "priced 55 percent below Halvion's": how much cheaper it is
+    "cheap below": r"(?<=percent )below|(?<=per cent )below|(?<=%) below|(?<=% )below",
     "list": r"hit list",
     # "did the board cave / go for it?", "did the union blink?": whether it gave way or held
     # out, which the sentence saying it accepted, rejected or suspended tells

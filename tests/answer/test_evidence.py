@@ -931,3 +931,15 @@ def test_a_share_above_the_closing_price_is_the_premium() -> None:
     )
     found = _follow("what premium is that?", ["norrland", "rail", "bid", "ostbahn"], hit)
     assert any("41 percent" in f for f in found)
+
+
+def test_how_much_cheaper_asks_by_how_much_not_for_a_thing_counted() -> None:
+    assert read_question("how much cheaper will theirs be?").focus == ""
+    hit = _hit(
+        1,
+        "Corda Pharma to launch copy of Velnor",
+        "Corda Pharma plans to sell its own version from March at a price 35 percent below "
+        "the original.",
+    )
+    found = _follow("how much cheaper will theirs be?", ["corda", "version", "launch"], hit)
+    assert any("35 percent" in f for f in found)

@@ -51,7 +51,7 @@ WORLDS = {
     "platform-work world": (PLATFORMS, 33, 14, PLATFORMS_DIR),  # 45 answerable, 15 not
     "battery-takeover world": (BATTERIES, 29, 14, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
-    "pharmaceutical world": (PHARMA, 27, 15, PHARMA_DIR),  # 45 answerable, 15 not
+    "pharmaceutical world": (PHARMA, 28, 15, PHARMA_DIR),  # 45 answerable, 15 not
     "telecoms world": (TELECOM, 30, 12, TELECOM_DIR),  # 45 answerable, 15 not
     "aviation world": (AVIATION, 23, 14, AVIATION_DIR),  # 45 answerable, 15 not
     "farming world": (FARMING, 31, 11, FARMING_DIR),  # 45 answerable, 15 not
