@@ -27,7 +27,7 @@ WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
     has have had do does did it its this that these those he she they we you i me my his her
-    him them us
+    him them us himself herself itself themselves
     their theirs ours yours hers our your what which who whom whose when where why how will
     would could should can
     may might must about into over after before since than then there here so if not no any

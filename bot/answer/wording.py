@@ -79,7 +79,8 @@ _SYNONYMS = [
     "child children kid youngster",
     "chair chairman chairwoman chairperson",
     "resign resignation departure depart",
-    "notice spot detect",
+    "notice spot detect discover uncover learn realise realize",
+    "hack breach intrusion intruder cyberattack",
     "fault failure malfunction",
     "injection jab",
     "delay hold-up holdup",
@@ -116,6 +117,9 @@ _PHRASES = {
     "launch": r"hit(?:s|ting)? the (?:market|shelves)|go(?:es)? on sale|reach(?:es)? (?:the )?"
     r"(?:market|shelves|pharmacies)",
     "resign": r"step(?:s|ped|ping)? down",
+    # "when did they find out?": when they learnt of it, were told of it or knew
+    "notice": r"f(?:i|ou)nd(?:s|ing)? out|bec(?:a|o)me aware|(?:was|were|had been|been) "
+    r"(?:told|informed|alerted|notified)|knew(?= (?:on|about|of|in|by|at|since)\b)",
     "set": r"work(?:s|ed|ing)? out",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
     # "when is she seeing him?": when they meet

@@ -544,3 +544,15 @@ def test_short_verbs_ending_in_e_meet_their_inflections() -> None:
     assert stem("feed") != stem("fee")
     assert stem("shed") != stem("she")
     assert stem("thing") != stem("the")
+
+
+def test_finding_out_learning_and_being_told_meet() -> None:
+    asked = read_question("When did Ostlink first find out it had been hacked?")
+    told = stems("Ostlink said its engineers spotted the intrusion on May 4.")
+    assert set(asked.others) - {stem("first")} <= told
+    learnt = read_question("When did Varga herself learn about the breach?")
+    assert "hersel" not in learnt.terms and stem("herself") not in learnt.terms
+    assert stem("learn") in stems("Varga says she knew on May 5.")
+    assert stem("learn") in stems("She said she had been told on the evening of May 5.")
+    # knowing what, not a time: "knew" alone is no learning
+    assert stem("learn") not in stems("Varga knew the risks.")
