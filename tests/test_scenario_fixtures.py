@@ -190,6 +190,7 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
         "scenario_telecom",
         "scenario_aviation",
         "scenario_farming",
+        "scenario_energy",
     ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:

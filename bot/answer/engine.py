@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.answer.asked import read_with_parse
+from bot.answer.casing import candidates, recased
 from bot.answer.changed import asks_what_changed, developments, opening_article
 from bot.answer.descriptors import descriptor_in, firm_described, named, search_words
 from bot.answer.evidence import Evidence, evidence, same_sentence
@@ -157,7 +158,7 @@ class QuestionEngine:
         if not history and unresolved(question):
             # "When are they signing it?" out of the blue: who and what are not known
             return await self._done(await self._refusal(question, []), conversation, zone, None)
-        asked = await self._firm_named(asked, topic)
+        asked = await self._firm_named(await self._recased(asked, topic), topic)
         own = content_terms(asked)
         context = [t for t in content_terms(read.context)[:8] if t not in own]
         if history and not context and not read_question(asked).terms:
@@ -227,6 +228,15 @@ class QuestionEngine:
         else:
             answer = replace(await self._extractive(asked, found), question=question)
         return await self._done(answer, conversation, zone, follows)
+
+    async def _recased(self, question: str, topic: str | None) -> str:
+        """The question with the names typed in lower case capitalised as the coverage
+        writes them ("velmar's shares"), so that the rules for names apply to them."""
+        words = candidates(question)
+        if not words:
+            return question
+        hits = await self.search.search_passages(topic, words, limit=40, at_least=1)
+        return recased(question, (h.text for h in hits))
 
     async def _firm_named(self, question: str, topic: str | None) -> str:
         """The question with a firm asked about by what it is ("the steelmaker's boss")

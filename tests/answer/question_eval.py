@@ -90,6 +90,8 @@ FARMING_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_farmi
 FARMING = load_questions(
     Path(__file__).resolve().parents[1] / "fixtures" / "questions_farming.json"
 )
+ENERGY_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_energy"
+ENERGY = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_energy.json")
 
 
 @dataclass

@@ -236,3 +236,18 @@ def test_a_weekday_to_come_is_no_time_range() -> None:
     assert scope_of("At what time on Thursday is the strike due to start?", now).since is None
     assert scope_of("What will they sign on Friday?", now).since is None
     assert scope_of("What did she say on Monday?", now).since == datetime(2026, 11, 23, tzinfo=UTC)
+
+
+async def test_a_name_typed_in_lower_case_is_held_to_the_same_rules(
+    corpus: Store, clock: Clock
+) -> None:
+    # Kroll gave no figure for prices: the question is refused however it is typed
+    questions = engine(corpus, clock)
+    for question in (
+        "How much did Kroll say prices would rise?",
+        "how much did kroll say prices would rise?",
+    ):
+        answer = await questions.ask(question, topic="eu-us-steel")
+        assert not answer.answered, answer.text
+    answer = await questions.ask("what did whitcombe say about overcapacity?", topic="eu-us-steel")
+    assert answer.answered and "Whitcombe" in answer.text
