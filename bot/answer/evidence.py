@@ -140,6 +140,7 @@ _CLOCK = re.compile(
     r"\b(?:noon|midnight|midday|dawn|o['’]clock)\b",
     re.IGNORECASE,
 )
+_FIGURES = ("figure", "amount", "money")
 _MARKET_WORDS = frozenset(stem(w) for w in "share stock take news react do".split())
 
 
@@ -192,8 +193,9 @@ def evidence(
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
     market = bool(asked.names) and market_asked(question)
+    subjects = set(subjects_asked(question)) - {head}
     missing = [n for n in nouns if not mentions_any({n}, covered)]
-    if len(missing) > MISSING_NOUNS or set(missing) & set(subjects_asked(question)) - {head}:
+    if len(missing) > MISSING_NOUNS or set(missing) & subjects:
         return []  # it asks about something no retrieved passage mentions
     sized = size_asked(question)
     period = period_asked(question)
@@ -376,6 +378,8 @@ def evidence(
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):
             continue
+        if cover < COVERED and asked.wants in _FIGURES and subjects - about:
+            continue  # "how much will businesses pay?" is not told by what households pay
         score = (
             cover
             + float(similarity)

@@ -9,11 +9,13 @@ lone symbol or letter outside the ASCII range right before a figure.
 
 from __future__ import annotations
 
-# Currency signs (Unicode's currency-symbol class, the ones news copy uses), and a lone
+# Currency signs (Unicode's currency-symbol class), and a lone
 # non-ASCII letter or symbol before a figure, as a currency of its own ("Ŧ3.85", "ℳ12"): a
 # letter inside a word ("Zürich 2") is not one, nor is punctuation (quotes, dashes, minus).
 SIGN = (
     r"(?:(?:US|A|AU|C|CA|NZ|HK|S|NT|R|Mex)?\$|[€£¥₹₩₺₽₴₦₱₪₫₭₮₲₵₸₼₾₿฿¢]|"
+    # … and every sign of Unicode's currency block and the others of its class ("₷12")
+    r"[\u20a0-\u20cf\u00a4\u058f\u060b\u09f2\u09f3\u0af1\u0bf9\u17db\ufdfc]|"
     r"\bRs\.?|\bKSh|(?<![\w])[^\W\d_A-Za-z])"
 )
 # ISO codes written beside the figure ("USD 40", "40 KES"), in capitals whatever the flags

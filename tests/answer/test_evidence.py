@@ -943,3 +943,14 @@ def test_how_much_cheaper_asks_by_how_much_not_for_a_thing_counted() -> None:
     )
     found = _follow("how much cheaper will theirs be?", ["corda", "version", "launch"], hit)
     assert any("35 percent" in f for f in found)
+
+
+def test_a_sum_paid_by_someone_else_does_not_answer_how_much_they_pay() -> None:
+    hit = _hit(
+        1,
+        "Levy on diesel approved",
+        "The levy on diesel will add about Ŧ120 a year to the bills of households in Orsk. "
+        "Hauliers have protested against it.",
+    )
+    assert _answers("how much will hauliers pay under the diesel levy?", hit) == []
+    assert _answers("how much will households pay under the diesel levy?", hit)

@@ -117,6 +117,8 @@ def test_a_duration_or_a_sum_of_money_is_not_any_time_or_figure() -> None:
         "The levy raises USD 40 million.",
         "Growers get 2,500 pesos a hectare.",
         "Farmers are paid ℳ12 a hen.",  # a currency the tables do not know: a lone sign
+        "Net profit rose to ₷612 million.",  # a sign of the currency block the tables lack
+        "Each household gets ₶40 back.",
     ],
 )
 def test_a_sum_is_money_in_any_currency(sentence: str) -> None:
