@@ -331,7 +331,9 @@ _WHICH = re.compile(
     r"producers?|makers?|manufacturers?|banks?|groups?|suppliers?|exporters?|importers?|"
     r"carmakers?|chipmakers?|steelmakers?|lenders?|investors?|members?|nations?|states?|"
     # people named by what they do: "which judge is hearing the case?" wants a name
-    r"judges?|lawyers?|inspectors?|investigators?|analysts?|economists?|lawmakers?|senators?)\b",
+    r"judges?|lawyers?|inspectors?|investigators?|analysts?|economists?|lawmakers?|senators?|"
+    # bodies named by name: "which body has opened an inquiry?"
+    r"bod(?:y|ies)|agency|agencies|authorit(?:y|ies)|organi[sz]ations?|institutions?)\b",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ import re
 _SYNONYMS = [
     "close shut shutdown closure",
     "strike walkout stoppage picket",
-    "rise climb jump gain increase up surge rally higher",
+    "rise climb jump gain increase up surge rally higher hike",
     "fall drop slump slide lose decline tumble plunge down sink lower shrink",
     "cut reduce slash trim lowering reduction",
     "big large huge major",
@@ -81,7 +81,7 @@ _SYNONYMS = [
     "resign resignation departure depart",
     "notice spot detect discover uncover learn realise realize",
     "hack breach intrusion intruder cyberattack",
-    "fault failure malfunction",
+    "fault failure malfunction blame",
     "injection jab",
     "delay hold-up holdup",
     "forecast outlook guidance guide expect",

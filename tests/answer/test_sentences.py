@@ -39,6 +39,8 @@ from bot.answer.sentences import (
         ("reconsider", "review"),
         ("bosses", "executives"),
         ("session", "talks"),
+        ("hike", "rise"),  # "the price hike"
+        ("blame", "fault"),  # "who was to blame?": "the fault was ours"
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -558,3 +560,8 @@ def test_finding_out_learning_and_being_told_meet() -> None:
     assert stem("learn") in stems("She said she had been told on the evening of May 5.")
     # knowing what, not a time: "knew" alone is no learning
     assert stem("learn") not in stems("Varga knew the risks.")
+
+
+def test_which_body_asks_for_a_name() -> None:
+    assert which_head("Which body has opened an inquiry into the outage?") == stem("body")
+    assert read_question("Which agency is running the inquiry?").wants == "person"
