@@ -192,7 +192,8 @@ def evidence(
     naming = naming_asked(question)
     part = part_asked(question)
     focus = part or counted(question) or asked.focus
-    market = bool(asked.names) and market_asked(question)
+    # "how did Velmar's shares do?"; "how did the shares react?" after a question on Velmar
+    market = bool(asked.names or context_stems) and market_asked(question)
     subjects = set(subjects_asked(question)) - {head}
     missing = [n for n in nouns if not mentions_any({n}, covered)]
     if len(missing) > MISSING_NOUNS or set(missing) & subjects:
@@ -329,7 +330,9 @@ def evidence(
         if owners and title_stems[hit.id] >= owners:
             named |= owners  # "Rydo's boss" speaking under a Rydo headline: Rydo's words
         in_sentence = len(named) / len(asked.names) if asked.names else 0.0
-        if (market or part) and in_sentence < 1.0:
+        if market and not asked.names and not (context_stems & words and _MOVED.search(text)):
+            continue  # a follow-up's shares: a move of the firm it follows, by a figure
+        if ((market and asked.names) or part) and in_sentence < 1.0:
             continue  # "how did Corvex's shares do?": the move must be Corvex's
         if asked.others:  # names are easy to meet: the rest of the question must be there too
             # (for a firm's shares, its name and a figure tell the move however it is worded)

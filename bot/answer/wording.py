@@ -87,6 +87,14 @@ _SYNONYMS = [
     "forecast outlook guidance guide expect",
     "technology tech technological",
     "information info",
+    "compensation compensate payout reimburse reimbursement",
+    "payment payout",
+    "outage blackout",
+    # readers' short forms
+    "hour hrs hr",
+    "minute mins",
+    "government govt",
+    "department dept",
 ]
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:
@@ -117,6 +125,14 @@ _PHRASES = {
     "launch": r"hit(?:s|ting)? the (?:market|shelves)|go(?:es)? on sale|reach(?:es)? (?:the )?"
     r"(?:market|shelves|pharmacies)",
     "resign": r"step(?:s|ped|ping)? down",
+    # "are people getting their money back?": compensated
+    "compensation": r"(?:their |the |any |some )?money back",
+    "outage": r"power cuts?|power failures?|cut off from (?:power|electricity)",
+    # a reader's apostrophe left out: "whats the deadline?"
+    "what is": r"whats",
+    "who is": r"whos",
+    "how is": r"hows",
+    "where is": r"wheres",
     # "when did they find out?": when they learnt of it, were told of it or knew
     "notice": r"f(?:i|ou)nd(?:s|ing)? out|bec(?:a|o)me aware|(?:was|were|had been|been) "
     r"(?:told|informed|alerted|notified)|knew(?= (?:on|about|of|in|by|at|since)\b)",

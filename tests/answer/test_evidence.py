@@ -954,3 +954,16 @@ def test_a_sum_paid_by_someone_else_does_not_answer_how_much_they_pay() -> None:
     )
     assert _answers("how much will hauliers pay under the diesel levy?", hit) == []
     assert _answers("how much will households pay under the diesel levy?", hit)
+
+
+def test_a_follow_up_on_the_shares_is_answered_by_the_move_of_the_firm_it_follows() -> None:
+    hits = (
+        _hit(
+            1,
+            "Ostra Power profit jumps",
+            "Ostra Power reported a 20 percent rise in net profit on Monday. "
+            "Ostra shares closed up 4.5 percent, while the index fell 0.3 percent.",
+        ),
+    )
+    found = _follow("how did the shares react?", ["ostra", "power", "profit"], *hits)
+    assert found and "4.5 percent" in found[0]

@@ -41,6 +41,10 @@ from bot.answer.sentences import (
         ("session", "talks"),
         ("hike", "rise"),  # "the price hike"
         ("blame", "fault"),  # "who was to blame?": "the fault was ours"
+        ("payouts", "compensation"),
+        ("hrs", "hours"),  # readers' short forms
+        ("govt", "government"),
+        ("outage", "blackout"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -565,3 +569,12 @@ def test_finding_out_learning_and_being_told_meet() -> None:
 def test_which_body_asks_for_a_name() -> None:
     assert which_head("Which body has opened an inquiry into the outage?") == stem("body")
     assert read_question("Which agency is running the inquiry?").wants == "person"
+
+
+def test_a_missing_apostrophe_still_asks_what_or_who() -> None:
+    assert (
+        read_question("whats the payout per household?").terms
+        == read_question("what's the payout per household?").terms
+    )
+    assert read_question("whos running the inquiry?").wants == "person"
+    assert stem("compensation") in stems("are people getting their money back?")
