@@ -87,6 +87,7 @@ _SYNONYMS = [
     "forecast outlook guidance guide expect",
     "technology tech technological",
     "information info",
+    "typical normal average ordinary",
     "compensation compensate payout reimburse reimbursement",
     "payment payout",
     "outage blackout",
@@ -164,6 +165,7 @@ _PHRASES = {
     "earn": r"tak(?:e|es|ing|en) home|took home",
     # "what's the damage for Rydo?": what it costs
     "how much cost": r"what(?:'s|’s| is| was) the damage",
+    "cost": r"price[- ]tags?",
     # "an offer 38 percent above the closing price": the premium it pays
     "premium above": r"(?<=percent )above|(?<=per cent )above|(?<=%) above|(?<=% )above",
     # "priced 55 percent below Halvion's": how much cheaper it is

@@ -57,7 +57,7 @@ WORLDS = {
     "telecoms world": (TELECOM, 32, 13, TELECOM_DIR),  # 45 answerable, 15 not
     "aviation world": (AVIATION, 23, 15, AVIATION_DIR),  # 45 answerable, 15 not
     "farming world": (FARMING, 31, 12, FARMING_DIR),  # 45 answerable, 15 not
-    "energy world": (ENERGY, 27, 12, ENERGY_DIR),  # 45 answerable, 15 not
+    "energy world": (ENERGY, 28, 12, ENERGY_DIR),  # 45 answerable, 15 not
 }
 
 

@@ -45,6 +45,7 @@ from bot.answer.sentences import (
         ("hrs", "hours"),  # readers' short forms
         ("govt", "government"),
         ("outage", "blackout"),
+        ("normal", "typical"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -578,3 +579,7 @@ def test_a_missing_apostrophe_still_asks_what_or_who() -> None:
     )
     assert read_question("whos running the inquiry?").wants == "person"
     assert stem("compensation") in stems("are people getting their money back?")
+
+
+def test_the_price_tag_asks_for_a_sum() -> None:
+    assert read_question("what's the price tag?").wants == "money"
