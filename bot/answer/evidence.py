@@ -47,6 +47,8 @@ from bot.answer.sayings import (
 from bot.answer.sentences import (
     has_kind,
     market_asked,
+    names_a_person,
+    names_asked,
     names_met,
     read_question,
     stem,
@@ -186,6 +188,7 @@ def evidence(
     event = event_asked(question)
     done = done_asked(question)
     clock = _CLOCK_ASKED.search(question) is not None
+    people_named = names_asked(question)
     # "Anyone hurt?", "Has anyone died?": a yes-or-no question of a few words, which what it
     # follows cannot answer on its own ("What triggered that?" can, and so can "Starting when?")
     terse = len(question.split()) <= 3 and not _WH_ANYWHERE.search(question)
@@ -275,6 +278,8 @@ def evidence(
         told = f"{holders.get(row, '')} {before.get(row, '')} {text}"
         if asked.wants == "person" and not who_is and not _someone_else(told, asked.names):
             continue  # "Who at Forkly phoned Mayor Drummond?" is not answered by Drummond
+        if people_named and not names_a_person(told):
+            continue  # "the names of the men arrested": not "two men in Puerto Salinas"
         if clock and not _CLOCK.search(text):
             continue  # "what time did it take off?": an hour, not the day
         if focus and not counts(text, focus):

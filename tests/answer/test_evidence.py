@@ -967,3 +967,19 @@ def test_a_follow_up_on_the_shares_is_answered_by_the_move_of_the_firm_it_follow
     )
     found = _follow("how did the shares react?", ["ostra", "power", "profit"], *hits)
     assert found and "4.5 percent" in found[0]
+
+
+def test_the_names_of_people_need_a_name_not_a_place() -> None:
+    hit = _hit(
+        1,
+        "Two held over Ostlink hack",
+        "Police have arrested two men in Vila Serena in connection with the attack on Ostlink.",
+    )
+    assert _answers("What are the names of the two men arrested?", hit) == []
+    named = _hit(
+        2,
+        "Two held over Ostlink hack",
+        "Police named the two men arrested as Tomas Quell and Elio Brandt.",
+    )
+    found = _answers("What are the names of the two men arrested?", named)
+    assert found and "Tomas Quell" in found[0]
