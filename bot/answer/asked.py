@@ -13,6 +13,7 @@ from bot.answer.sentences import (
     FIGURE_NOUNS,
     GENERIC_FOCUS,
     KIND_WORDS,
+    NAMES_OF,
     NUMBER,
     SEASONS,
     STOPWORDS,
@@ -371,3 +372,22 @@ def done_asked(question: str) -> frozenset[str]:
 
 _KNOWING = frozenset(stem(w) for w in "know think hear understand".split())  # "knew": know
 _ANSWERED = frozenset(stem(w) for w in "accept reject".split())
+
+
+# a person's name: two capitalised words, not a place after "in", "at", "from" …
+_PERSON_NAME = re.compile(
+    r"(?<!\bin )(?<!\bat )(?<!\bfrom )(?<!\bto )(?<!\bnear )(?<!\bof )(?<!\bon )"
+    r"(?<!\bthe )\b[A-Z][a-zà-ÿ'’-]+ (?:[A-Z]\. )?[A-Z][a-zà-ÿ'’-]+"
+)
+
+
+def names_asked(question: str) -> bool:
+    """Whether a question asks for people by name ("what are the names of the men
+    arrested?"), which a sentence naming only places and firms does not tell."""
+    return NAMES_OF.search(question.casefold()) is not None
+
+
+def names_a_person(sentence: str) -> bool:
+    """Whether a sentence holds what reads as a person's name (two capitalised words, not a
+    place after "in" or "at")."""
+    return any(m.start() > 0 for m in _PERSON_NAME.finditer(sentence))

@@ -26,6 +26,8 @@ from bot.answer.asked import (
     done_asked,
     event_asked,
     manner_asked,
+    names_a_person,
+    names_asked,
     naming_asked,
     part_asked,
     size_asked,
@@ -47,8 +49,6 @@ from bot.answer.sayings import (
 from bot.answer.sentences import (
     has_kind,
     market_asked,
-    names_a_person,
-    names_asked,
     names_met,
     read_question,
     stem,

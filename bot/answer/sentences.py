@@ -287,7 +287,7 @@ def read_question(question: str) -> Asked:
         r"\b(?:come|comes|coming|came) from\b", q
     ):
         wants = "place"  # not "where's the money coming from?": a source, not a place
-    elif re.match(r"\s*who\b", q) or _NAMES_OF.search(q):
+    elif re.match(r"\s*who\b", q) or NAMES_OF.search(q):
         wants = "person"  # "who announced the framework?" asks who, not for their words
     elif re.search(
         r"\b(?:say|said|says|saying|comment\w*|react\w*|respond\w*|reply|replied|tell|told|"
@@ -306,7 +306,7 @@ def read_question(question: str) -> Asked:
         terms = {t: None for t in terms if t not in _PLACING}
     elif wants == "deadline":  # "what is the deadline for …?": a date, not the word
         terms = {t: None for t in terms if t != _DEADLINE_WORD}
-    if _NAMES_OF.search(q):
+    if NAMES_OF.search(q):
         terms = {t: None for t in terms if t != _NAME_WORD}  # the names, not the word
     generic = {stem(w) for w in GENERIC_FOCUS}
     others = tuple(t for t in terms if t not in named and t not in generic)
@@ -329,25 +329,8 @@ _WHERE_CLOSED = re.compile(
 _PLACING = frozenset(stem(w) for w in "put puts putting".split())
 _DEADLINE_WORD = stem("deadline")
 # "what are the names of the two men arrested?": people, by name
-_NAMES_OF = re.compile(r"\bwhat (?:are|were|is|was) (?:the )?names? of\b|\bwho are the\b")
+NAMES_OF = re.compile(r"\bwhat (?:are|were|is|was) (?:the )?names? of\b|\bwho are the\b")
 _NAME_WORD = stem("names")
-# a person's name: two capitalised words, not a place after "in", "at", "from" …
-_PERSON_NAME = re.compile(
-    r"(?<!\bin )(?<!\bat )(?<!\bfrom )(?<!\bto )(?<!\bnear )(?<!\bof )(?<!\bon )"
-    r"(?<!\bthe )\b[A-Z][a-zà-ÿ'’-]+ (?:[A-Z]\. )?[A-Z][a-zà-ÿ'’-]+"
-)
-
-
-def names_asked(question: str) -> bool:
-    """Whether a question asks for people by name ("what are the names of the men
-    arrested?"), which a sentence naming only places and firms does not tell."""
-    return _NAMES_OF.search(question.casefold()) is not None
-
-
-def names_a_person(sentence: str) -> bool:
-    """Whether a sentence holds what reads as a person's name (two capitalised words, not a
-    place after "in" or "at")."""
-    return any(m.start() > 0 for m in _PERSON_NAME.finditer(sentence))
 
 
 _WHICH = re.compile(
