@@ -191,6 +191,7 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
         "scenario_aviation",
         "scenario_farming",
         "scenario_energy",
+        "scenario_cityhall",
     ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:

@@ -92,6 +92,10 @@ FARMING = load_questions(
 )
 ENERGY_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_energy"
 ENERGY = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_energy.json")
+CITYHALL_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_cityhall"
+CITYHALL = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_cityhall.json"
+)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from tests.answer.question_eval import (
     BLIND3,
     BLIND4,
     BLIND5,
+    CITYHALL,
+    CITYHALL_DIR,
     ENERGY,
     ENERGY_DIR,
     FARMING,
@@ -58,6 +60,7 @@ WORLDS = {
     "aviation world": (AVIATION, 23, 15, AVIATION_DIR),  # 45 answerable, 15 not
     "farming world": (FARMING, 31, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 28, 12, ENERGY_DIR),  # 45 answerable, 15 not
+    "city-hall world": (CITYHALL, 27, 9, CITYHALL_DIR),  # 45 answerable, 15 not
 }
 
 
