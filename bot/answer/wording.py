@@ -89,7 +89,6 @@ _SYNONYMS = [
     "information info",
     "typical normal average ordinary",
     "compensation compensate payout reimburse reimbursement",
-    "payment payout",
     "outage blackout",
     # readers' short forms
     "hour hrs hr",
