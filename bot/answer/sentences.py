@@ -45,6 +45,8 @@ STOPWORDS = frozenset(
     didn't doesn't don't isn't aren't wasn't weren't hasn't haven't hadn't can't couldn't won't
     wouldn't shouldn't they're we're you're i've we've they've it's that's while even too""".split()
 )
+# Verbs a question leans on without asking about them, in any of their forms.
+_LIGHT = frozenset("get try tri".split())
 # Words after "what" that only say what kind of answer is wanted.
 KIND_WORDS = frozenset(
     "time date day hour month year rate share percentage proportion portion fraction number amount"
@@ -238,6 +240,8 @@ def read_question(question: str) -> Asked:
         low = w.casefold().replace("’", "'").removesuffix("'s")  # "what's", "yesterday's"
         if low in STOPWORDS or (len(low) <= 2 and not low.isdigit()):
             continue
+        if stem(low) in _LIGHT:
+            continue  # "getting", "trying": another form of a word that says nothing asked
         if i and words[i - 1].casefold() == "how":
             continue  # "how large", "how badly": what kind of answer, not what it is about
         if i and words[i - 1].casefold() in ("what", "which") and low in KIND_WORDS:
@@ -368,6 +372,11 @@ _MONEY_ASKED = re.compile(
     # "what does a controller earn?", "what will the strike cost them?": a sum
     r"\bwhat(?:'s| is| are| do| does| did| will| would)\b[\w\s'’-]{0,60}?"
     r"\b(?:earn|earns|cost|costs|charge|charges)\b(?! of)|"
+    # "what's the contract worth?", "what is it worth now?": a sum
+    r"\bwhat(?:'s|’s| is| was| are| were)\b[\w\s'’-]{0,60}?\bworth\b(?! (?:of|\w+ing)\b)|"
+    # "how big is the first aid payment?": a sum, not a count of instalments
+    r"\bhow (?:big|large|small)\b (?:is|was|are|were|will be) (?:the |a |an |its |their |his |"
+    rf"her )?(?:[\w'’-]+ ){{0,3}}(?:payments?|grants?|loans?|subsid(?:y|ies)|{_MONEY_NOUNS})\b|"
     r"\bin (?:euros|dollars|pounds|yen|yuan|francs|krona|kronor)\b|"
     r"\bin (?:euro|dollar|pound|yen|yuan|cash|money) terms\b|"
     # "what revenue is X forecasting?", "how much profit": a sum, not a share of it

@@ -129,7 +129,9 @@ _PHRASES = {
     "compensation": r"(?:their |the |any |some )?money back",
     "outage": r"power cuts?|power failures?|cut off from (?:power|electricity)",
     # a reader's apostrophe left out: "whats the deadline?"
-    "what is": r"whats",
+    "what is": r"whats|w[ao]ts|w[ao]t[’']s",
+    "what": r"w[ao]t|wht",
+    "how": r"hw",
     "who is": r"whos",
     "how is": r"hows",
     "where is": r"wheres",

@@ -58,9 +58,9 @@ WORLDS = {
     "pharmaceutical world": (PHARMA, 28, 15, PHARMA_DIR),  # 45 answerable, 15 not
     "telecoms world": (TELECOM, 32, 14, TELECOM_DIR),  # 45 answerable, 15 not
     "aviation world": (AVIATION, 23, 15, AVIATION_DIR),  # 45 answerable, 15 not
-    "farming world": (FARMING, 31, 12, FARMING_DIR),  # 45 answerable, 15 not
+    "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 28, 12, ENERGY_DIR),  # 45 answerable, 15 not
-    "city-hall world": (CITYHALL, 27, 9, CITYHALL_DIR),  # 45 answerable, 15 not
+    "city-hall world": (CITYHALL, 28, 9, CITYHALL_DIR),  # 45 answerable, 15 not
 }
 
 

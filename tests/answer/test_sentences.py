@@ -83,6 +83,9 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("What does the mill union think of the aid offer?", "words", ""),
         ("Who is Odile Marchetti?", "person", ""),
         ("Is the tariff still going ahead?", "", ""),
+        ("What's the streetlight contract worth?", "money", ""),
+        ("How big is the first aid payment Kaldor gets?", "money", ""),
+        ("How big is the plant?", "figure", stem("factory")),
     ],
 )
 def test_what_a_question_asks_for(question: str, wants: str, focus: str) -> None:
@@ -579,6 +582,26 @@ def test_a_missing_apostrophe_still_asks_what_or_who() -> None:
     )
     assert read_question("whos running the inquiry?").wants == "person"
     assert stem("compensation") in stems("are people getting their money back?")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("wats the streetlight contract worth", "what's the streetlight contract worth"),
+        ("wat time does it start?", "what time does it start?"),
+        ("hw many ppl signed?", "how many ppl signed?"),
+    ],
+)
+def test_what_and_how_misspelt_in_a_chat_are_read_as_typed_right(typed: str, meant: str) -> None:
+    assert read_question(typed) == read_question(meant)
+
+
+def test_getting_and_trying_are_no_part_of_what_is_asked() -> None:
+    assert read_question("are people getting money back?").terms == (
+        stem("people"),
+        stem("compensation"),
+    )
+    assert read_question("who's trying to buy Velmar?").terms == (stem("buy"), "velmar")
 
 
 def test_the_price_tag_asks_for_a_sum() -> None:
