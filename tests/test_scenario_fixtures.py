@@ -192,6 +192,8 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
         "scenario_farming",
         "scenario_energy",
         "scenario_cityhall",
+        "scenario_shipping",
+        "scenario_election",
     ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:

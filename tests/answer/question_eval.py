@@ -96,6 +96,18 @@ CITYHALL_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_city
 CITYHALL = load_questions(
     Path(__file__).resolve().parents[1] / "fixtures" / "questions_cityhall.json"
 )
+# Two more, a shipping week (a dock strike, a tanker spill, a takeover, a canal toll) and an
+# election week (coalition talks, a recount, a party-finance inquiry, a rate decision),
+# written the same way at the start of a later session: 25/45 right, 11/15 refused and 22/45,
+# 12/15 at their first measure (at that session's start, 1062e4b).
+SHIPPING_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_shipping"
+SHIPPING = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_shipping.json"
+)
+ELECTION_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_election"
+ELECTION = load_questions(
+    Path(__file__).resolve().parents[1] / "fixtures" / "questions_election.json"
+)
 
 
 @dataclass

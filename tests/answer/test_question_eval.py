@@ -20,6 +20,8 @@ from tests.answer.question_eval import (
     BLIND5,
     CITYHALL,
     CITYHALL_DIR,
+    ELECTION,
+    ELECTION_DIR,
     ENERGY,
     ENERGY_DIR,
     FARMING,
@@ -31,6 +33,8 @@ from tests.answer.question_eval import (
     PLATFORMS,
     PLATFORMS_DIR,
     QUESTIONS,
+    SHIPPING,
+    SHIPPING_DIR,
     TELECOM,
     TELECOM_DIR,
     WATER,
@@ -61,6 +65,8 @@ WORLDS = {
     "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 28, 12, ENERGY_DIR),  # 45 answerable, 15 not
     "city-hall world": (CITYHALL, 28, 9, CITYHALL_DIR),  # 45 answerable, 15 not
+    "shipping world": (SHIPPING, 26, 11, SHIPPING_DIR),  # 45 answerable, 15 not
+    "election world": (ELECTION, 22, 12, ELECTION_DIR),  # 45 answerable, 15 not
 }
 
 
