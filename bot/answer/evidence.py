@@ -271,7 +271,7 @@ def evidence(
     # only a question about what was said ("Has Cindral said what the recall costs?")
     about_saying = asked.wants == "words" or _ASKS_SAYING.search(question) is not None
     for row, ((text, hit), similarity) in enumerate(zip(rows, meaning, strict=True)):
-        if not has_kind(text, asked.wants):
+        if not has_kind(text, asked.wants, question):
             continue
         if not about_saying and _NOT_TOLD.search(text) and not _BUT.search(text):
             continue

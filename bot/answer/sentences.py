@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer.seats import SEATS
 from bot.answer.wording import FOLD as _FOLD
-from bot.answer.wording import fold_phrases
+from bot.answer.wording import IRREGULAR, fold_phrases
 from bot.text import money
 
 if TYPE_CHECKING:
@@ -59,42 +59,6 @@ GENERIC_FOCUS = frozenset(
     "money material amount number figure sum quantity value cash funding much many unit units "
     "item items more less extra".split()
 )
-_IRREGULAR = {
-    "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
-    "fallen": "fall", "lost": "lose", "took": "take", "taken": "take", "gave": "give",
-    "given": "give", "won": "win", "went": "go", "gone": "go", "told": "tell", "shut": "shut",
-    "cut": "cut", "set": "set", "put": "put", "hit": "hit", "led": "lead", "paid": "pay",
-    "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
-    "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
-    # the other common irregular verbs of news copy ("stole" and "stolen" meet "steal")
-    "found": "find", "got": "get", "gotten": "get", "made": "make", "kept": "keep",
-    "knew": "know", "known": "know", "brought": "bring", "caught": "catch", "struck": "strike",
-    "spent": "spend", "built": "build", "drew": "draw", "drawn": "draw", "grew": "grow",
-    "grown": "grow", "chose": "choose", "chosen": "choose", "fought": "fight", "wrote": "write",
-    "written": "write", "spoke": "speak", "spoken": "speak", "broke": "break",
-    "broken": "break", "came": "come", "saw": "see", "seen": "see", "heard": "hear",
-    "sent": "send", "felt": "feel", "meant": "mean", "ran": "run", "stole": "steal",
-    "stolen": "steal", "withdrew": "withdraw", "withdrawn": "withdraw", "froze": "freeze",
-    "frozen": "freeze", "dealt": "deal", "stood": "stand", "understood": "understand",
-    "sank": "sink", "sunk": "sink", "shook": "shake", "shaken": "shake", "hid": "hide",
-    "hidden": "hide", "flew": "fly", "flown": "fly", "threw": "throw", "thrown": "throw",
-    "fled": "flee", "forgave": "forgive", "forgiven": "forgive", "oversaw": "oversee",
-    "overseen": "oversee", "overtook": "overtake", "overtaken": "overtake",
-    "undertook": "undertake", "upheld": "uphold", "withheld": "withhold",
-    "taught": "teach", "lent": "lend", "drove": "drive", "driven": "drive", "rode": "ride",
-    "ridden": "ride", "arose": "arise", "arisen": "arise", "woke": "wake", "woken": "wake",
-    "wore": "wear", "worn": "wear", "tore": "tear", "torn": "tear", "swore": "swear",
-    "sworn": "swear", "slept": "sleep", "swept": "sweep", "wept": "weep", "shot": "shoot",
-    "sped": "speed", "bled": "bleed", "dug": "dig", "stuck": "stick", "stung": "sting",
-    "swung": "swing", "hung": "hang", "shrank": "shrink", "shrunk": "shrink",
-    "forbade": "forbid", "forbidden": "forbid", "foresaw": "foresee", "foreseen": "foresee",
-    "mistook": "mistake", "mistaken": "mistake", "overcame": "overcome", "overran": "overrun",
-    "overthrew": "overthrow", "overthrown": "overthrow", "withstood": "withstand",
-    "ate": "eat", "eaten": "eat", "sang": "sing", "sung": "sing", "rang": "ring",
-    "rung": "ring", "bore": "bear", "borne": "bear", "laid": "lay", "lain": "lie",
-    "slid": "slide", "strove": "strive", "striven": "strive", "spun": "spin",
-    "sat": "sit",
-}  # fmt: skip
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|half|quarter|dozen)\b",
@@ -165,7 +129,7 @@ def stem(word: str) -> str:
     w = word.casefold().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    w = _IRREGULAR.get(w, w)
+    w = IRREGULAR.get(w, w)
     if w in _FOLD:
         return _FOLD[w]
     if short_verb := _short_verb(w):
@@ -242,6 +206,8 @@ def read_question(question: str) -> Asked:
             continue
         if stem(low) in _LIGHT:
             continue  # "getting", "trying": another form of a word that says nothing asked
+        if low == "out" and i + 1 < len(words) and words[i + 1].casefold() == "of":
+            continue  # "out of how much spending?"
         if i and words[i - 1].casefold() == "how":
             continue  # "how large", "how badly": what kind of answer, not what it is about
         if i and words[i - 1].casefold() in ("what", "which") and low in KIND_WORDS:
@@ -360,7 +326,7 @@ def which_head(question: str) -> str:
 # What is counted in money: "what revenue …?", "how much profit …?" want a sum.
 _MONEY_NOUNS = (
     r"revenues?|profits?|earnings|income|turnover|valuation|wages?|salar(?:y|ies)|fees?|fines?|"
-    r"budget"
+    r"budget|payouts?"
 )
 # What may be given in money or a share ("what sales …?", "what loss …?"): a figure.
 _MEASURED = rf"{_MONEY_NOUNS}|sales|loss|losses|cost|costs|deficit|surplus|price|prices"
@@ -381,7 +347,7 @@ _MONEY_ASKED = re.compile(
     r"\bin (?:euro|dollar|pound|yen|yuan|cash|money) terms\b|"
     # "what revenue is X forecasting?", "how much profit": a sum, not a share of it
     r"\b(?:what|how much) (?:(?!share|percentage|proportion|portion|fraction|part|growth|rise|"
-    r"fall|drop|increase|decrease|change)[\w'’-]+ ){0,2}?"
+    r"fall|drop|increase|decrease|change)[\w'’-]+ ){0,3}?"
     rf"(?:{_MONEY_NOUNS})\b"
 )
 _MONEY = re.compile(money.SUM, re.IGNORECASE)
@@ -508,8 +474,9 @@ _CLAUSE = frozenset("go goes went gone come comes came get gets got unless while
 _OF_STOP = frozenset("to in for with by that which at on from into".split())
 
 
-def has_kind(sentence: str, wants: str) -> bool:
-    """Whether a sentence holds the kind of thing the question wants."""
+def has_kind(sentence: str, wants: str, question: str = "") -> bool:
+    """Whether a sentence holds the kind of thing the question wants (a time: one the
+    question does not say itself; "what date in January?" is not told by "in January")."""
     if wants == "figure":
         return bool(NUMBER.search(sentence))
     if wants == "deadline":
@@ -519,7 +486,14 @@ def has_kind(sentence: str, wants: str) -> bool:
     if wants == "time":
         # "X said late on Monday that it would …" dates the saying, not what is asked about
         told = _REPORTED_WHEN.sub(" ", sentence)
-        return any(not _UNQUANTIFIED.search(told, 0, m.end()) for m in _TIME.finditer(told))
+        return any(
+            not _UNQUANTIFIED.search(told, 0, m.end())
+            and (
+                m.group(0).strip().casefold() not in question.casefold()
+                or re.search(r"\d", told[max(0, m.start() - 4) : m.end() + 4]) is not None
+            )
+            for m in _TIME.finditer(told)
+        )
     if wants == "words":
         return bool(_QUOTE.search(sentence)) or bool(
             re.search(r"\b(?:said|says|told|added|warned|argued|stated|declared)\b", sentence)

@@ -60,7 +60,7 @@ _SYNONYMS = [
     "price cost",
     "licence license permit",
     "sale revenue business turnover",
-    "people resident inhabitant population crowd",
+    "people resident inhabitant population crowd ppl",
     "lobby federation association guild",
     "year annual yearly",
     "above beyond exceeding",
@@ -80,7 +80,7 @@ _SYNONYMS = [
     "chair chairman chairwoman chairperson",
     "resign resignation departure depart",
     "notice spot detect discover uncover learn realise realize",
-    "hack breach intrusion intruder cyberattack",
+    "hack hacker breach intrusion intruder cyberattack",
     "fault failure malfunction blame",
     "injection jab",
     "delay hold-up holdup",
@@ -90,7 +90,20 @@ _SYNONYMS = [
     "typical normal average ordinary",
     "compensation compensate payout reimburse reimbursement",
     "outage blackout",
+    "total overall altogether combined",
+    "inflation cpi",
     # readers' short forms
+    "january jan",
+    "february feb",
+    "march mar",
+    "april apr",
+    "june jun",
+    "july jul",
+    "august aug",
+    "september sep sept",
+    "october oct",
+    "november nov",
+    "december dec",
     "hour hrs hr",
     "minute mins",
     "government govt",
@@ -101,6 +114,44 @@ for _group in _SYNONYMS:
     _words = _group.split()
     for _w in _words:
         FOLD.setdefault(_w, _words[0])
+
+# Irregular forms of the verbs of news copy, each to its base ("rose" is to rise).
+IRREGULAR = {
+    "said": "say", "says": "say", "rose": "rise", "risen": "rise", "fell": "fall",
+    "fallen": "fall", "lost": "lose", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "won": "win", "went": "go", "gone": "go", "told": "tell", "shut": "shut",
+    "cut": "cut", "set": "set", "put": "put", "hit": "hit", "led": "lead", "paid": "pay",
+    "sold": "sell", "bought": "buy", "held": "hold", "met": "meet", "left": "leave",
+    "began": "begin", "begun": "begin", "sought": "seek", "thought": "think", "people": "people",
+    # the other common irregular verbs of news copy ("stole" and "stolen" meet "steal")
+    "found": "find", "got": "get", "gotten": "get", "made": "make", "kept": "keep",
+    "knew": "know", "known": "know", "brought": "bring", "caught": "catch", "struck": "strike",
+    "spent": "spend", "built": "build", "drew": "draw", "drawn": "draw", "grew": "grow",
+    "grown": "grow", "chose": "choose", "chosen": "choose", "fought": "fight", "wrote": "write",
+    "written": "write", "spoke": "speak", "spoken": "speak", "broke": "break",
+    "broken": "break", "came": "come", "saw": "see", "seen": "see", "heard": "hear",
+    "sent": "send", "felt": "feel", "meant": "mean", "ran": "run", "stole": "steal",
+    "stolen": "steal", "withdrew": "withdraw", "withdrawn": "withdraw", "froze": "freeze",
+    "frozen": "freeze", "dealt": "deal", "stood": "stand", "understood": "understand",
+    "sank": "sink", "sunk": "sink", "shook": "shake", "shaken": "shake", "hid": "hide",
+    "hidden": "hide", "flew": "fly", "flown": "fly", "threw": "throw", "thrown": "throw",
+    "fled": "flee", "forgave": "forgive", "forgiven": "forgive", "oversaw": "oversee",
+    "overseen": "oversee", "overtook": "overtake", "overtaken": "overtake",
+    "undertook": "undertake", "upheld": "uphold", "withheld": "withhold",
+    "taught": "teach", "lent": "lend", "drove": "drive", "driven": "drive", "rode": "ride",
+    "ridden": "ride", "arose": "arise", "arisen": "arise", "woke": "wake", "woken": "wake",
+    "wore": "wear", "worn": "wear", "tore": "tear", "torn": "tear", "swore": "swear",
+    "sworn": "swear", "slept": "sleep", "swept": "sweep", "wept": "weep", "shot": "shoot",
+    "sped": "speed", "bled": "bleed", "dug": "dig", "stuck": "stick", "stung": "sting",
+    "swung": "swing", "hung": "hang", "shrank": "shrink", "shrunk": "shrink",
+    "forbade": "forbid", "forbidden": "forbid", "foresaw": "foresee", "foreseen": "foresee",
+    "mistook": "mistake", "mistaken": "mistake", "overcame": "overcome", "overran": "overrun",
+    "overthrew": "overthrow", "overthrown": "overthrow", "withstood": "withstand",
+    "ate": "eat", "eaten": "eat", "sang": "sing", "sung": "sing", "rang": "ring",
+    "rung": "ring", "bore": "bear", "borne": "bear", "laid": "lay", "lain": "lie",
+    "slid": "slide", "strove": "strive", "striven": "strive", "spun": "spin",
+    "sat": "sit",
+}  # fmt: skip
 
 # Phrases news writing and readers use for one word ("down tools" is to strike).
 _PHRASES = {
@@ -139,6 +190,8 @@ _PHRASES = {
     "notice": r"f(?:i|ou)nd(?:s|ing)? out|bec(?:a|o)me aware|(?:was|were|had been|been) "
     r"(?:told|informed|alerted|notified)|knew(?= (?:on|about|of|in|by|at|since)\b)",
     "set": r"work(?:s|ed|ing)? out",
+    # "what are economists pencilling in?": what they expect
+    "forecast": r"pencil(?:s|led|ling|ed|ing)? in",
     "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
     # "when is she seeing him?": when they meet
     "meet": r"(?:see|sees|seeing|saw|seen) (?:him|her|them|each other)",

@@ -46,6 +46,11 @@ from bot.answer.sentences import (
         ("govt", "government"),
         ("outage", "blackout"),
         ("normal", "typical"),
+        ("overall", "total"),  # "how many homes overall?": "bringing the total to 6,050"
+        ("ppl", "people"),
+        ("feb", "February"),
+        ("cpi", "inflation"),
+        ("hackers", "hack"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -350,6 +355,7 @@ def test_a_rate_is_given_in_percent() -> None:
         ("What is Brandvik guiding for profit now?", {stem("expect")}),
         ("How did the minister take his departure?", {stem("resignation")}),
         ("How big a fine could the utility face?", {stem("company")}),
+        ("what are economists pencilling in for feb cpi?", {stem("expect"), stem("inflation")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
@@ -606,3 +612,21 @@ def test_getting_and_trying_are_no_part_of_what_is_asked() -> None:
 
 def test_the_price_tag_asks_for_a_sum() -> None:
     assert read_question("what's the price tag?").wants == "money"
+
+
+def test_a_payout_asks_for_a_sum_and_out_of_asks_nothing() -> None:
+    assert read_question("whats the legal payout per household for a long cut?").wants == "money"
+    assert read_question("out of how much total spending?").terms == (
+        stem("total"),
+        stem("spending"),
+    )
+    assert stem("out") in read_question("what date is it going out now?").terms
+
+
+def test_a_time_the_question_says_itself_does_not_answer_it() -> None:
+    question = "what date in January is Velprena going out now?"
+    assert not has_kind(
+        "Halvion pushed its launch back to January at the earliest.", "time", question
+    )
+    assert has_kind("Halvion pushed its launch back to January 14.", "time", question)
+    assert has_kind("Halvion pushed its launch back to January.", "time", "when is it out?")
