@@ -90,6 +90,7 @@ _SYNONYMS = [
     "typical normal average ordinary",
     "compensation compensate payout reimburse reimbursement",
     "outage blackout",
+    "interim acting caretaker temporary temporarily",
     "total overall altogether combined",
     "inflation cpi",
     # readers' short forms
@@ -196,7 +197,12 @@ _PHRASES = {
     # "when is she seeing him?": when they meet
     "meet": r"(?:see|sees|seeing|saw|seen) (?:him|her|them|each other)",
     # "who's in charge now?", "what changed at the top of Aquena?": who leads it
-    "lead": r"in charge",
+    "lead": r"in charge|t(?:ake|akes|aking|aken|ook) charge",
+    # "who's filling in for him?", "who's covering his job for now?": who holds it meanwhile
+    "interim lead": r"(?:fill|stand|cover)(?:s|ing|ed)? in for|st[oa]{1,2}d in for|"
+    r"cover(?:s|ing|ed)? (?:for|(?:his|her|their|the) (?:job|role|post|duties))",
+    "interim": r"for (?:now|the time being)|in the meantime|on an interim basis|"
+    r"until (?:a|the|his|her|their) permanent (?:successor|replacement)",
     # … and the titles that head a body: "the regulator's director general", "the union's
     # general secretary"
     "chief": r"at the top(?= of\b)|director[- ]general|general[- ]secretary|"

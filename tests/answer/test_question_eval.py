@@ -60,7 +60,7 @@ WORLDS = {
     "battery-takeover world": (BATTERIES, 29, 14, BATTERIES_DIR),  # 45 answerable, 15 not
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 28, 15, PHARMA_DIR),  # 45 answerable, 15 not
-    "telecoms world": (TELECOM, 32, 14, TELECOM_DIR),  # 45 answerable, 15 not
+    "telecoms world": (TELECOM, 33, 14, TELECOM_DIR),  # 45 answerable, 15 not
     "aviation world": (AVIATION, 23, 15, AVIATION_DIR),  # 45 answerable, 15 not
     "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 30, 12, ENERGY_DIR),  # 45 answerable, 15 not

@@ -51,6 +51,7 @@ from bot.answer.sentences import (
         ("feb", "February"),
         ("cpi", "inflation"),
         ("hackers", "hack"),
+        ("acting", "interim"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -356,6 +357,9 @@ def test_a_rate_is_given_in_percent() -> None:
         ("How did the minister take his departure?", {stem("resignation")}),
         ("How big a fine could the utility face?", {stem("company")}),
         ("what are economists pencilling in for feb cpi?", {stem("expect"), stem("inflation")}),
+        # who holds a post meanwhile: "will serve as interim chief technology officer"
+        ("who's filling in for him?", {stem("interim"), stem("chief")}),
+        ("who's covering his job for now?", {stem("interim"), stem("chief")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
