@@ -71,6 +71,7 @@ class Evidence:
     score: float
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # A sentence answers when it has the kind of thing asked for and covers enough of the
 # question: most of its words, or some of them and most of its meaning.
 COVERED = 0.6
@@ -249,6 +250,10 @@ def evidence(
         return []
     meaning = embed([text for text, _ in rows]) @ vector
     title_stems = {hit.id: stems(hit.title) for hit in hits}
+    # "what net profit did Velmar report for 2025?": a year is said once, where the article
+    # says what its figures are for; a sentence of its passage is of that year
+    years = {t for t in asked.terms if _YEAR.fullmatch(t)}
+    passage_years = {hit.id: years & stems(f"{hit.title} {hit.text}") for hit in hits}
 
     held_in: dict[int, set[str]] = {}  # article -> who it gives the office asked about
 
@@ -315,7 +320,7 @@ def evidence(
         ):
             continue  # "Marrow said she had spoken to Keszler. “…,” she said.": Marrow's
         words = stems(text) | passage_names[hit.id] | stems(said_before) | stems(asks.get(row, ""))
-        words |= stems(_subject(refers.get(row, "")))
+        words |= stems(_subject(refers.get(row, ""))) | passage_years[hit.id]
         if topic and len(topic & (words | title_stems[hit.id])) / len(topic) < 0.5:
             continue  # words about something else than the question's "about …"
         # A sentence speaks of its article's subject: one word of the question the sentence

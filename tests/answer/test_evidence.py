@@ -983,3 +983,16 @@ def test_the_names_of_people_need_a_name_not_a_place() -> None:
     )
     found = _answers("What are the names of the two men arrested?", named)
     assert found and "Tomas Quell" in found[0]
+
+
+def test_a_year_the_passage_gives_its_figures_for_is_the_year_of_each_of_its_sentences() -> None:
+    hit = _hit(
+        1,
+        "Tarrow Energy profit rises as it rebuffs bidder",
+        "Tarrow Energy reported a 30 percent rise in profit for 2031 on Monday.\n"
+        "Net profit rose to T$410 million from T$315 million a year earlier.",
+    )
+    found = _answers("What net profit did Tarrow Energy report for 2031?", hit)
+    assert any("T$410 million" in f for f in found)
+    # a year the passage does not give is still asked for
+    assert not _answers("What net profit did Tarrow Energy report for 2029?", hit)
