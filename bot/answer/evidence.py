@@ -71,6 +71,8 @@ class Evidence:
     score: float
 
 
+# Words that narrow what is asked to one of its kinds: the sentence must say them itself.
+_QUALIFIERS = frozenset(stem(w) for w in ("permanent", "permanently"))
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A sentence answers when it has the kind of thing asked for and covers enough of the
 # question: most of its words, or some of them and most of its meaning.
@@ -333,6 +335,8 @@ def evidence(
             continue  # "Has anyone caught the virus?": the catching, not only the virus
         if event and not event & about:
             continue  # "when's the full trial?": a time said of the trial, not of the patent
+        if _QUALIFIERS & set(asked.terms) - about:
+            continue  # "who will replace him permanently?": not who stands in meanwhile
         if role_asked and not context_stems and not nouns <= about:
             continue  # "Who is Aquena's largest shareholder?" needs the shareholder said
         own = term_coverage(asked, about) if asked.terms else 0.0

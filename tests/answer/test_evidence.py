@@ -996,3 +996,16 @@ def test_a_year_the_passage_gives_its_figures_for_is_the_year_of_each_of_its_sen
     assert any("T$410 million" in f for f in found)
     # a year the passage does not give is still asked for
     assert not _answers("What net profit did Tarrow Energy report for 2029?", hit)
+
+
+def test_a_permanent_successor_is_not_told_by_who_stands_in() -> None:
+    hit = _hit(
+        1,
+        "Harlow resigns as Tarrow's deputy mayor",
+        "Deputy Mayor Edda Kint will replace Harlow until a permanent successor is named.\n"
+        "The council said Ilse Moran would replace Harlow permanently from May.",
+    )
+    found = _answers("who's going to replace Harlow permanently?", hit)
+    assert found and all("Moran" in f for f in found)
+    only_interim = _hit(2, hit.title, hit.text.split("\n")[0])
+    assert _answers("who's going to replace Harlow permanently?", only_interim) == []
