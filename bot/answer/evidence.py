@@ -329,7 +329,12 @@ def evidence(
         # lacks may come from the headline ("The company blamed …" under "… to close Tarrow").
         # Only a thing, not what is done to it, and not the thing a time is asked of ("when
         # does the strike begin?" needs the strike's start, not another start).
-        headline = [t for t in nouns if t not in words and t in title_stems[hit.id]]
+        # (in the question's order: the same answer whatever the process's hash seed)
+        headline = [
+            t
+            for t in things_asked(question)
+            if t in nouns and t not in words and t in title_stems[hit.id]
+        ]
         about = words | set(headline[:1] if asked.wants not in ("time", "deadline") else ())
         if done and not done & about:
             continue  # "Has anyone caught the virus?": the catching, not only the virus

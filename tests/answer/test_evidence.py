@@ -3,7 +3,11 @@ this file's own)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.answer.asked import manner_asked
 from bot.answer.evidence import evidence
@@ -1009,3 +1013,28 @@ def test_a_permanent_successor_is_not_told_by_who_stands_in() -> None:
     assert found and all("Moran" in f for f in found)
     only_interim = _hit(2, hit.title, hit.text.split("\n")[0])
     assert _answers("who's going to replace Harlow permanently?", only_interim) == []
+
+
+def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed() -> None:
+    # Which of the question's words a headline lends a sentence must not depend on the order
+    # Python happens to keep a set in (it changes with each process's hash seed).
+    script = (
+        "from tests.answer.test_evidence import _answers, _hit\n"
+        'hit = _hit(1, "Canal authority\'s toll income to suffer from smaller rise",\n'
+        "           'The canal handled 9,300 transits last year and earned T$620 million.')\n"
+        "print(_answers('how much toll income does the canal authority give up by going for '\n"
+        "               'the smaller rise?', hit))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(outputs) == 1, outputs

@@ -65,7 +65,7 @@ WORLDS = {
     "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 31, 12, ENERGY_DIR),  # 45 answerable, 15 not
     "city-hall world": (CITYHALL, 30, 10, CITYHALL_DIR),  # 45 answerable, 15 not
-    "shipping world": (SHIPPING, 26, 12, SHIPPING_DIR),  # 45 answerable, 15 not
+    "shipping world": (SHIPPING, 26, 11, SHIPPING_DIR),  # 45 answerable, 15 not
     "election world": (ELECTION, 22, 13, ELECTION_DIR),  # 45 answerable, 15 not
 }
 
