@@ -41,6 +41,7 @@ STOPWORDS = frozenset(
     remind wonder wondering curious anything something news take took taken less fewer meant
     reckon reckons reckoned believe believes believed think thinks having
     under anyone whether ever go goes went
+    guy guys bloke blokes chap chaps fella fellas folks lot lots
     come comes came between monday tuesday wednesday thursday friday saturday sunday
     didn't doesn't don't isn't aren't wasn't weren't hasn't haven't hadn't can't couldn't won't
     wouldn't shouldn't they're we're you're i've we've they've it's that's while even too""".split()

@@ -21,7 +21,7 @@ _SYNONYMS = [
     "firm company group utility",
     "maker manufacturer producer",
     "job worker employee staff employ workforce post position",
-    "customer client buyer",
+    "customer client buyer payer ratepayer billpayer",
     "share stock",
     "side camp",
     "tariff duty levy",
@@ -49,7 +49,7 @@ _SYNONYMS = [
     "set fix determine calculate",
     "withdraw withdrawal abandon exit quit leave",
     "apply application",
-    "review reconsider rethink reassess reexamine",
+    "review reconsider rethink reassess reexamine reverse reversal backtrack u-turn",
     "threaten warn",
     "ask request demand want seek push",
     "start begin open",
@@ -91,6 +91,9 @@ _SYNONYMS = [
     "compensation compensate payout reimburse reimbursement",
     "outage blackout",
     "interim acting caretaker temporary temporarily",
+    "passenger pax traveller traveler flyer",
+    "dispute row spat feud standoff stand-off wrangle",
+    "objection objector gripe grievance complaint",
     "total overall altogether combined",
     "inflation cpi",
     # readers' short forms
@@ -193,7 +196,8 @@ _PHRASES = {
     "set": r"work(?:s|ed|ing)? out",
     # "what are economists pencilling in?": what they expect
     "forecast": r"pencil(?:s|led|ling|ed|ing)? in",
-    "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on",
+    "review": r"second thoughts|think(?:s|ing)? again|go(?:es|ing)? back on|"
+    r"chang(?:e|es|ed|ing) (?:its|their|his|her|our|my) minds?|climb(?:s|ed|ing)? down",
     # "when is she seeing him?": when they meet
     "meet": r"(?:see|sees|seeing|saw|seen) (?:him|her|them|each other)",
     # "who's in charge now?", "what changed at the top of Aquena?": who leads it

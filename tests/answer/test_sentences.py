@@ -52,6 +52,12 @@ from bot.answer.sentences import (
         ("cpi", "inflation"),
         ("hackers", "hack"),
         ("acting", "interim"),
+        ("pax", "passengers"),
+        ("row", "dispute"),
+        ("gripe", "objections"),
+        ("objectors", "objection"),
+        ("reversing", "review"),  # "reversing its refusal": it changed its mind
+        ("payers", "customers"),
     ],
 )
 def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
@@ -360,6 +366,7 @@ def test_a_rate_is_given_in_percent() -> None:
         # who holds a post meanwhile: "will serve as interim chief technology officer"
         ("who's filling in for him?", {stem("interim"), stem("chief")}),
         ("who's covering his job for now?", {stem("interim"), stem("chief")}),
+        ("has Veltara changed its mind on compensation?", {stem("review")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
@@ -634,3 +641,9 @@ def test_a_time_the_question_says_itself_does_not_answer_it() -> None:
     )
     assert has_kind("Halvion pushed its launch back to January 14.", "time", question)
     assert has_kind("Halvion pushed its launch back to January.", "time", "when is it out?")
+
+
+def test_a_vague_word_for_people_is_no_part_of_what_is_asked() -> None:
+    # "the Eastgate guy", "Solvay's lot": whoever the question names them by
+    assert read_question("what did the Eastgate guy make of it?").terms == (stem("Eastgate"),)
+    assert stem("lot") not in read_question("how many seats have Solvay's lot got?").terms
