@@ -449,7 +449,9 @@ def _focus(q: str) -> str:
             for w in words
             if tags.get(w) in ("NN", "NNS") and not w.endswith(("'", "’", "'s", "’s"))
         ]
-        return stem(nouns[-1] if nouns else (words or of.group(1).split())[-1])
+        # "what share of them …?": of what the question follows, not of "them"
+        last = nouns[-1] if nouns else (words or of.group(1).split())[-1]
+        return "" if last in STOPWORDS else stem(last)
     group = m.group(1).split()
     # "how many jobs go if …": the noun phrase ends where a clause or a verb begins
     tags = {t.lower_: t.tag_ for t in parsed(q)} if group else {}

@@ -98,6 +98,7 @@ def test_other_words_for_the_same_thing_meet(a: str, b: str) -> None:
         ("What's the streetlight contract worth?", "money", ""),
         ("How big is the first aid payment Kaldor gets?", "money", ""),
         ("How big is the plant?", "figure", stem("factory")),
+        ("what share of them is affordable?", "amount", ""),  # of what the question follows
     ],
 )
 def test_what_a_question_asks_for(question: str, wants: str, focus: str) -> None:
