@@ -220,6 +220,9 @@ _PHRASES = {
     "chief operating officer": r"coo",
     "prime minister": r"(?<=the )pm",
     "close": r"shut(?:s|ting)? down",
+    # "which plane type did Veltara pull from service?": the fleet it grounded
+    "ground": r"(?:pull|take|took|taken|withdr[ae]wn?|remov)(?:s|ed|ing|e|en)? (?:\w+ )?"
+    r"(?:from|out of) service",
     "said": r"spoke(?:n)? out|speak(?:s|ing)? out",
     "conditions": r"strings (?:are |were |is )?attached",
     "suspend": r"on hold",

@@ -61,7 +61,7 @@ WORLDS = {
     "water-crisis world": (WATER, 31, 12, WATER_DIR),  # 45 answerable, 15 not
     "pharmaceutical world": (PHARMA, 29, 15, PHARMA_DIR),  # 45 answerable, 15 not
     "telecoms world": (TELECOM, 33, 14, TELECOM_DIR),  # 45 answerable, 15 not
-    "aviation world": (AVIATION, 25, 15, AVIATION_DIR),  # 45 answerable, 15 not
+    "aviation world": (AVIATION, 26, 15, AVIATION_DIR),  # 45 answerable, 15 not
     "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 31, 12, ENERGY_DIR),  # 45 answerable, 15 not
     "city-hall world": (CITYHALL, 31, 10, CITYHALL_DIR),  # 45 answerable, 15 not

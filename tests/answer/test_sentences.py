@@ -368,6 +368,7 @@ def test_a_rate_is_given_in_percent() -> None:
         ("who's filling in for him?", {stem("interim"), stem("chief")}),
         ("who's covering his job for now?", {stem("interim"), stem("chief")}),
         ("has Veltara changed its mind on compensation?", {stem("review")}),
+        ("which plane type did Veltara pull from service?", {stem("grounded")}),
     ],
 )
 def test_idioms_are_read_as_the_word_they_mean(question: str, words: set[str]) -> None:
