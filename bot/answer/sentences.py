@@ -46,8 +46,6 @@ STOPWORDS = frozenset(
     didn't doesn't don't isn't aren't wasn't weren't hasn't haven't hadn't can't couldn't won't
     wouldn't shouldn't they're we're you're i've we've they've it's that's while even too""".split()
 )
-# Verbs a question leans on without asking about them, in any of their forms.
-_LIGHT = frozenset("get try tri".split())
 # Words after "what" that only say what kind of answer is wanted.
 KIND_WORDS = frozenset(
     "time date day hour month year rate share percentage proportion portion fraction number amount"
@@ -195,6 +193,11 @@ class Asked:
     wants: str  # "figure", "time", "deadline", "person", "words" … or ""
     focus: str = ""  # the stem of the thing counted or priced ("how many jobs" -> "job")
     others: tuple[str, ...] = ()  # the content stems that are not names
+
+
+# Verbs a question leans on without asking about them, in any of their forms ("getting",
+# "tried": the stems the suffix rules give them).
+_LIGHT = frozenset(stem(w) for w in ("get", "getting", "gets", "try", "trying", "tried", "tries"))
 
 
 def read_question(question: str) -> Asked:
