@@ -237,3 +237,21 @@ async def evaluate(
     finally:
         await store.close()
     return report
+
+
+def holds_the_bar(
+    report: Report, questions: list[Question], right_at_least: int, refused_at_least: int
+) -> None:
+    """Assert a set's figures are at least the ratchet's (printed with -s for the note)."""
+    print("\n".join(report.lines()))
+    right, answerable = report.share(answerable=True)
+    refused, unanswerable = report.share(answerable=False)
+    assert answerable >= 30 and unanswerable >= 10
+    assert right >= right_at_least, "\n".join(report.wrong())
+    assert refused >= refused_at_least, "\n".join(report.wrong())
+    # Every answer cites, and never with an empty text.
+    for r in report.results:
+        assert r.answer.text.strip()
+        if r.answer.answered:
+            assert r.answer.sources and "[1]" in r.answer.text
+    assert all(q.previous is not None for q in questions if q.kind == "follow-up")
