@@ -24,90 +24,73 @@ from tests.briefing.test_scenario import QUERY, SCENARIO, TOPIC, _service, _stor
 from tests.helpers.clock import Clock
 from tests.scenario import Question, Scenario, load_questions, load_scenario
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 QUESTIONS = load_questions()
 # A second set written apart from the engine's development (by a helper that never saw the
 # first set's questions), measured rather than tuned on.
-HELD_OUT = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_heldout.json"
-)
+HELD_OUT = load_questions(FIXTURES / "questions_heldout.json")
 # A third set, written later by another helper that saw neither the engine nor the other
 # sets' questions, first measured before any change made with it in view.
-FRESH = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_fresh.json")
+FRESH = load_questions(FIXTURES / "questions_fresh.json")
 # A fourth, written blind like the third (this session: 16/45 right, 13/15 refused before any
 # change made with it in view).
-BLIND = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind.json")
+BLIND = load_questions(FIXTURES / "questions_blind.json")
 # A fifth, written blind like the third and fourth in a later session (29/45 right, 10/15
 # refused when first measured, before any change made with it in view).
-BLIND2 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind2.json")
+BLIND2 = load_questions(FIXTURES / "questions_blind2.json")
 # A sixth, written blind like the others in a later session (26/45 right, 13/15 refused when
 # first measured, before any change made with it in view).
-BLIND3 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind3.json")
+BLIND3 = load_questions(FIXTURES / "questions_blind3.json")
 # A seventh, written blind like the others in a later session (34/45 right, 13/15 refused
 # when first measured, before any change made with it in view).
-BLIND4 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind4.json")
+BLIND4 = load_questions(FIXTURES / "questions_blind4.json")
 # An eighth, written blind like the others in a later session (28/45 right, 12/15 refused
 # when first measured at 038b4f6, before any change made with it in view).
-BLIND5 = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_blind5.json")
+BLIND5 = load_questions(FIXTURES / "questions_blind5.json")
 
 # Two other fictional worlds, each written with its questions by a helper that saw neither the
 # engine nor any question set (platform-work regulation; a battery takeover and recall): how
 # the engine does on coverage it was not developed on (19/45 right, 10/15 refused and 14/45,
 # 12/15 at their first measure, at 9051a42 plus the he/she change).
-PLATFORMS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_platforms"
-PLATFORMS = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_platforms.json"
-)
-BATTERIES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_batteries"
-BATTERIES = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_batteries.json"
-)
+PLATFORMS_DIR = FIXTURES / "scenario_platforms"
+PLATFORMS = load_questions(FIXTURES / "questions_platforms.json")
+BATTERIES_DIR = FIXTURES / "scenario_batteries"
+BATTERIES = load_questions(FIXTURES / "questions_batteries.json")
 # A third, a water-utility crisis, written the same way in a later session: 15/45 right, 11/15
 # refused at its first measure (4731a41), the same as at that session's start (83dab55).
-WATER_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_water"
-WATER = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_water.json")
+WATER_DIR = FIXTURES / "scenario_water"
+WATER = load_questions(FIXTURES / "questions_water.json")
 # A fourth, a pharmaceutical story (an approval, a price talk, a recall, a patent case),
 # written the same way in a later session: 16/45 right, 10/15 refused at its first measure
 # (5dee79a, before any change made with it in view).
-PHARMA_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_pharma"
-PHARMA = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_pharma.json")
+PHARMA_DIR = FIXTURES / "scenario_pharma"
+PHARMA = load_questions(FIXTURES / "questions_pharma.json")
 # A fifth, a telecoms story (a data breach, a regulator, a spectrum auction, a merger review),
 # written the same way at the end of that session: 25/45 right, 11/15 refused at its first
 # measure (0196898), the same answers as at that session's start (5dee79a).
-TELECOM_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_telecom"
-TELECOM = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_telecom.json"
-)
+TELECOM_DIR = FIXTURES / "scenario_telecom"
+TELECOM = load_questions(FIXTURES / "questions_telecom.json")
 # A sixth and a seventh, an aviation week (a grounding, a controllers' pay dispute, a takeover,
 # a runway) and a farming week (an animal disease, tractor protests, a price war, a drought),
 # written the same way at the start of a later session: 18/45 right, 11/15 refused and 28/45
 # right, 9/15 refused at their first measure, the same at that session's start (507c301) and
 # after its first five changes (not made with them in view).
-AVIATION_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_aviation"
-AVIATION = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_aviation.json"
-)
-FARMING_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_farming"
-FARMING = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_farming.json"
-)
-ENERGY_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_energy"
-ENERGY = load_questions(Path(__file__).resolve().parents[1] / "fixtures" / "questions_energy.json")
-CITYHALL_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_cityhall"
-CITYHALL = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_cityhall.json"
-)
+AVIATION_DIR = FIXTURES / "scenario_aviation"
+AVIATION = load_questions(FIXTURES / "questions_aviation.json")
+FARMING_DIR = FIXTURES / "scenario_farming"
+FARMING = load_questions(FIXTURES / "questions_farming.json")
+ENERGY_DIR = FIXTURES / "scenario_energy"
+ENERGY = load_questions(FIXTURES / "questions_energy.json")
+CITYHALL_DIR = FIXTURES / "scenario_cityhall"
+CITYHALL = load_questions(FIXTURES / "questions_cityhall.json")
 # Two more, a shipping week (a dock strike, a tanker spill, a takeover, a canal toll) and an
 # election week (coalition talks, a recount, a party-finance inquiry, a rate decision),
 # written the same way at the start of a later session: 25/45 right, 11/15 refused and 22/45,
 # 12/15 at their first measure (at that session's start, 1062e4b).
-SHIPPING_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_shipping"
-SHIPPING = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_shipping.json"
-)
-ELECTION_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenario_election"
-ELECTION = load_questions(
-    Path(__file__).resolve().parents[1] / "fixtures" / "questions_election.json"
-)
+SHIPPING_DIR = FIXTURES / "scenario_shipping"
+SHIPPING = load_questions(FIXTURES / "questions_shipping.json")
+ELECTION_DIR = FIXTURES / "scenario_election"
+ELECTION = load_questions(FIXTURES / "questions_election.json")
 
 
 @dataclass
