@@ -286,7 +286,7 @@ class QuestionEngine:
             s.article_id for q in found.quotes for s in q.sources
         )
 
-        def told(quote: FoundQuote) -> set[str]:
+        def told(quote: FoundQuote) -> frozenset[str]:
             """The quote's words and its surroundings (its articles' titles, its paragraph)."""
             around = " ".join(
                 f"{a.title} {paragraph_around(a.text, quote.text)}"

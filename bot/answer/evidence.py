@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -259,7 +260,7 @@ def evidence(
 
     held_in: dict[int, set[str]] = {}  # article -> who it gives the office asked about
 
-    def _by_holder(spoken: set[str], said: str, hit: PassageHit) -> bool:
+    def _by_holder(spoken: AbstractSet[str], said: str, hit: PassageHit) -> bool:
         """ "Rydo's boss" asked, under a Rydo headline: the sentence gives the office ("chief
         executive Marguerite Olander said"), or names the one person the article gives it
         ("Olander said")."""
@@ -498,7 +499,7 @@ _ABOUT_SOMEONE = re.compile(
 )
 
 
-def mentions_any(wanted: set[str], found: set[str]) -> bool:
+def mentions_any(wanted: AbstractSet[str], found: AbstractSet[str]) -> bool:
     """Whether any wanted stem is found, or begins a found word ("chip" in "chipmaking")."""
     return any(w in found or (len(w) >= 4 and any(f.startswith(w) for f in found)) for w in wanted)
 

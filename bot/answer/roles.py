@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answer.sentences import same_name
 from bot.store.quotes import StoredQuote
@@ -39,6 +40,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:(?<=s)['’](?!\w))?", re.UNIC
 _CLAUSE_END = re.compile(r"[.!?;:\"“”()\n]|\s[-–—]\s")
 
 
+# The same names and articles are read for every question: kept rather than folded again.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case, accents, curly apostrophes and spacing made uniform, for comparing names."""
     decomposed = unicodedata.normalize("NFKD", normalise_for_match(text))
@@ -190,22 +193,30 @@ def _texts(quotes: Iterable[StoredQuote]) -> list[str]:
     return list(seen.values())
 
 
-def _first_names(text: str, surname: str) -> set[str]:
+@lru_cache(maxsize=1 << 12)
+def _first_names(text: str, surname: str) -> frozenset[str]:
     """The first names the text gives people with this surname (folded)."""
     found = set()
-    for words in _sentence_words(text):
-        folded = [fold(w) for w in words]
+    for words, folded in _sentence_words(text):
         for i, w in enumerate(folded):
             if w != surname or i == 0:
                 continue
             before, low = words[i - 1], folded[i - 1]
             if before[:1].isupper() and low not in ROLE_WORDS | HONORIFICS | DETERMINERS:
                 found.add(low)
-    return found
+    return frozenset(found)
 
 
-def _sentence_words(text: str) -> list[list[str]]:
-    return [words_of(part) for part in re.split(r"(?<=[.!?])\s+|\n+", text) if part.strip()]
+@lru_cache(maxsize=1 << 10)
+def _sentence_words(text: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Each sentence's words, as written and folded."""
+    parts = (tuple(words_of(p)) for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip())
+    return tuple((words, tuple(fold(w) for w in words)) for words in parts)
+
+
+@lru_cache(maxsize=1 << 10)
+def _plain(text: str) -> str:
+    return normalise_for_match(text)
 
 
 def _tied_anywhere(texts: Iterable[str], speaker: str, wanted: Wanted) -> bool:
@@ -262,7 +273,7 @@ def _leads(text: str, speaker: str, wanted: Wanted) -> list[list[str]]:
     names = _name_tokens(speaker)
     if not names or not wanted.role:
         return []
-    plain = normalise_for_match(text)
+    plain = _plain(text)
     forms = [speaker]
     if len(names) > 1 and _first_names(text, names[-1]) <= {names[0]}:
         forms.append(words_of(speaker)[-1])  # later mentions by surname are hers too

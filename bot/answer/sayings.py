@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from bot.answer.sentences import stem, stems
 from bot.text.sentences import split_sentences
@@ -17,7 +18,7 @@ from bot.text.sentences import split_sentences
 NAME_RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 
 
-def spoken_by_another(sentence: str, speaker: set[str]) -> bool:
+def spoken_by_another(sentence: str, speaker: AbstractSet[str]) -> bool:
     """Whether a sentence gives only the sayings of people other than the one asked about
     ("Deputy Camila Ortega said she would ask Quintanar …" is not Quintanar's words). A saying
     is by the names before its verb in its clause ("Quintanar, Celvanta's chief, said"), or
@@ -69,7 +70,7 @@ CALENDAR = frozenset(
 )
 
 
-def speaker_words(person: str) -> set[str]:
+def speaker_words(person: str) -> AbstractSet[str]:
     """What a sentence must name to be someone's words: a name's surname ("Whitcombe said"
     names Daniel Whitcombe), or every word of a role ("Heliant's chief executive")."""
     # "the PM's office", "the minister's spokesman": the office speaks for its holder ("a

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answer.seats import SEATS
@@ -174,14 +174,16 @@ def _short_verb(w: str) -> str:
     return ""
 
 
-def stems(text: str) -> set[str]:
+# Kept, because every question reads the same passages' sentences again.
+@lru_cache(maxsize=1 << 16)
+def stems(text: str) -> frozenset[str]:
     """The stems of a text's words; a hyphenated word counts whole and by its parts."""
     out: set[str] = set()
     for w in WORD.findall(fold_phrases(text)):
         out.add(stem(w))
         if "-" in w:
             out.update(stem(part) for part in w.split("-") if len(part) > 2)
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True, slots=True)
