@@ -78,6 +78,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # A sentence answers when it has the kind of thing asked for and covers enough of the
 # question: most of its words, or some of them and most of its meaning.
 COVERED = 0.6
+_DIGIT = re.compile(r"\d")
 PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
@@ -360,6 +361,17 @@ def evidence(
             own = min(own, met / len(asked.others))
             if market and met == len(asked.others):
                 own = 1.0
+            if (
+                met < len(asked.others)
+                and in_sentence == 1.0
+                and asked.wants not in ("", "words")
+                and (asked.wants != "figure" or _DIGIT.search(text) is not None)  # not "one"
+                and set(asked.others) <= stems(f"{hit.title} {hit.text}")
+            ):
+                # "Where did the Orsa Meridian run aground?": "The Orsa Meridian … struck the
+                # Garnet Shoal" in a passage that says the grounding; the sentence names what
+                # is asked about and gives the kind of answer asked
+                own = max(own, PARTLY)
         extra = len(context_stems & words) / len(context_stems) if context_stems else 0.0
         if earlier_stems and not asked.terms:
             # "How long is it meant to last?": what the earlier question asked about counts

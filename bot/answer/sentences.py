@@ -482,6 +482,12 @@ _CLAUSE = frozenset("go goes went gone come comes came get gets got unless while
 _OF_STOP = frozenset("to in for with by that which at on from into".split())
 
 
+# "in Lusmore", "off Cape Ardry", "outside Keldport": a place named after its preposition
+_PLACE = re.compile(
+    r"\b(?:in|at|to|from|near|off|outside|into|onto|along|across)\s+(?:the\s+)?[A-Z][a-zà-ÿ'’-]+"
+)
+
+
 def has_kind(sentence: str, wants: str, question: str = "") -> bool:
     """Whether a sentence holds the kind of thing the question wants (a time: one the
     question does not say itself; "what date in January?" is not told by "in January")."""
@@ -513,7 +519,7 @@ def has_kind(sentence: str, wants: str, question: str = "") -> bool:
     if wants == "duration":
         return bool(_SPAN.search(sentence))
     if wants == "place":
-        return bool(re.search(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][a-zà-ÿ'’-]+", sentence))
+        return bool(_PLACE.search(sentence))
     if wants == "person":
         return len(_CAPITAL.findall(sentence[1:])) > 0
     return True

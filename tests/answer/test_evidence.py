@@ -1038,3 +1038,23 @@ def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed() -> None
         for seed in range(4)
     }
     assert len(outputs) == 1, outputs
+
+
+def test_the_sentence_naming_the_thing_answers_when_its_passage_says_the_act() -> None:
+    # the question's verb is in the passage's lede, the answer in the next sentence
+    hit = _hit(
+        1,
+        "Freighter aground off Tessel Point",
+        "A freighter carrying grain ran aground late on Friday, the coast guard said. "
+        "The Velka Dawn, a 30,000-tonne bulk carrier, struck the Harrow Bank off Tessel Point "
+        "at 10:15 p.m.",
+    )
+    found = _answers("Where did the Velka Dawn run aground?", hit)
+    assert found and "Harrow Bank" in found[0]
+    # not when the passage never says the act asked about
+    other = _hit(
+        2,
+        "Freighter delayed off Tessel Point",
+        "The Velka Dawn, a 30,000-tonne bulk carrier, waited off Tessel Point on Friday.",
+    )
+    assert _answers("Where did the Velka Dawn run aground?", other) == []
