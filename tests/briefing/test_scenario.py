@@ -23,9 +23,9 @@ from bot.config import TopicConfig
 from bot.models import Briefing
 from bot.store import Store
 from bot.store.articles import NewArticle
-from bot.summarise import OfflineSummariser
 from bot.summarise.cached import CachedSummaries
 from tests.helpers.clock import Clock
+from tests.helpers.summaries import KEPT
 from tests.scenario import Scenario, ScenarioArticle, load_scenario
 
 SCENARIO = load_scenario()
@@ -88,7 +88,7 @@ async def _store(
 
 
 def _service(store: Store, clock: Clock) -> BriefingService:
-    summaries = CachedSummaries(store.articles, OfflineSummariser(), now=clock.now)
+    summaries = CachedSummaries(store.articles, KEPT, now=clock.now)
     return BriefingService(store.articles, store.deliveries, summaries, now=clock.now)
 
 
