@@ -194,6 +194,8 @@ def test_follow_ups_point_back(questions: list[Question]) -> None:
         "scenario_cityhall",
         "scenario_shipping",
         "scenario_election",
+        "scenario_bank",
+        "scenario_online",
     ],
 )
 def test_the_other_worlds_hold_together(world: str) -> None:

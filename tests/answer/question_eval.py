@@ -91,6 +91,13 @@ SHIPPING_DIR = FIXTURES / "scenario_shipping"
 SHIPPING = load_questions(FIXTURES / "questions_shipping.json")
 ELECTION_DIR = FIXTURES / "scenario_election"
 ELECTION = load_questions(FIXTURES / "questions_election.json")
+# And a bank run and rescue, and an online-safety regulator against a video platform, written
+# the same way at the start of a still later session, with casual Slack wording: 10/45 right,
+# 12/15 refused and 15/45, 8/15 at their first measure (at that session's start, aa6b7ca).
+BANK_DIR = FIXTURES / "scenario_bank"
+BANK = load_questions(FIXTURES / "questions_bank.json")
+ONLINE_DIR = FIXTURES / "scenario_online"
+ONLINE = load_questions(FIXTURES / "questions_online.json")
 
 
 @dataclass

@@ -11,6 +11,8 @@ import pytest
 from tests.answer.question_eval import (
     AVIATION,
     AVIATION_DIR,
+    BANK,
+    BANK_DIR,
     BATTERIES,
     BATTERIES_DIR,
     CITYHALL,
@@ -21,6 +23,8 @@ from tests.answer.question_eval import (
     ENERGY_DIR,
     FARMING,
     FARMING_DIR,
+    ONLINE,
+    ONLINE_DIR,
     PHARMA,
     PHARMA_DIR,
     PLATFORMS,
@@ -48,6 +52,8 @@ WORLDS = {
     "city-hall world": (CITYHALL, 31, 10, CITYHALL_DIR),  # 45 answerable, 15 not
     "shipping world": (SHIPPING, 26, 11, SHIPPING_DIR),  # 45 answerable, 15 not
     "election world": (ELECTION, 22, 13, ELECTION_DIR),  # 45 answerable, 15 not
+    "bank world": (BANK, 10, 12, BANK_DIR),  # 45 answerable, 15 not
+    "online-safety world": (ONLINE, 15, 8, ONLINE_DIR),  # 45 answerable, 15 not
 }
 
 
