@@ -174,10 +174,14 @@ _NOT_PEOPLE = frozenset(
 )
 
 
+# "whats the minister's response": "what's", typed without its apostrophe
+_APOSTROPHE_LEFT_OUT = re.compile(r"\b(what|who|how|where|when)s\b", re.IGNORECASE)
+
+
 def person_of(question: str) -> str | None:
     """The person (a name or a role phrase) whose statements a question asks about, or None
     when it does not ask what someone said (pure)."""
-    text = " ".join(question.split()).strip()
+    text = _APOSTROPHE_LEFT_OUT.sub(r"\1's", " ".join(question.split()).strip())
     for pattern in _ASKS:
         match = pattern.search(text)
         if match is None:

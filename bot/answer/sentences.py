@@ -202,6 +202,10 @@ class Asked:
 _LIGHT = frozenset(stem(w) for w in ("get", "getting", "gets", "try", "trying", "tried", "tries"))
 
 
+# Chat shorthand that asks nothing ("atm": at the moment, "tbh", "pls").
+_CHAT = frozenset("atm tbh btw fyi imo okay pls plz thx lol".split())
+
+
 def read_question(question: str) -> Asked:
     question = fold_phrases(question)
     words = WORD.findall(question)
@@ -212,6 +216,8 @@ def read_question(question: str) -> Asked:
             continue
         if stem(low) in _LIGHT:
             continue  # "getting", "trying": another form of a word that says nothing asked
+        if w in _CHAT:
+            continue  # "who runs it atm": typed in lower case, "at the moment" (not an ATM)
         if low == "out" and i + 1 < len(words) and words[i + 1].casefold() == "of":
             continue  # "out of how much spending?"
         if i and words[i - 1].casefold() == "how":
@@ -458,6 +464,8 @@ def _focus(q: str) -> str:
         last = nouns[-1] if nouns else (words or of.group(1).split())[-1]
         return "" if last in STOPWORDS else stem(last)
     group = m.group(1).split()
+    while group and group[0] in _FILLERS:
+        group = group[1:]  # "how many actually use it?": the use is counted, not "actually"
     # "how many jobs go if …": the noun phrase ends where a clause or a verb begins
     tags = {t.lower_: t.tag_ for t in parsed(q)} if group else {}
     # … and "how many ended up in hospital?" counts no thing at all: a verb comes first
@@ -477,6 +485,7 @@ def _focus(q: str) -> str:
 
 
 _CLAUSE = frozenset("go goes went gone come comes came get gets got unless while".split())
+_FILLERS = frozenset("actually actualy really exactly roughly approximately just even".split())
 
 
 _OF_STOP = frozenset("to in for with by that which at on from into".split())

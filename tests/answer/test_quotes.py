@@ -246,6 +246,8 @@ async def test_markdown_keeps_hostile_quotes_inert(finder: QuoteFinder) -> None:
         ("What were Sandu's remarks?", "Sandu"),
         ("What was Marrow's line in her interview?", "Marrow"),
         ("What's Ostrova's reaction?", "Ostrova"),
+        ("whats the trade minister's response to that?", "the trade minister"),
+        ("whats Ostrova said", "Ostrova"),
         ("How did the trade minister justify the offer?", "the trade minister"),
         ("Has the Corvex boss spoken out on the curbs yet?", "the Corvex boss"),
         ("When do the talks resume?", None),

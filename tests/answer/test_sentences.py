@@ -649,3 +649,19 @@ def test_a_vague_word_for_people_is_no_part_of_what_is_asked() -> None:
     # "the Eastgate guy", "Solvay's lot": whoever the question names them by
     assert read_question("what did the Eastgate guy make of it?").terms == (stem("Eastgate"),)
     assert stem("lot") not in read_question("how many seats have Solvay's lot got?").terms
+
+
+def test_a_filler_after_how_many_is_not_the_thing_counted() -> None:
+    assert read_question("ok but how many actually use Lumo every day").focus == ""
+    assert read_question("how many really left the union?").focus == ""
+    assert read_question("how many actually work there").focus == ""
+    assert read_question("how many jobs are going?").focus == stem("jobs")
+
+
+def test_chat_shorthand_typed_in_lower_case_asks_nothing() -> None:
+    assert read_question("who heads the port authority atm").terms == (
+        stem("chief"),
+        stem("port"),
+        stem("authority"),
+    )
+    assert stem("atm") in read_question("how many ATM machines were hit?").terms
