@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answer.seats import SEATS
+from bot.answer.wording import CHAT, IRREGULAR, fold_phrases
 from bot.answer.wording import FOLD as _FOLD
-from bot.answer.wording import IRREGULAR, fold_phrases
 from bot.text import money
 
 if TYPE_CHECKING:
@@ -202,8 +202,11 @@ class Asked:
 _LIGHT = frozenset(stem(w) for w in ("get", "getting", "gets", "try", "trying", "tried", "tries"))
 
 
-# Chat shorthand that asks nothing ("atm": at the moment, "tbh", "pls").
-_CHAT = frozenset("atm tbh btw fyi imo okay pls plz thx lol".split())
+# A price asked in a few words, as a follow-up ("closing price?", "and the toll?")
+_PRICE_ALONE = re.compile(
+    r"\s*(?:and |so |what about |how about )?(?:the |its |their )?(?:[\w'’-]+ ){0,2}"
+    r"(?:price|cost|fee|toll|fine|valuation|value|premium|payout)s?\s*\??\s*"
+)
 
 
 def read_question(question: str) -> Asked:
@@ -216,7 +219,7 @@ def read_question(question: str) -> Asked:
             continue
         if stem(low) in _LIGHT:
             continue  # "getting", "trying": another form of a word that says nothing asked
-        if w in _CHAT:
+        if w in CHAT:
             continue  # "who runs it atm": typed in lower case, "at the moment" (not an ATM)
         if low == "out" and i + 1 < len(words) and words[i + 1].casefold() == "of":
             continue  # "out of how much spending?"
@@ -252,7 +255,8 @@ def read_question(question: str) -> Asked:
         r"percentage|proportion|portion|fraction|figure|number|amount|tariff|rate|quota|"
         r"population|cutoff|cut-off|threshold|ceiling)\b|"
         # "how hard did Rydo's stock get hit?": by how much
-        r"\bhow hard\b.{0,60}\b(?:hit|fall|fell|drop|dropped|suffer|suffered)\b|"
+        r"\bhow hard\b.{0,60}\b(?:hit|fall|fell|drop|dropped|suffer|suffered|hammer\w*|batter\w*|"
+        r"pummel\w*|slump\w*|sink|sank|plunge\w*|tank\w*)\b|"
         r"\bby how\b",
         q,
     ):
@@ -298,6 +302,8 @@ def read_question(question: str) -> Asked:
         wants = "amount"  # money, a share or a measure, not a count
     elif not wants and re.search(rf"\bwhat (?:{_MEASURED})\b", q):
         wants = "amount"  # "what loss did X report?": a figure, not a mention
+    elif not wants and _PRICE_ALONE.fullmatch(q):
+        wants = "amount"  # "closing price?", "and the fee?": a figure asked in a few words
     elif wants in ("", "figure") and re.search(r"\bbe fined\b|\b(?:fine|penalty)\b", q):
         wants = "amount"  # "what would X be fined?": a sum, or a share of its turnover
     return Asked(tuple(terms), names, wants, _focus(q), others)

@@ -112,7 +112,11 @@ _SYNONYMS = [
     "minute mins",
     "government govt",
     "department dept",
+    "account acct",
+    "percent pct",
 ]
+# Chat shorthand that asks nothing ("atm": at the moment, "tbh", "pls"), when typed in lower case.
+CHAT = frozenset("atm tbh btw fyi imo okay pls plz thx lol".split())
 FOLD: dict[str, str] = {}
 for _group in _SYNONYMS:
     _words = _group.split()

@@ -665,3 +665,22 @@ def test_chat_shorthand_typed_in_lower_case_asks_nothing() -> None:
         stem("authority"),
     )
     assert stem("atm") in read_question("how many ATM machines were hit?").terms
+
+
+def test_a_price_asked_in_a_few_words_wants_a_figure() -> None:
+    assert read_question("closing price?").wants == "amount"
+    assert read_question("and the toll?").wants == "amount"
+    assert read_question("what did the price do?").wants == ""
+
+
+def test_how_hard_a_stock_was_hammered_asks_by_how_much() -> None:
+    assert read_question("how hard did Velmar stock get hammered on monday").wants == "figure"
+    assert read_question("how hard did Velmar shares tank?").wants == "figure"
+
+
+def test_readers_short_forms_of_account_and_percent() -> None:
+    assert (
+        read_question("what about a joint acct").terms
+        == read_question("what about a joint account").terms
+    )
+    assert read_question("by how many pct?").terms == read_question("by how many percent?").terms
