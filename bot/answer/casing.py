@@ -39,8 +39,14 @@ def recased(question: str, texts: Iterable[str]) -> str:
         return question
     capital: Counter[str] = Counter()
     lower: set[str] = set()
+    # A word the coverage capitalises only inside a longer name ("Stock" of "Sorvana Stock
+    # Exchange") is a name in the question only beside another word of that name ("tallow bay")
+    alone: set[str] = set()
+    beside: dict[str, set[str]] = {}
+    asked = {_base(m.group(0)).casefold() for m in _WORD.finditer(question)}
     for text in texts:
-        for m in _WORD.finditer(text):
+        found = list(_WORD.finditer(text))
+        for i, m in enumerate(found):
             word = _base(m.group(0))
             low = word.casefold()
             if low not in wanted:
@@ -51,7 +57,16 @@ def recased(question: str, texts: Iterable[str]) -> str:
                 text[max(0, m.start() - 3) : m.start()]
             ):
                 capital[low] += 1
-    names = {w for w, n in capital.items() if n >= 2 and w not in lower}
+                run = _capitalised_neighbours(text, found, i)
+                if run:
+                    beside.setdefault(low, set()).update(run)
+                else:
+                    alone.add(low)
+    names = {
+        w
+        for w, n in capital.items()
+        if n >= 2 and w not in lower and (w in alone or beside.get(w, set()) & asked)
+    }
     if not names:
         return question
     return _WORD.sub(
@@ -60,6 +75,20 @@ def recased(question: str, texts: Iterable[str]) -> str:
         ),
         question,
     )
+
+
+def _capitalised_neighbours(text: str, found: list[re.Match[str]], i: int) -> set[str]:
+    """The capitalised words right before and after the i-th word, in the same name."""
+    out = set()
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(found):
+            a, b = sorted((found[i], found[j]), key=lambda m: m.start())
+            if (
+                text[a.end() : b.start()].strip() in ("", "&", "of", "de")
+                and found[j].group(0)[:1].isupper()
+            ):
+                out.add(_base(found[j].group(0)).casefold())
+    return out
 
 
 def _base(word: str) -> str:

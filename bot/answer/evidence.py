@@ -82,6 +82,7 @@ _DIGIT = re.compile(r"\d")
 PARTLY = 0.34
 MISSING_NOUNS = 1
 CLOSE_IN_MEANING = 0.55
+VERY_CLOSE = 0.65  # with every name and the kind asked, however few of the words
 IN_SENTENCE = 0.6  # what a sentence naming every name of the question gains
 SPANNED = 0.3  # what a sentence counting a span gains when "how long" is asked
 CAUSED = 0.3  # what a sentence giving a reason gains when "why" is asked
@@ -409,6 +410,11 @@ def evidence(
         typed = typed or (why and _BECAUSE.search(text) is not None)
         # "What exactly is this crypto bug?": "cryptosporidium, a microscopic parasite …"
         typed = typed or (defined is not None and defined.search(text) is not None)
+        if in_sentence == 1.0 and typed and similarity >= VERY_CLOSE:
+            # "how long has Corbel & Finch been doing Kelvane's books?": "Corbel & Finch has
+            # audited Kelvane for 11 years" says it in other words: every name, the kind of
+            # answer asked, and nearly all of its meaning
+            cover = max(cover, PARTLY)
         if not (
             cover >= COVERED or (cover >= PARTLY and (similarity >= CLOSE_IN_MEANING or typed))
         ):

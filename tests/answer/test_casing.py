@@ -28,3 +28,14 @@ def test_a_word_capitalised_only_at_the_start_of_sentences_is_no_name() -> None:
     texts = ["Shares fell. Shares rose again later.", "Analysts said shares were cheap."]
     assert recased("how did shares do?", texts) == "how did shares do?"
     assert recased("how did shares do?", ["Shares fell. Shares rose."]) == "how did shares do?"
+
+
+def test_a_word_capitalised_only_inside_a_longer_name_is_a_name_only_beside_it() -> None:
+    texts = [
+        "Trading in Dravo was halted by the Norland Stock Exchange. Dravo said it would explain.",
+        "The Norland Stock Exchange said Dravo had asked for the halt. Staff in Tallow Bay wait.",
+        "Dravo employs 1,900 people in Tallow Bay.",
+    ]
+    assert recased("how hard did dravo stock get hit", texts) == "how hard did Dravo stock get hit"
+    assert recased("what did the stock exchange say", texts) == "what did the Stock Exchange say"
+    assert recased("how many staff in tallow bay?", texts) == "how many staff in Tallow Bay?"

@@ -1058,3 +1058,19 @@ def test_the_sentence_naming_the_thing_answers_when_its_passage_says_the_act() -
         "The Velka Dawn, a 30,000-tonne bulk carrier, waited off Tessel Point on Friday.",
     )
     assert _answers("Where did the Velka Dawn run aground?", other) == []
+
+
+def test_a_sentence_saying_the_question_in_other_words_answers_it() -> None:
+    hit = _hit(
+        1,
+        "Tessaro's auditor under review",
+        "Halvik & Rowe has audited Tessaro for nine years, since 2017.",
+    )
+    question = "how long has Halvik & Rowe been doing Tessaro's books"
+    assert read_question(question).terms  # few of its words are the sentence's
+    assert _answers(question, hit) == [
+        "Halvik & Rowe has audited Tessaro for nine years, since 2017."
+    ]
+    # not a sentence of another kind than asked
+    other = _hit(2, "Tessaro's auditor", "Halvik & Rowe audits Tessaro's books.")
+    assert _answers(question, other) == []
