@@ -265,7 +265,7 @@ def read_question(question: str) -> Asked:
         wants = "age"  # "how old are they?": an age, not any figure
     elif re.search(r"\bby when\b|\bwhat(?:'s| is| was)? (?:the )?deadline\b", q):
         wants = "deadline"  # "by when must it close?": the date it must be done by
-    elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow (?:soon|quickly)\b", q):
+    elif re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow (?:soon|quickly|fast)\b", q):
         wants = "time"  # "how soon do they get the money?": within a time, or by one
     elif _WHERE_CLOSED.search(q):
         wants = "figure"  # "where did the shares close?": a level, not a place

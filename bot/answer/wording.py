@@ -89,7 +89,7 @@ _SYNONYMS = [
     "information info",
     "typical normal average ordinary",
     "compensation compensate payout reimburse reimbursement",
-    "outage blackout",
+    "outage blackout unavailable offline",
     "interim acting caretaker temporary temporarily",
     "passenger pax traveller traveler flyer",
     "dispute row spat feud standoff stand-off wrangle",
@@ -186,7 +186,10 @@ _PHRASES = {
     "resign": r"step(?:s|ped|ping)? down",
     # "are people getting their money back?": compensated
     "compensation": r"(?:their |the |any |some )?money back",
-    "outage": r"power cuts?|power failures?|cut off from (?:power|electricity)",
+    "outage": r"power cuts?|power failures?|cut off from (?:power|electricity)|"
+    # "how long was the app down for?": out of service, not a fall
+    r"down(?= for (?:about |nearly |almost |over |more than |roughly )?(?:\d|one|two|three|four|"
+    r"five|six|several|hours|days)\b| for\s*[?.]?\s*$)",
     # a reader's apostrophe left out: "whats the deadline?"
     "what is": r"whats|w[ao]ts|w[ao]t[’']s",
     "what": r"w[ao]t|wht",

@@ -684,3 +684,14 @@ def test_readers_short_forms_of_account_and_percent() -> None:
         == read_question("what about a joint account").terms
     )
     assert read_question("by how many pct?").terms == read_question("by how many percent?").terms
+
+
+def test_a_service_down_for_a_while_is_an_outage_not_a_fall() -> None:
+    assert read_question("how long was Lumo down for").terms == (stem("Lumo"), "outage")
+    assert "outage" in stems("Lumo was unavailable for about three hours overnight.")
+    assert "outage" in stems("The site was down for three hours.")
+    assert "outage" not in read_question("how far down were the shares?").terms
+
+
+def test_how_fast_asks_for_a_time() -> None:
+    assert read_question("how fast would savers get paid out by the fund?").wants == "time"
