@@ -10,7 +10,7 @@ acronyms are left as typed.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from bot.answer.sayings import CALENDAR
@@ -44,6 +44,7 @@ def recased(question: str, texts: Iterable[str]) -> str:
     alone: set[str] = set()
     beside: dict[str, set[str]] = {}
     asked = {_base(m.group(0)).casefold() for m in _WORD.finditer(question)}
+    forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
         found = list(_WORD.finditer(text))
         for i, m in enumerate(found):
@@ -53,10 +54,13 @@ def recased(question: str, texts: Iterable[str]) -> str:
                 continue
             if word == low:
                 lower.add(low)
-            elif word == word.capitalize() and not _OPENING.search(
-                text[max(0, m.start() - 3) : m.start()]
+            elif (
+                word[:1].isupper()
+                and not word.isupper()
+                and not _OPENING.search(text[max(0, m.start() - 3) : m.start()])
             ):
                 capital[low] += 1
+                forms[low][word] += 1  # "FlurraPay" as written, inner capitals too
                 run = _capitalised_neighbours(text, found, i)
                 if run:
                     beside.setdefault(low, set()).update(run)
@@ -69,12 +73,14 @@ def recased(question: str, texts: Iterable[str]) -> str:
     }
     if not names:
         return question
-    return _WORD.sub(
-        lambda m: (
-            m.group(0)[:1].upper() + m.group(0)[1:] if _base(m.group(0)) in names else m.group(0)
-        ),
-        question,
-    )
+
+    def written(m: re.Match[str]) -> str:
+        word = _base(m.group(0))
+        if word not in names:
+            return m.group(0)
+        return forms[word].most_common(1)[0][0] + m.group(0)[len(word) :]
+
+    return _WORD.sub(written, question)
 
 
 def _capitalised_neighbours(text: str, found: list[re.Match[str]], i: int) -> set[str]:

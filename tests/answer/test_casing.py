@@ -39,3 +39,11 @@ def test_a_word_capitalised_only_inside_a_longer_name_is_a_name_only_beside_it()
     assert recased("how hard did dravo stock get hit", texts) == "how hard did Dravo stock get hit"
     assert recased("what did the stock exchange say", texts) == "what did the Stock Exchange say"
     assert recased("how many staff in tallow bay?", texts) == "how many staff in Tallow Bay?"
+
+
+def test_a_name_with_inner_capitals_is_written_as_the_coverage_writes_it() -> None:
+    texts = [
+        "The breach at DravoPay was found late, and DravoPay said it had told its users.",
+        "Customers of DravoPay were told on Friday.",
+    ]
+    assert recased("when did dravopay's users hear?", texts) == "when did DravoPay's users hear?"
