@@ -50,10 +50,10 @@ WORLDS = {
     "farming world": (FARMING, 32, 12, FARMING_DIR),  # 45 answerable, 15 not
     "energy world": (ENERGY, 31, 12, ENERGY_DIR),  # 45 answerable, 15 not
     "city-hall world": (CITYHALL, 31, 10, CITYHALL_DIR),  # 45 answerable, 15 not
-    "shipping world": (SHIPPING, 26, 11, SHIPPING_DIR),  # 45 answerable, 15 not
+    "shipping world": (SHIPPING, 27, 11, SHIPPING_DIR),  # 45 answerable, 15 not
     "election world": (ELECTION, 22, 13, ELECTION_DIR),  # 45 answerable, 15 not
-    "bank world": (BANK, 10, 12, BANK_DIR),  # 45 answerable, 15 not
-    "online-safety world": (ONLINE, 15, 8, ONLINE_DIR),  # 45 answerable, 15 not
+    "bank world": (BANK, 15, 12, BANK_DIR),  # 45 answerable, 15 not
+    "online-safety world": (ONLINE, 19, 8, ONLINE_DIR),  # 45 answerable, 15 not
 }
 
 
