@@ -24,6 +24,7 @@ from bot.answer.sentences import (
     stem,
     stems,
 )
+from bot.answer.wording import CHAT
 
 
 @cache
@@ -83,6 +84,7 @@ def things_asked(question: str) -> tuple[str, ...]:
             # verb, but as the subject it is the thing asked about
             if (t.tag_ in ("NN", "NNS") or (t.tag_ == "VB" and t.dep_ in ("nsubj", "nsubjpass")))
             and t.text.casefold() not in STOPWORDS
+            and t.text not in CHAT  # "atm" typed in lower case: "at the moment"
             and stem(t.text) not in generic
             and len(t.text) > 2
         )

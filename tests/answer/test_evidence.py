@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.answer.asked import manner_asked
+from bot.answer.asked import manner_asked, things_asked
 from bot.answer.evidence import evidence
 from bot.answer.sentences import read_question, stem, stems
 from bot.store.embed import embed
@@ -1074,3 +1074,8 @@ def test_a_sentence_saying_the_question_in_other_words_answers_it() -> None:
     # not a sentence of another kind than asked
     other = _hit(2, "Tessaro's auditor", "Halvik & Rowe audits Tessaro's books.")
     assert _answers(question, other) == []
+
+
+def test_chat_shorthand_is_no_thing_asked_about() -> None:
+    # "atm" typed in lower case is "at the moment": no sentence need say it
+    assert things_asked("who heads the port authority atm") == (stem("port"), stem("authority"))
