@@ -86,14 +86,13 @@ def recased(question: str, texts: Iterable[str]) -> str:
 def _capitalised_neighbours(text: str, found: list[re.Match[str]], i: int) -> set[str]:
     """The capitalised words right before and after the i-th word, in the same name."""
     out = set()
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(found):
-            a, b = sorted((found[i], found[j]), key=lambda m: m.start())
-            if (
-                text[a.end() : b.start()].strip() in ("", "&", "of", "de")
-                and found[j].group(0)[:1].isupper()
-            ):
-                out.add(_base(found[j].group(0)).casefold())
+    for left, right in ((i - 1, i), (i, i + 1)):
+        if left < 0 or right >= len(found):
+            continue
+        other = found[left if right == i else right].group(0)
+        gap = text[found[left].end() : found[right].start()].strip()
+        if gap in ("", "&", "of", "de") and other[:1].isupper():
+            out.add(_base(other).casefold())
     return out
 
 

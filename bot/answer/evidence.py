@@ -182,7 +182,9 @@ def evidence(
     topic = said_about(question) - speaker if asked.wants == "words" else set()
     if not any(t[:1].isalpha() for t in (*asked.terms, *context_stems)):
         return []  # nothing asked but numbers or stopwords: nothing worth quoting
-    covered = set().union(*(stems(f"{h.title} {h.text}") for h in hits)) if hits else set()
+    # each passage's words with its headline's: read once, used by every sentence of it
+    passage_stems = {h.id: stems(f"{h.title} {h.text}") for h in hits}
+    covered = set().union(*passage_stems.values())
     head = which_head(question)  # "which firms …?": names answer it, not the word "firms"
     nouns = set(things_asked(question)) - {head}
     actions = set(manner_asked(question))
@@ -227,7 +229,7 @@ def evidence(
     for hit in hits:
         if passage_names[hit.id] != all_names:
             continue
-        if context_stems and not context_stems & stems(f"{hit.title} {hit.text}"):
+        if context_stems and not context_stems & passage_stems[hit.id]:
             continue  # a follow-up must stay with the people and things it follows
         sentences = [" ".join(s.text.split()) for s in split_sentences(hit.text)]
         if asked.wants in ("words", "person"):  # whose words: the speaker after a quotation
@@ -258,7 +260,7 @@ def evidence(
     # "what net profit did Velmar report for 2025?": a year is said once, where the article
     # says what its figures are for; a sentence of its passage is of that year
     years = {t for t in asked.terms if _YEAR.fullmatch(t)}
-    passage_years = {hit.id: years & stems(f"{hit.title} {hit.text}") for hit in hits}
+    passage_years = {hit.id: years & passage_stems[hit.id] for hit in hits}
 
     held_in: dict[int, set[str]] = {}  # article -> who it gives the office asked about
 
@@ -367,7 +369,7 @@ def evidence(
                 and in_sentence == 1.0
                 and asked.wants not in ("", "words")
                 and (asked.wants != "figure" or _DIGIT.search(text) is not None)  # not "one"
-                and set(asked.others) <= stems(f"{hit.title} {hit.text}")
+                and set(asked.others) <= passage_stems[hit.id]
             ):
                 # "Where did the Orsa Meridian run aground?": "The Orsa Meridian … struck the
                 # Garnet Shoal" in a passage that says the grounding; the sentence names what
@@ -386,7 +388,7 @@ def evidence(
             # "How will the price be fixed?": "Prices will be set each quarter by …" says the
             # act done to that thing, which is the manner asked for
             cover = max(cover, COVERED)
-        if context_stems and asked.terms and nouns <= stems(f"{hit.title} {hit.text}"):
+        if context_stems and asked.terms and nouns <= passage_stems[hit.id]:
             # A follow-up ("and when does it start?") says little itself: what it follows
             # counts too, when every thing it names is in the passage.
             both = set(asked.terms) | context_stems
